@@ -1,0 +1,251 @@
+/**
+ * diff(current, target): the ordered actions that take a registry from its current
+ * topology to the target, plus the differences deliberately left alone (skipped).
+ *
+ * Order: SKU upgrade to Premium (replicas need it) -> new replicas -> endpoint
+ * updates -> zone-redundancy re-creates (delete + create, same region) -> deletes.
+ * Creates come before deletes so serving capacity never dips below the current one.
+ * Within a group, regions are in alphabetical order (deterministic output).
+ *
+ * Rules:
+ * - the home region is never a replica and is never deleted; a target replica in
+ *   the home region, a different home region, or duplicate replicas are errors;
+ * - deletes and re-creates only when `allowDeletes`; otherwise listed as skipped;
+ * - a SKU downgrade is never planned automatically (skipped with the reason): it
+ *   only becomes possible after all replicas are gone and loses Premium features;
+ * - home zone redundancy cannot change (it is fixed when the registry is created).
+ */
+import type { ReplicaSpec, Topology } from '../types';
+import { InvalidTargetError } from './errors';
+import { normalizeRegion } from './fingerprint';
+import type {
+  CreateReplicaAction,
+  DeleteReplicaAction,
+  DiffOptions,
+  DiffResult,
+  PlanAction,
+  SkippedChange,
+  UpdateReplicaAction,
+  UpgradeSkuAction,
+} from './types';
+
+const SKU_RANK = { Basic: 0, Standard: 1, Premium: 2 } as const;
+
+function spec(r: ReplicaSpec): ReplicaSpec {
+  return {
+    region: normalizeRegion(r.region),
+    regionEndpointEnabled: r.regionEndpointEnabled,
+    zoneRedundancy: r.zoneRedundancy,
+  };
+}
+
+function replicaMap(t: Topology, which: string): Map<string, ReplicaSpec> {
+  const m = new Map<string, ReplicaSpec>();
+  for (const r of t.replicas) {
+    const s = spec(r);
+    if (m.has(s.region)) throw new InvalidTargetError(`${which} topology lists replica ${s.region} twice`);
+    m.set(s.region, s);
+  }
+  return m;
+}
+
+function flags(r: ReplicaSpec): string {
+  return `endpoint ${r.regionEndpointEnabled ? 'enabled' : 'disabled'}, zone redundancy ${r.zoneRedundancy ? 'enabled' : 'disabled'}`;
+}
+
+export const actionIds = {
+  upgradeSku: () => 'upgrade-sku',
+  createReplica: (region: string) => `create-replica:${region}`,
+  updateReplica: (region: string) => `update-replica:${region}`,
+  deleteReplica: (region: string) => `delete-replica:${region}`,
+};
+
+/** Checks a target topology on its own: throws InvalidTargetError when it cannot exist. */
+export function validateTarget(current: Topology, target: Topology): void {
+  const home = normalizeRegion(current.homeRegion);
+  if (normalizeRegion(target.homeRegion) !== home) {
+    throw new InvalidTargetError(
+      `target home region ${normalizeRegion(target.homeRegion)} differs from the registry's home region ${home}; the home region cannot be moved`,
+    );
+  }
+  const targetReplicas = replicaMap(target, 'target');
+  if (targetReplicas.has(home)) {
+    throw new InvalidTargetError(`target has a replica in the home region ${home}; a replica cannot be created in the home region`);
+  }
+  if (targetReplicas.size > 0 && target.sku !== 'Premium') {
+    throw new InvalidTargetError(`target has ${targetReplicas.size} replica(s) but SKU ${target.sku}; geo-replication requires Premium`);
+  }
+}
+
+export function diff(current: Topology, target: Topology, opts: DiffOptions): DiffResult {
+  validateTarget(current, target);
+  const home = normalizeRegion(current.homeRegion);
+  const cur = replicaMap(current, 'current');
+  const tgt = replicaMap(target, 'target');
+  const regions = (m: Map<string, ReplicaSpec>) => [...m.keys()].sort();
+
+  const actions: PlanAction[] = [];
+  const skipped: SkippedChange[] = [];
+
+  // 1. SKU upgrade (required when the target has replicas; or explicitly asked for).
+  if (SKU_RANK[target.sku] > SKU_RANK[current.sku]) {
+    const a: UpgradeSkuAction = {
+      id: actionIds.upgradeSku(),
+      kind: 'upgradeSku',
+      from: current.sku,
+      to: target.sku,
+      description:
+        `Upgrade registry SKU from ${current.sku} to ${target.sku}` +
+        (target.sku === 'Premium' && tgt.size > 0 ? ' (geo-replication requires Premium)' : ''),
+    };
+    actions.push(a);
+  }
+
+  // 2. New replicas.
+  for (const region of regions(tgt)) {
+    if (cur.has(region)) continue;
+    const to = tgt.get(region)!;
+    const a: CreateReplicaAction = {
+      id: actionIds.createReplica(region),
+      kind: 'createReplica',
+      region,
+      to,
+      description: `Create replica in ${region} (${flags(to)})`,
+    };
+    actions.push(a);
+  }
+
+  // 3. Endpoint updates (also for replicas whose zone change is blocked).
+  const recreates: Array<{ from: ReplicaSpec; to: ReplicaSpec }> = [];
+  for (const region of regions(tgt)) {
+    const from = cur.get(region);
+    const to = tgt.get(region)!;
+    if (!from) continue;
+    if (from.zoneRedundancy !== to.zoneRedundancy) {
+      if (opts.allowDeletes) {
+        recreates.push({ from, to });
+        continue;
+      }
+      skipped.push({
+        id: `recreate-replica:${region}`,
+        kind: 'recreateReplica',
+        region,
+        reason:
+          'zone redundancy is fixed when a replica is created; changing it means deleting and re-creating the replica, which needs allowDeletes',
+        description: `Zone redundancy of replica ${region} would change from ${from.zoneRedundancy ? 'enabled' : 'disabled'} to ${to.zoneRedundancy ? 'enabled' : 'disabled'}`,
+      });
+    }
+    if (from.regionEndpointEnabled !== to.regionEndpointEnabled) {
+      const a: UpdateReplicaAction = {
+        id: actionIds.updateReplica(region),
+        kind: 'updateReplica',
+        region,
+        from,
+        to: { ...from, regionEndpointEnabled: to.regionEndpointEnabled },
+        description: `${to.regionEndpointEnabled ? 'Enable' : 'Disable'} the regional endpoint of replica ${region}`,
+      };
+      actions.push(a);
+    }
+  }
+
+  // 4. Zone-redundancy re-creates: delete then create, same region.
+  for (const { from, to } of recreates) {
+    const del: DeleteReplicaAction = {
+      id: actionIds.deleteReplica(from.region),
+      kind: 'deleteReplica',
+      region: from.region,
+      from,
+      recreateAs: to,
+      description: `Delete replica ${from.region} to re-create it with zone redundancy ${to.zoneRedundancy ? 'enabled' : 'disabled'} (pulls there are served by other locations meanwhile)`,
+    };
+    const cre: CreateReplicaAction = {
+      id: actionIds.createReplica(to.region),
+      kind: 'createReplica',
+      region: to.region,
+      to,
+      recreate: true,
+      description: `Re-create replica in ${to.region} (${flags(to)})`,
+    };
+    actions.push(del, cre);
+  }
+
+  // 5. Deletes (never the home region: it is not a replica and validateTarget forbids it in target).
+  for (const region of regions(cur)) {
+    if (tgt.has(region)) continue;
+    if (region === home) continue; // defensive: a current "replica" in the home region is ignored
+    const from = cur.get(region)!;
+    if (opts.allowDeletes) {
+      const a: DeleteReplicaAction = {
+        id: actionIds.deleteReplica(region),
+        kind: 'deleteReplica',
+        region,
+        from,
+        description: `Delete replica ${region}`,
+      };
+      actions.push(a);
+    } else {
+      skipped.push({
+        id: actionIds.deleteReplica(region),
+        kind: 'deleteReplica',
+        region,
+        reason: 'the plan was made without allowDeletes; the replica stays (and stays billed)',
+        description: `Replica ${region} is not in the target`,
+      });
+    }
+  }
+
+  // 6. SKU downgrade: never automatic.
+  if (SKU_RANK[target.sku] < SKU_RANK[current.sku]) {
+    skipped.push({
+      id: 'downgrade-sku',
+      kind: 'downgradeSku',
+      reason:
+        'SKU downgrades are never applied automatically: they need every replica deleted first and drop Premium-only features; run `az acr update --sku` yourself once the registry has no replicas',
+      description: `SKU would change from ${current.sku} to ${target.sku}`,
+    });
+  }
+
+  // 7. Home zone redundancy is fixed at registry creation.
+  if (
+    target.homeZoneRedundancy !== undefined &&
+    current.homeZoneRedundancy !== undefined &&
+    target.homeZoneRedundancy !== current.homeZoneRedundancy
+  ) {
+    skipped.push({
+      id: 'home-zone-redundancy',
+      kind: 'homeZoneRedundancy',
+      region: home,
+      reason: 'zone redundancy of the home location is fixed when the registry is created; it can only change by creating a new registry',
+      description: `Home zone redundancy would change from ${current.homeZoneRedundancy} to ${target.homeZoneRedundancy}`,
+    });
+  }
+
+  return { actions, skipped };
+}
+
+/** The topology after performing `actions` on `t` (pure; used for expected states and exports). */
+export function applyActions(t: Topology, actions: readonly PlanAction[]): Topology {
+  let sku = t.sku;
+  const reps = new Map(t.replicas.map((r) => [normalizeRegion(r.region), spec(r)]));
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'upgradeSku':
+        sku = a.to;
+        break;
+      case 'createReplica':
+      case 'updateReplica':
+        reps.set(a.region, { ...a.to, region: a.region });
+        break;
+      case 'deleteReplica':
+        reps.delete(a.region);
+        break;
+    }
+  }
+  const out: Topology = {
+    homeRegion: normalizeRegion(t.homeRegion),
+    sku,
+    replicas: [...reps.values()].sort((x, y) => (x.region < y.region ? -1 : x.region > y.region ? 1 : 0)),
+  };
+  if (t.homeZoneRedundancy !== undefined) out.homeZoneRedundancy = t.homeZoneRedundancy;
+  return out;
+}

@@ -1,0 +1,233 @@
+/**
+ * The plan state machine, as pure functions: each transition returns a new plan
+ * record (never mutates its input) or throws a named PlanError.
+ *
+ *   pending --approve--> approved --beginApply--> applying --finishApply--> applied
+ *      |                    |                        |
+ *      +--reject--> rejected <--reject--+            +--finishApply--> partiallyApplied
+ *                                                                        |
+ *                        applying <--beginApply (resume)-----------------+
+ *
+ * `expired` is never stored: pending/approved plans are expired once now >= expiresAt
+ * (see effectiveState). Plans that started applying do not expire: converging a
+ * half-applied registry is always allowed (the stale check still guards it).
+ * `applied` is final; beginApply on it returns the plan unchanged (re-apply is a no-op).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Topology } from '../types';
+import { diff } from './diff';
+import { PlanExpiredError, PlanIntegrityError, PlanStateError, SelfApprovalError } from './errors';
+import { contentHash, fingerprint, planContent } from './fingerprint';
+import type { AuditEntry, ExecutionResult, Plan, PlanState, PlanStep } from './types';
+
+export const DEFAULT_PLAN_TTL_HOURS = 72;
+
+export interface CreatePlanInput {
+  id?: string;
+  registryId: string;
+  registryName: string;
+  requester: string;
+  /** Live topology read from the registry now. */
+  current: Topology;
+  target: Topology;
+  allowDeletes: boolean;
+  now: Date;
+  /** Default DEFAULT_PLAN_TTL_HOURS. */
+  ttlHours?: number;
+  costBefore?: unknown;
+  costAfter?: unknown;
+  priceAsOf?: string;
+  notificationUrl?: string;
+}
+
+/** Builds a new `pending` plan: diff, live fingerprint, content hash and the first audit entry. */
+export function createPlan(input: CreatePlanInput): Plan {
+  const { actions, skipped } = diff(input.current, input.target, { allowDeletes: input.allowDeletes });
+  const ttl = input.ttlHours ?? DEFAULT_PLAN_TTL_HOURS;
+  if (!(ttl > 0)) throw new RangeError(`ttlHours must be > 0, got ${ttl}`);
+  const createdAt = input.now.toISOString();
+  const expiresAt = new Date(input.now.getTime() + ttl * 3600_000).toISOString();
+  const base: Omit<Plan, 'contentHash'> = {
+    id: input.id ?? randomUUID(),
+    registryId: input.registryId,
+    registryName: input.registryName,
+    createdAt,
+    expiresAt,
+    requester: input.requester,
+    state: 'pending',
+    allowDeletes: input.allowDeletes,
+    current: input.current,
+    target: input.target,
+    actions,
+    skipped,
+    liveFingerprint: fingerprint(input.current),
+    steps: [],
+    audit: [
+      {
+        at: createdAt,
+        actor: input.requester,
+        event: 'created',
+        detail: `${actions.length} action(s), ${skipped.length} skipped change(s)`,
+      },
+    ],
+  };
+  if (input.costBefore !== undefined) base.costBefore = input.costBefore;
+  if (input.costAfter !== undefined) base.costAfter = input.costAfter;
+  if (input.priceAsOf !== undefined) base.priceAsOf = input.priceAsOf;
+  if (input.notificationUrl !== undefined) base.notificationUrl = input.notificationUrl;
+  return { ...base, contentHash: contentHash(base) };
+}
+
+/** The state to show: stored state, or `expired` for pending/approved plans past expiresAt. */
+export function effectiveState(plan: Plan, now: Date): PlanState {
+  if ((plan.state === 'pending' || plan.state === 'approved') && now.getTime() >= Date.parse(plan.expiresAt)) {
+    return 'expired';
+  }
+  return plan.state;
+}
+
+export function isExpired(plan: Plan, now: Date): boolean {
+  return effectiveState(plan, now) === 'expired';
+}
+
+function sameActor(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function withAudit(plan: Plan, entry: AuditEntry): AuditEntry[] {
+  return [...plan.audit, entry];
+}
+
+/** Throws PlanIntegrityError unless the plan content still hashes to plan.contentHash (and to the approved hash, once approved). */
+export function assertIntegrity(plan: Plan): void {
+  const actual = contentHash(planContent(plan));
+  if (actual !== plan.contentHash) {
+    throw new PlanIntegrityError('plan content does not match its content hash', plan.contentHash, actual);
+  }
+  if (plan.approvedContentHash !== undefined && actual !== plan.approvedContentHash) {
+    throw new PlanIntegrityError('plan content changed after approval', plan.approvedContentHash, actual);
+  }
+}
+
+function assertNotExpired(plan: Plan, now: Date, operation: string): void {
+  if (isExpired(plan, now)) {
+    throw new PlanExpiredError(`plan ${plan.id} expired at ${plan.expiresAt}; cannot ${operation}; create a new plan`, plan.expiresAt);
+  }
+}
+
+export interface ActorContext {
+  actor: string;
+  now: Date;
+}
+
+export function approve(plan: Plan, ctx: ActorContext & { expectedContentHash?: string }): Plan {
+  assertNotExpired(plan, ctx.now, 'approve');
+  if (plan.state !== 'pending') {
+    throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only a pending plan can be approved`, plan.state, 'approve');
+  }
+  if (sameActor(ctx.actor, plan.requester)) {
+    throw new SelfApprovalError(`${ctx.actor} requested plan ${plan.id} and cannot also approve it`);
+  }
+  assertIntegrity(plan);
+  if (ctx.expectedContentHash !== undefined && ctx.expectedContentHash !== plan.contentHash) {
+    throw new PlanIntegrityError(
+      'the plan the approver reviewed is not the stored plan',
+      ctx.expectedContentHash,
+      plan.contentHash,
+    );
+  }
+  const at = ctx.now.toISOString();
+  return {
+    ...plan,
+    state: 'approved',
+    approver: ctx.actor,
+    approvedAt: at,
+    approvedContentHash: plan.contentHash,
+    audit: withAudit(plan, { at, actor: ctx.actor, event: 'approved', detail: `content ${plan.contentHash}` }),
+  };
+}
+
+export function reject(plan: Plan, ctx: ActorContext & { reason: string }): Plan {
+  if (plan.state !== 'pending' && plan.state !== 'approved') {
+    throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only a pending or approved plan can be rejected`, plan.state, 'reject');
+  }
+  const at = ctx.now.toISOString();
+  return {
+    ...plan,
+    state: 'rejected',
+    rejectReason: ctx.reason,
+    audit: withAudit(plan, { at, actor: ctx.actor, event: 'rejected', detail: ctx.reason }),
+  };
+}
+
+/**
+ * approved | partiallyApplied | applying (an interrupted run; the caller must hold the
+ * registry lock, so no other run is alive) -> applying. `applied` is returned unchanged.
+ */
+export function beginApply(plan: Plan, ctx: ActorContext): Plan {
+  if (plan.state === 'applied') return plan;
+  assertNotExpired(plan, ctx.now, 'apply');
+  if (plan.state === 'pending') {
+    throw new PlanStateError(`plan ${plan.id} has not been approved`, plan.state, 'apply');
+  }
+  if (plan.state === 'rejected') {
+    throw new PlanStateError(`plan ${plan.id} was rejected`, plan.state, 'apply');
+  }
+  if (plan.approvedContentHash === undefined) {
+    throw new PlanStateError(`plan ${plan.id} carries no approval`, plan.state, 'apply');
+  }
+  assertIntegrity(plan);
+  const attempt = (plan.applyAttempts ?? 0) + 1;
+  const at = ctx.now.toISOString();
+  const event = plan.state === 'approved' ? 'applyStarted' : 'applyResumed';
+  const { lastError: _drop, ...rest } = plan;
+  return {
+    ...rest,
+    state: 'applying',
+    applyAttempts: attempt,
+    audit: withAudit(plan, { at, actor: ctx.actor, event, detail: `attempt ${attempt} (from ${plan.state})` }),
+  };
+}
+
+/** Appends one executor step record. */
+export function appendStep(plan: Plan, step: PlanStep): Plan {
+  return { ...plan, steps: [...plan.steps, step] };
+}
+
+/** applying -> applied | partiallyApplied, from the executor's result. Dry runs and no-ops change nothing. */
+export function finishApply(plan: Plan, result: ExecutionResult, ctx: ActorContext): Plan {
+  if (result.outcome === 'dryRun' || result.outcome === 'noop') return plan;
+  if (plan.state !== 'applying') {
+    throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only an applying plan can finish`, plan.state, 'finishApply');
+  }
+  const at = ctx.now.toISOString();
+  if (result.outcome === 'applied') {
+    const { lastError: _drop, ...rest } = plan;
+    return {
+      ...rest,
+      state: 'applied',
+      audit: withAudit(plan, {
+        at,
+        actor: ctx.actor,
+        event: 'applied',
+        detail: `${result.performed.length} performed, ${result.alreadyDone.length} already done`,
+      }),
+    };
+  }
+  return {
+    ...plan,
+    state: 'partiallyApplied',
+    lastError: result.error ?? 'unknown error',
+    audit: withAudit(plan, {
+      at,
+      actor: ctx.actor,
+      event: 'partiallyApplied',
+      detail: `${result.failedActionId ?? 'verification'} failed: ${result.error ?? 'unknown error'}`,
+    }),
+  };
+}
+
+/** Appends an audit entry (pure). */
+export function addAudit(plan: Plan, entry: AuditEntry): Plan {
+  return { ...plan, audit: withAudit(plan, entry) };
+}

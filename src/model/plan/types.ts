@@ -1,0 +1,193 @@
+/**
+ * Plan types: the diff actions, the plan record, its steps and audit trail.
+ * Types only; behaviour lives in diff.ts, fingerprint.ts, state.ts, execute.ts, export.ts.
+ */
+import type { ReplicaSpec, Sku, Topology } from '../types';
+
+export type ActionKind = 'upgradeSku' | 'createReplica' | 'updateReplica' | 'deleteReplica';
+
+interface ActionBase {
+  /** Stable id, unique within a plan: `upgrade-sku`, `create-replica:eastus`, `update-replica:eastus`, `delete-replica:eastus`. */
+  id: string;
+  kind: ActionKind;
+  description: string;
+}
+
+export interface UpgradeSkuAction extends ActionBase {
+  kind: 'upgradeSku';
+  from: Sku;
+  to: Sku;
+}
+
+export interface CreateReplicaAction extends ActionBase {
+  kind: 'createReplica';
+  region: string;
+  to: ReplicaSpec;
+  /** Set when this create is the second half of a zone-redundancy re-create (delete + create). */
+  recreate?: boolean;
+}
+
+export interface UpdateReplicaAction extends ActionBase {
+  kind: 'updateReplica';
+  region: string;
+  from: ReplicaSpec;
+  /** Only `regionEndpointEnabled` may differ from `from` (zone redundancy is immutable). */
+  to: ReplicaSpec;
+}
+
+export interface DeleteReplicaAction extends ActionBase {
+  kind: 'deleteReplica';
+  region: string;
+  from: ReplicaSpec;
+  /** Set when this delete is the first half of a zone-redundancy re-create: the create that follows. */
+  recreateAs?: ReplicaSpec;
+}
+
+export type PlanAction = UpgradeSkuAction | CreateReplicaAction | UpdateReplicaAction | DeleteReplicaAction;
+
+export type SkippedKind =
+  | 'deleteReplica'
+  | 'recreateReplica'
+  | 'downgradeSku'
+  | 'homeZoneRedundancy';
+
+/** A difference between current and target that the plan deliberately does NOT act on, with the reason. */
+export interface SkippedChange {
+  id: string;
+  kind: SkippedKind;
+  region?: string;
+  reason: string;
+  description: string;
+}
+
+export interface DiffOptions {
+  /** Deletes (and zone-redundancy re-creates, which start with a delete) are only planned when true. */
+  allowDeletes: boolean;
+}
+
+export interface DiffResult {
+  actions: PlanAction[];
+  skipped: SkippedChange[];
+}
+
+export type PlanState =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'applying'
+  | 'applied'
+  | 'partiallyApplied'
+  /** Never stored: derived from `expiresAt` for plans not yet applying (see effectiveState). */
+  | 'expired';
+
+export type StepStatus = 'started' | 'succeeded' | 'failed' | 'skipped';
+
+/** One record per executor event for one action. */
+export interface PlanStep {
+  actionId: string;
+  kind: ActionKind;
+  region?: string;
+  status: StepStatus;
+  /** ISO timestamp. */
+  at: string;
+  /** 1 for the first apply run, incremented on each resume. */
+  attempt: number;
+  /** Error message (failed) or reason (skipped, e.g. 'alreadyDone'). */
+  message?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  event: string;
+  detail?: string;
+}
+
+/** The stored plan record. Cost fields are opaque JSON owned by the cost model. */
+export interface Plan {
+  id: string;
+  /** ARM resource id of the registry. */
+  registryId: string;
+  registryName: string;
+  createdAt: string;
+  expiresAt: string;
+  requester: string;
+  approver?: string;
+  approvedAt?: string;
+  /** contentHash at approval time; apply refuses when the content no longer hashes to it. */
+  approvedContentHash?: string;
+  state: Exclude<PlanState, 'expired'>;
+  allowDeletes: boolean;
+  current: Topology;
+  target: Topology;
+  actions: PlanAction[];
+  skipped: SkippedChange[];
+  costBefore?: unknown;
+  costAfter?: unknown;
+  priceAsOf?: string;
+  /** fingerprint(current): the live topology the plan was made from. */
+  liveFingerprint: string;
+  /** contentHash(planContent(plan)). */
+  contentHash: string;
+  /** Number of apply runs started (resumes included). */
+  applyAttempts?: number;
+  steps: PlanStep[];
+  audit: AuditEntry[];
+  notificationUrl?: string;
+  rejectReason?: string;
+  /** Last apply error message, if the last run failed. */
+  lastError?: string;
+}
+
+/** The part of a plan that approval is bound to (see contentHash / planContent). */
+export interface PlanContent {
+  registryId: string;
+  registryName: string;
+  allowDeletes: boolean;
+  current: Topology;
+  target: Topology;
+  actions: PlanAction[];
+  skipped: SkippedChange[];
+  liveFingerprint: string;
+  costBefore?: unknown;
+  costAfter?: unknown;
+  priceAsOf?: string;
+  expiresAt: string;
+}
+
+/** What executePlan needs from the outside world. */
+export interface ExecutorPort {
+  /** Reads the registry's live topology (ARM). */
+  readLive(): Promise<Topology>;
+  /** Performs one action and resolves when it has completed (long-running operation finished). */
+  perform(action: PlanAction): Promise<void>;
+  /** Persists one step record (plan store). */
+  recordStep(step: PlanStep): Promise<void>;
+  now(): Date;
+}
+
+export interface ExecuteOptions {
+  /** Compute what would be done; perform nothing and record nothing. */
+  dryRun?: boolean;
+  /** Attempt number written into step records (defaults to plan.applyAttempts ?? 1). */
+  attempt?: number;
+}
+
+export type ExecutionOutcome = 'applied' | 'partiallyApplied' | 'noop' | 'dryRun';
+
+export interface ExecutionResult {
+  outcome: ExecutionOutcome;
+  /** Steps recorded during this run (dry run: the steps that would be recorded, none persisted). */
+  steps: PlanStep[];
+  /** Actions performed in this run (dry run: that would be performed), in order. */
+  performed: PlanAction[];
+  /** Actions found already satisfied by the live topology. */
+  alreadyDone: string[];
+  /** Action that failed (partiallyApplied). */
+  failedActionId?: string;
+  error?: string;
+  /** Fingerprint of the live topology read at the end of the run (not for dry runs / noop). */
+  finalFingerprint?: string;
+}
+
+export type ExportFormat = 'az' | 'bicep' | 'terraform';
