@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the local stand-in for `func start`. Reads local.settings.json
+ * (or the example), starts the embedded backends, then serves every
+ * registered function at http://localhost:${PORT:-7071}/api/<route>.
+ */
+import { join } from 'node:path';
+import { loadLocalSettings } from './settings';
+import { startBackends, stopBackends } from './backends';
+import { readSettings } from '../src/config';
+import { httpEndpoints } from '../src/functions/registry';
+import { startLocalHost } from '../src/http/local-host';
+
+async function main(): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  const log = (line: string): void => console.log(line);
+  const loaded = loadLocalSettings(root);
+  log(loaded.file ? `settings: ${loaded.file} (${loaded.applied.length} values applied; environment variables win)` : 'settings: no local.settings.json, using the environment only');
+  const running = await startBackends(process.env, log);
+
+  // Settings are read here, after local.settings.json and the backends have set the environment.
+  const settings = readSettings();
+  const port = Number(process.env.PORT ?? loaded.port ?? 7071);
+  const endpoints = httpEndpoints();
+  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes });
+  log(`acr-geoplanner local host listening on ${host.url}/api`);
+  for (const ep of endpoints) log(`  ${Object.keys(ep.operations).join(',').padEnd(10)} ${host.url}/api/${ep.route}  [${ep.authLevel}]`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await host.close();
+    await stopBackends(running, log);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(`local host failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { httpEndpoint, json } from '../http/endpoint';
+import { healthResponseSchema } from '../schemas/responses';
+import { version } from '../version';
+
+/** GET /api/health — liveness plus what the instance runs with (no secrets). */
+export const health = httpEndpoint({
+  name: 'health',
+  route: 'health',
+  authLevel: 'anonymous',
+  operations: {
+    GET: {
+      doc: {
+        summary: 'Health and configuration summary',
+        tags: ['service'],
+        responses: { '200': { description: 'The service is up', schema: healthResponseSchema } },
+      },
+      run: async (rc) => {
+        const { catalog, settings } = rc.services;
+        const prices = rc.services.prices();
+        return json(
+          {
+            status: 'ok',
+            version,
+            time: new Date().toISOString(),
+            catalog: {
+              regions: catalog.regions.length,
+              latencyRegions: Object.keys(catalog.latency.rttMs).length,
+              pricesAsOf: prices.asOf,
+              currency: prices.currency,
+            },
+            checks: {
+              arm: settings.armStaticToken ? `sandbox/static token at ${settings.armEndpoint}` : `DefaultAzureCredential at ${settings.armEndpoint}`,
+              storage: settings.storageConnection ? (settings.storageConnection.includes('UseDevelopmentStorage=true') ? 'Azurite (development storage)' : 'configured') : 'not configured',
+            },
+          },
+          200,
+          { 'Cache-Control': 'no-store' },
+        );
+      },
+    },
+  },
+});

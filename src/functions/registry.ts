@@ -1,0 +1,15 @@
+/**
+ * The function table: every function of the app, as data. `src/index.ts`
+ * passes it to `app.http`/`app.timer` (Azure, `func start`); the local host
+ * mounts the same entries. One list, nothing to keep in step.
+ */
+import type { HttpEndpoint } from '../http/endpoint';
+import { estimate } from './estimate';
+import { health } from './health';
+import { openapi } from './openapi';
+import { prices } from './prices';
+import { regions } from './regions';
+
+export function httpEndpoints(): HttpEndpoint[] {
+  return [health, regions, prices, estimate, openapi];
+}

@@ -1,0 +1,121 @@
+/**
+ * How an HTTP function is declared: a route with one operation per method.
+ * The declaration is data (route, methods, auth level, OpenAPI doc) plus a
+ * dispatching handler, so the same table feeds `app.http` (Azure / func
+ * start), the local host and /api/openapi.json.
+ */
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, problemResponse } from './problem';
+import { validateAgainst } from './validate';
+import { getServices, type Services } from '../services';
+import type { InputIssue } from '../model/errors';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof HTTP_METHODS)[number];
+
+export interface RequestContext {
+  request: HttpRequest;
+  context: InvocationContext;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  services: Services;
+}
+
+export type Operation = (rc: RequestContext) => Promise<HttpResponseInit>;
+
+export interface ParameterDoc {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  description: string;
+  schema: object;
+}
+
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  parameters?: ParameterDoc[];
+  requestSchema?: object;
+  /** status → description (+ schema of the JSON body, when there is one). */
+  responses: Record<string, { description: string; schema?: object; contentType?: string }>;
+}
+
+export interface OperationDef {
+  run: Operation;
+  doc: OperationDoc;
+}
+
+export interface HttpEndpoint {
+  kind: 'http';
+  name: string;
+  /** Functions route template, without the `api/` prefix, e.g. `plans/{id}/approve`. */
+  route: string;
+  authLevel: 'anonymous' | 'function' | 'admin';
+  operations: Partial<Record<Method, OperationDef>>;
+  handler: HttpHandler;
+}
+
+/** Declares an HTTP function; its handler answers 405 (+ Allow) for methods it has no operation for. */
+export function httpEndpoint(def: Omit<HttpEndpoint, 'kind' | 'handler'>): HttpEndpoint {
+  const allow = Object.keys(def.operations) as Method[];
+  const handler: HttpHandler = async (request, context) => {
+    const method = request.method.toUpperCase() as Method;
+    const url = new URL(request.url);
+    const instance = url.pathname;
+    try {
+      const op = def.operations[method];
+      if (!op) throw new MethodNotAllowedError(method, allow);
+      return await op.run({ request, context, params: { ...request.params }, query: url.searchParams, services: getServices() });
+    } catch (err) {
+      const res = problemResponse(err, instance, context.invocationId);
+      if (res.status === 500) context.error(`${def.name}: unhandled error`, err);
+      return res;
+    }
+  };
+  return { kind: 'http', ...def, handler };
+}
+
+/** Reads and validates a JSON body: 415 for non-JSON, 413 over the limit, 400 listing every problem. */
+export async function readJsonBody<T>(
+  rc: RequestContext,
+  schema: object,
+  semantic?: (body: unknown) => InputIssue[],
+): Promise<T> {
+  const contentType = rc.request.headers.get('content-type');
+  if (!contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new UnsupportedMediaTypeError(contentType);
+  }
+  const limit = rc.services.settings.maxBodyBytes;
+  const declared = Number(rc.request.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new PayloadTooLargeError(limit);
+  const buf = Buffer.from(await rc.request.arrayBuffer());
+  if (buf.length > limit) throw new PayloadTooLargeError(limit);
+  if (buf.length === 0) throw new BadRequestError('The request body is empty; send a JSON object.', [{ pointer: '', message: 'body is required', code: 'required' }]);
+  let body: unknown;
+  try {
+    body = JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw new BadRequestError(`The body is not valid JSON: ${(e as Error).message}`, [{ pointer: '', message: 'is not valid JSON', code: 'json' }]);
+  }
+  const issues = validateAgainst(schema, body);
+  if (semantic) {
+    const seen = new Set(issues.map((i) => i.pointer));
+    for (const extra of semantic(body)) if (!seen.has(extra.pointer)) issues.push(extra);
+  }
+  if (issues.length > 0) {
+    throw new BadRequestError(
+      `The request has ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((i) => `${i.pointer || '(body)'} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  return body as T;
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponseInit {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body, null, 2),
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * The cost model of DESIGN §2, exactly:
+ *   fee      = Σ_{l∈L} unitPrice(sku, l) × D            (D = 730/24 days)
+ *   storage  = Σ_{l∈L} max(0, S − included(sku)) × storagePrice
+ *   egress   = Σ_w V_w × rate(s(w), w)
+ * where s(w) is the enabled location with the lowest RTT measured from w
+ * (ties: lower transfer rate, then region name). Pure: no I/O.
+ */
+import { pricingGroup, type Catalog } from './catalog';
+import type { Latency, PriceBook, Region, Sku, Topology, Workload, WorkloadSite } from './types';
+
+export const HOURS_PER_MONTH = 730;
+export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+
+/** Any replica forces Premium (geo-replication is a Premium feature). */
+export function effectiveSku(topology: Topology): Sku {
+  return topology.replicas.length > 0 ? 'Premium' : topology.sku;
+}
+
+/** Registry-unit fee of one location for a month, in the price book's currency. */
+export function locationFee(sku: Sku, region: string, prices: PriceBook): number {
+  const perDay = prices.regionOverrides[region]?.[sku] ?? prices.registryUnitPerDay[sku];
+  return perDay * DAYS_PER_MONTH;
+}
+
+/** Storage overage of one location for a month (each location holds a full copy); null when S is unknown. */
+export function locationStorage(sku: Sku, storageGiB: number | null, prices: PriceBook): number | null {
+  if (storageGiB === null) return null;
+  return Math.max(0, storageGiB - prices.includedStorageGiB[sku]) * prices.storageOveragePerGiBMonth;
+}
+
+export interface TransferRate {
+  /** Currency per GB. */
+  ratePerGB: number;
+  basis: string;
+}
+
+/** Rate of moving a pull from location `source` to workload `site` (priced by the source's continent). */
+export function transferRate(source: Region, site: WorkloadSite, catalog: Catalog, prices: PriceBook): TransferRate {
+  const bw = prices.bandwidth;
+  if (site.kind === 'external') {
+    return { ratePerGB: bw.internet[source.continent], basis: `internet egress from ${source.continent}` };
+  }
+  if (site.region === source.name) return { ratePerGB: 0, basis: 'same region (free)' };
+  const dest = catalog.get(site.region);
+  if (dest && pricingGroup(dest.continent) === pricingGroup(source.continent)) {
+    return { ratePerGB: bw.withinContinent[source.continent], basis: `inter-region within ${source.continent}` };
+  }
+  return { ratePerGB: bw.toOtherContinent[source.continent], basis: `inter-region from ${source.continent} to another continent` };
+}
+
+export function siteLatency(site: WorkloadSite, location: string, catalog: Catalog): Latency {
+  return site.kind === 'azure'
+    ? catalog.rtt(site.region, location)
+    : catalog.rttFromPoint(site.latitude, site.longitude, location);
+}
+
+export interface RankedLocation {
+  region: string;
+  latency: Latency;
+  rate: TransferRate;
+}
+
+/**
+ * The candidate locations in the order Traffic Manager would prefer them for
+ * this workload: lowest RTT first (unknown RTT last), then lower transfer rate,
+ * then region name. The first entry among the enabled locations serves it.
+ */
+export function rankLocations(site: WorkloadSite, locations: readonly string[], catalog: Catalog, prices: PriceBook): RankedLocation[] {
+  const ranked: RankedLocation[] = [];
+  for (const region of locations) {
+    const r = catalog.get(region);
+    if (!r) continue;
+    ranked.push({ region, latency: siteLatency(site, region, catalog), rate: transferRate(r, site, catalog, prices) });
+  }
+  return ranked.sort(compareRanked);
+}
+
+export function compareRanked(a: RankedLocation, b: RankedLocation): number {
+  const la = a.latency.ms ?? Number.POSITIVE_INFINITY;
+  const lb = b.latency.ms ?? Number.POSITIVE_INFINITY;
+  if (la !== lb) return la - lb;
+  if (a.rate.ratePerGB !== b.rate.ratePerGB) return a.rate.ratePerGB - b.rate.ratePerGB;
+  return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
+}
+
+/** Locations of a topology (home first), and those Traffic Manager may route to. */
+export function locationsOf(topology: Topology): { all: string[]; enabled: string[] } {
+  const all = [topology.homeRegion, ...topology.replicas.map((r) => r.region)];
+  const enabled = [topology.homeRegion, ...topology.replicas.filter((r) => r.regionEndpointEnabled).map((r) => r.region)];
+  return { all, enabled };
+}
+
+export function workloadId(site: WorkloadSite): string {
+  return site.kind === 'azure' ? site.region : site.name;
+}
+
+// ---------------------------------------------------------------------------
+// The estimate
+
+export interface CostInput {
+  topology: Topology;
+  /** Stored GiB of the registry; null = unknown. */
+  storageGiB: number | null;
+  workloads: Workload[];
+}
+
+export interface LocationCost {
+  region: string;
+  displayName: string;
+  role: 'home' | 'replica';
+  regionEndpointEnabled: boolean;
+  zoneRedundancy: boolean;
+  registryUnits: number;
+  storage: number | null;
+  total: number | null;
+  servesWorkloads: string[];
+  servedGBPerMonth: number | null;
+  /** Replicas only: monthlyCost(T∖{r}) − monthlyCost(T); null when a volume it depends on is unknown. */
+  marginalMonthlyValue?: number | null;
+  /** Replicas only: GB/month r must serve for its transfer savings to pay its own monthly cost. */
+  breakEvenGBPerMonth?: number | null;
+  economicsNote?: string;
+}
+
+export interface WorkloadCost {
+  id: string;
+  kind: 'azure' | 'external';
+  region?: string;
+  name?: string;
+  latitude?: number;
+  longitude?: number;
+  pullGBPerMonth: number | null;
+  volumeSource: string;
+  servedBy: string | null;
+  latencyMs: number | null;
+  latencyEstimated: boolean;
+  ratePerGB: number | null;
+  rateBasis: string;
+  cost: number | null;
+}
+
+export interface CostBreakdown {
+  sku: Sku;
+  registryUnits: number;
+  storage: number | null;
+  dataTransfer: number | null;
+  /** null when any component is unknown. */
+  total: number | null;
+  /** Sum of the known components. */
+  totalKnown: number;
+  unknown: string[];
+  locations: LocationCost[];
+  workloads: WorkloadCost[];
+}
+
+/** Serving and transfer cost of every workload under one topology. */
+export function serveWorkloads(topology: Topology, workloads: readonly Workload[], catalog: Catalog, prices: PriceBook): WorkloadCost[] {
+  const { enabled } = locationsOf(topology);
+  return workloads.map((w) => {
+    const best = rankLocations(w.site, enabled, catalog, prices)[0];
+    const base: WorkloadCost = {
+      id: workloadId(w.site),
+      kind: w.site.kind,
+      ...(w.site.kind === 'azure'
+        ? { region: w.site.region }
+        : { name: w.site.name, latitude: w.site.latitude, longitude: w.site.longitude }),
+      pullGBPerMonth: w.pullGBPerMonth,
+      volumeSource: w.volumeSource,
+      servedBy: null,
+      latencyMs: null,
+      latencyEstimated: true,
+      ratePerGB: null,
+      rateBasis: 'no location could be ranked for this workload',
+      cost: null,
+    };
+    if (!best || best.latency.ms === null) {
+      return { ...base, rateBasis: 'latency to every location is unknown: serving location unknown' };
+    }
+    return {
+      ...base,
+      servedBy: best.region,
+      latencyMs: best.latency.ms,
+      latencyEstimated: best.latency.estimated,
+      ratePerGB: best.rate.ratePerGB,
+      rateBasis: best.rate.basis,
+      cost: w.pullGBPerMonth === null ? null : w.pullGBPerMonth * best.rate.ratePerGB,
+    };
+  });
+}
+
+function sumOrNull(values: readonly (number | null)[]): number | null {
+  let s = 0;
+  for (const v of values) {
+    if (v === null) return null;
+    s += v;
+  }
+  return s;
+}
+
+/** monthlyCost(T) with every line item, per location and per workload (unrounded). */
+export function monthlyCost(input: CostInput, catalog: Catalog, prices: PriceBook): CostBreakdown {
+  const { topology, storageGiB, workloads } = input;
+  const sku = effectiveSku(topology);
+  const served = serveWorkloads(topology, workloads, catalog, prices);
+  const storageEach = locationStorage(sku, storageGiB, prices);
+
+  const locs: LocationCost[] = [
+    { region: topology.homeRegion, role: 'home' as const, regionEndpointEnabled: true, zoneRedundancy: topology.homeZoneRedundancy ?? false },
+    ...topology.replicas.map((r) => ({ region: r.region, role: 'replica' as const, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy })),
+  ].map((l) => {
+    const fee = locationFee(sku, l.region, prices);
+    const mine = served.filter((w) => w.servedBy === l.region);
+    return {
+      ...l,
+      displayName: catalog.get(l.region)?.displayName ?? l.region,
+      registryUnits: fee,
+      storage: storageEach,
+      total: storageEach === null ? null : fee + storageEach,
+      servesWorkloads: mine.map((w) => w.id),
+      servedGBPerMonth: sumOrNull(mine.map((w) => w.pullGBPerMonth)),
+    };
+  });
+
+  const registryUnits = locs.reduce((s, l) => s + l.registryUnits, 0);
+  const storage = storageEach === null ? null : storageEach * locs.length;
+  const dataTransfer = sumOrNull(served.map((w) => w.cost));
+  const unknown: string[] = [];
+  if (storage === null) unknown.push('storage');
+  if (dataTransfer === null) unknown.push('dataTransfer');
+  const totalKnown = registryUnits + (storage ?? 0) + (dataTransfer ?? 0);
+  return {
+    sku,
+    registryUnits,
+    storage,
+    dataTransfer,
+    total: unknown.length === 0 ? totalKnown : null,
+    totalKnown,
+    unknown,
+    locations: locs,
+    workloads: served,
+  };
+}
+
+/**
+ * Adds the economics of every replica to a breakdown: its marginal monthly
+ * value (cost without it − cost with it) and its break-even pull volume.
+ */
+export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown, catalog: Catalog, prices: PriceBook): CostBreakdown {
+  const locations = breakdown.locations.map((loc) => {
+    if (loc.role !== 'replica') return loc;
+    const without: Topology = {
+      ...input.topology,
+      sku: breakdown.sku,
+      replicas: input.topology.replicas.filter((r) => r.region !== loc.region),
+    };
+    const after = serveWorkloads(without, input.workloads, catalog, prices);
+    const ownCost = loc.registryUnits + (loc.storage ?? 0);
+    let transferDelta: number | null = 0;
+    let savedSum = 0;
+    let weight = 0;
+    let weightsKnown = true;
+    let simpleSum = 0;
+    let served = 0;
+    breakdown.workloads.forEach((w, i) => {
+      const alt = after[i];
+      if (!alt || w.servedBy === alt.servedBy) return;
+      if (transferDelta !== null) {
+        transferDelta = w.cost === null || alt.cost === null ? null : transferDelta + (alt.cost - w.cost);
+      }
+      if (w.servedBy === loc.region && w.ratePerGB !== null && alt.ratePerGB !== null) {
+        const saved = alt.ratePerGB - w.ratePerGB;
+        served += 1;
+        simpleSum += saved;
+        if (w.pullGBPerMonth === null) weightsKnown = false;
+        else {
+          savedSum += saved * w.pullGBPerMonth;
+          weight += w.pullGBPerMonth;
+        }
+      }
+    });
+    const marginal = transferDelta === null ? null : transferDelta - ownCost;
+    const perGB = served === 0 ? null : weightsKnown && weight > 0 ? savedSum / weight : simpleSum / served;
+    let breakEven: number | null = null;
+    let note: string;
+    if (!loc.regionEndpointEnabled) {
+      note = 'regionEndpointEnabled=false: Traffic Manager routes nothing here, so it saves no transfer but is still billed';
+    } else if (perGB === null) {
+      note = 'serves no workload in this estimate: its transfer savings are 0 at the given volumes';
+    } else if (perGB <= 0) {
+      note = 'the traffic it serves would cost nothing more from the next-closest location: it never pays for itself on transfer';
+    } else {
+      breakEven = ownCost / perGB;
+      note = `saves ${perGB.toFixed(4)} ${prices.currency}/GB on the traffic it serves; pays for itself above ${breakEven.toFixed(1)} GB/month`;
+    }
+    if (loc.storage === null) note += ' (storage unknown: break-even counts registry units only)';
+    return { ...loc, marginalMonthlyValue: marginal, breakEvenGBPerMonth: breakEven, economicsNote: note };
+  });
+  return { ...breakdown, locations };
+}
+
+/** The assumptions behind every estimate, shown with it. */
+export function costAssumptions(prices: PriceBook, catalog: Catalog): string[] {
+  const fit = catalog.distanceFit();
+  return [
+    `Month = ${HOURS_PER_MONTH} hours = ${DAYS_PER_MONTH.toFixed(4)} days (the Azure pricing calculator's month).`,
+    `Every location (home + each replica) is billed one registry unit per day at the list price (${prices.currency}, prices as of ${prices.asOf}); any replica requires Premium.`,
+    'Storage above the SKU\'s included amount is billed per location (each location holds a full copy): an assumption, the pricing page does not say.',
+    'Replication traffic between locations is not billed to the customer.',
+    'Each pull is served by the enabled location with the lowest P50 round-trip time measured from the workload\'s region (Traffic Manager: network-closest, not cheapest); ties break on lower transfer rate, then region name.',
+    'Transfer is billed per GB (decimal) by the continent of the serving location; pulls served in the workload\'s own region are free; Middle East and Africa are one pricing group.',
+    `Workloads outside Azure pay internet egress by the serving location's zone; the first ${prices.bandwidth.internetFreeGBPerMonth} GB/month free per account are not deducted.`,
+    `Where a latency pair is not published it is estimated as ${fit.interceptMs.toFixed(1)} ms + ${fit.msPerKm.toFixed(4)} ms/km × great-circle distance (least-squares over ${fit.pairs} published pairs) and flagged latencyEstimated.`,
+    'Volumes given as pullsPerMonth × avgPullSizeMB use 1 GB = 1000 MB. Amounts are rounded to cents for display.',
+  ];
+}

@@ -1,0 +1,164 @@
+/**
+ * Response schemas, for /api/openapi.json and for tests that check answers
+ * against what the API documents.
+ */
+
+const money = { type: ['number', 'null'], description: 'Amount in `currency` per month, rounded to cents; null = unknown.' } as const;
+
+export const pricesInfoSchema = {
+  type: 'object',
+  required: ['currency', 'asOf', 'source', 'overrides'],
+  properties: {
+    currency: { type: 'string' },
+    asOf: { type: 'string', description: 'Month of the price snapshot (or live refresh).' },
+    bandwidthAsOf: { type: 'string' },
+    source: { type: 'string' },
+    registryUnitPerDay: { type: 'object', additionalProperties: { type: 'number' } },
+    overrides: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const topologySchema = {
+  type: 'object',
+  required: ['homeRegion', 'sku', 'replicas'],
+  properties: {
+    homeRegion: { type: 'string' },
+    sku: { type: 'string', enum: ['Basic', 'Standard', 'Premium'] },
+    homeZoneRedundancy: { type: 'boolean' },
+    replicas: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['region', 'regionEndpointEnabled', 'zoneRedundancy'],
+        properties: { region: { type: 'string' }, regionEndpointEnabled: { type: 'boolean' }, zoneRedundancy: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
+export const locationCostSchema = {
+  type: 'object',
+  required: ['region', 'role', 'registryUnits', 'storage', 'total', 'servesWorkloads'],
+  properties: {
+    region: { type: 'string' },
+    displayName: { type: 'string' },
+    role: { type: 'string', enum: ['home', 'replica'] },
+    regionEndpointEnabled: { type: 'boolean' },
+    zoneRedundancy: { type: 'boolean' },
+    registryUnits: { type: 'number' },
+    storage: money,
+    total: money,
+    servesWorkloads: { type: 'array', items: { type: 'string' } },
+    servedGBPerMonth: { type: ['number', 'null'] },
+    marginalMonthlyValue: { ...money, description: 'Replicas: monthly cost without this replica − with it (positive = it pays for itself).' },
+    breakEvenGBPerMonth: { type: ['number', 'null'], description: 'Replicas: GB/month it must serve for its transfer savings to pay its own cost; null = never (or nothing served).' },
+    economicsNote: { type: 'string' },
+  },
+} as const;
+
+export const workloadCostSchema = {
+  type: 'object',
+  required: ['id', 'kind', 'pullGBPerMonth', 'servedBy', 'latencyMs', 'latencyEstimated', 'ratePerGB', 'cost'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['azure', 'external'] },
+    region: { type: 'string' },
+    name: { type: 'string' },
+    latitude: { type: 'number' },
+    longitude: { type: 'number' },
+    pullGBPerMonth: { type: ['number', 'null'] },
+    volumeSource: { type: 'string' },
+    servedBy: { type: ['string', 'null'] },
+    latencyMs: { type: ['number', 'null'] },
+    latencyEstimated: { type: 'boolean' },
+    ratePerGB: { type: ['number', 'null'] },
+    rateBasis: { type: 'string' },
+    cost: money,
+  },
+} as const;
+
+export const estimateResponseSchema = {
+  type: 'object',
+  required: ['currency', 'prices', 'topology', 'monthlyCost', 'locations', 'workloads', 'assumptions', 'warnings'],
+  properties: {
+    currency: { type: 'string' },
+    units: { type: 'object', additionalProperties: { type: 'string' } },
+    prices: pricesInfoSchema,
+    registryId: { type: 'string' },
+    topology: topologySchema,
+    storageGiB: { type: ['number', 'null'] },
+    monthlyCost: {
+      type: 'object',
+      required: ['total', 'registryUnits', 'storage', 'dataTransfer'],
+      properties: {
+        total: { ...money, description: 'null when any component is unknown (see `unknown`).' },
+        totalKnown: { type: 'number' },
+        registryUnits: { type: 'number' },
+        storage: money,
+        dataTransfer: money,
+        unknown: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    locations: { type: 'array', items: locationCostSchema },
+    workloads: { type: 'array', items: workloadCostSchema },
+    assumptions: { type: 'array', items: { type: 'string' } },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const regionSchema = {
+  type: 'object',
+  required: ['name', 'displayName', 'continent', 'latitude', 'longitude', 'availabilityZones', 'pairedRegion'],
+  properties: {
+    name: { type: 'string' },
+    displayName: { type: 'string' },
+    geography: { type: 'string' },
+    continent: { type: 'string' },
+    latitude: { type: ['number', 'null'] },
+    longitude: { type: ['number', 'null'] },
+    availabilityZones: { type: 'boolean' },
+    pairedRegion: { type: ['string', 'null'] },
+    restricted: { type: 'boolean' },
+    latencyPublished: { type: 'boolean', description: 'Whether the published latency matrix covers this region.' },
+  },
+} as const;
+
+export const regionsResponseSchema = {
+  type: 'object',
+  required: ['count', 'regions', 'source'],
+  properties: {
+    count: { type: 'integer' },
+    regions: { type: 'array', items: regionSchema },
+    source: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+export const healthResponseSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    version: { type: 'string' },
+    catalog: { type: 'object' },
+    checks: { type: 'object' },
+  },
+} as const;
+
+export const pricesResponseSchema = {
+  type: 'object',
+  required: ['currency', 'asOf', 'source'],
+  properties: {
+    currency: { type: 'string' },
+    asOf: { type: 'string' },
+    ageDays: { type: ['integer', 'null'] },
+    source: { type: 'string' },
+    live: { type: 'object' },
+    registryUnitPerDay: { type: 'object' },
+    includedStorageGiB: { type: 'object' },
+    storageOveragePerGiBMonth: { type: 'number' },
+    bandwidth: { type: 'object' },
+    notes: { type: 'array', items: { type: 'string' } },
+    overrides: { type: 'object' },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
