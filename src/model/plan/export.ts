@@ -136,8 +136,9 @@ export function toBicep(plan: Plan): string {
   const before = plan.actions.filter((a) => a.kind === 'upgradeSku' || (a.kind === 'deleteReplica' && a.recreateAs));
   const after = plan.actions.filter((a) => a.kind === 'deleteReplica' && !a.recreateAs);
   const out = headerLines(plan).map((l) => `// ${l}`);
-  out.push(`// Deploy to resource group ${parseRegistryId(plan.registryId)?.resourceGroup ?? '<resource-group>'}:`);
-  out.push('//   az deployment group create -g <resource-group> -f plan.bicep');
+  out.push(
+    `// Deploy with: az deployment group create -g ${parseRegistryId(plan.registryId)?.resourceGroup ?? '<resource-group>'} -f plan.bicep`,
+  );
   const vars = variables(plan).map((v) => `//   ${v}`);
   if (before.length > 0) {
     out.push('// BEFORE deploying, run (an existing registry cannot change SKU here; zone redundancy needs a re-create):');
