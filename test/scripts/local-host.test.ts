@@ -1,0 +1,50 @@
+/**
+ * `npm start` end to end: the built local host (dist/) starts from the
+ * example settings, answers /api/health, and shuts down cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const entry = join(root, 'dist', 'scripts', 'local-host.js');
+
+async function waitForHealth(url: string, deadline: number): Promise<Response> {
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return res;
+      last = res.status;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no healthy answer from ${url}: ${String(last)}`);
+}
+
+describe('npm start (local host process)', () => {
+  it('answers GET /api/health within 15 s on PORT and exits 0 on SIGTERM', async () => {
+    expect(existsSync(entry), 'run `npm run build` first (npm test does)').toBe(true);
+    const port = 7100 + Math.floor(Math.random() * 800);
+    const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const started = Date.now();
+      const res = await waitForHealth(`http://127.0.0.1:${port}/api/health`, started + 15_000);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(((await res.json()) as { status: string }).status).toBe('ok');
+      for (let i = 0; i < 50 && !/GET \/api\/health 200/.test(output); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(output).toMatch(/GET \/api\/health 200/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toMatch(/SIGTERM: shutting down/);
+  }, 40_000);
+});
