@@ -606,8 +606,15 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     const started = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
-    const url = new URL(rawUrl, 'http://sandbox.local');
-    const path = url.pathname.replace(/\/{2,}/g, '/');
+    // Not `new URL(rawUrl, base)`: a path starting with '//' would be read as a host.
+    const qIdx = rawUrl.indexOf('?');
+    const query = new URLSearchParams(qIdx >= 0 ? rawUrl.slice(qIdx + 1) : '');
+    let path = (qIdx >= 0 ? rawUrl.slice(0, qIdx) : rawUrl).replace(/\/{2,}/g, '/');
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      /* keep it encoded */
+    }
     const reqHeaders = lowerHeaders(req.headers);
     const requestId = randomUUID();
     const correlationId = reqHeaders['x-ms-correlation-request-id'] ?? randomUUID();
@@ -628,7 +635,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
       }
       if (isControl) {
         operationId = 'Sandbox';
-        reply = handleControl(method, path, url.searchParams, reqBody);
+        reply = handleControl(method, path, query, reqBody);
       } else {
         let matched: { kind: string; m: RegExpExecArray } | undefined;
         for (const route of ROUTES) {
@@ -661,7 +668,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
             body: { error: { code: decision.respond.code, message: decision.respond.message } },
           };
         } else {
-          reply = handleArm(matched.kind, matched.m, method, path, url.searchParams, reqBody);
+          reply = handleArm(matched.kind, matched.m, method, path, query, reqBody);
         }
       }
     } catch (e) {
