@@ -8,8 +8,9 @@ import { estimate } from './estimate';
 import { health } from './health';
 import { openapi } from './openapi';
 import { prices } from './prices';
+import { recommendations } from './recommendations';
 import { regions } from './regions';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, openapi];
+  return [health, regions, prices, estimate, recommendations, openapi];
 }

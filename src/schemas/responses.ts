@@ -162,3 +162,83 @@ export const pricesResponseSchema = {
     warnings: { type: 'array', items: { type: 'string' } },
   },
 } as const;
+
+export const recommendationsResponseSchema = {
+  type: 'object',
+  required: ['currency', 'prices', 'optimality', 'recommended', 'current', 'savings', 'frontier', 'assumptions', 'warnings'],
+  properties: {
+    currency: { type: 'string' },
+    prices: pricesInfoSchema,
+    registryId: { type: 'string' },
+    optimality: {
+      type: 'object',
+      required: ['status', 'objective', 'lowerBound', 'relativeGap'],
+      properties: {
+        status: { type: 'string', enum: ['proved', 'gap'], description: 'proved: lower bound = objective; gap: a limit was hit, see relativeGap.' },
+        objective: { type: 'number' },
+        lowerBound: { type: 'number' },
+        relativeGap: { type: 'number' },
+        nodes: { type: 'integer' },
+        ms: { type: 'number' },
+        note: { type: 'string' },
+      },
+    },
+    recommended: {
+      type: 'object',
+      required: ['topology', 'monthlyCost', 'replicas', 'estimate'],
+      properties: {
+        topology: topologySchema,
+        monthlyCost: { type: 'object' },
+        maxLatencyMs: { type: ['number', 'null'] },
+        volumeWeightedMeanLatencyMs: { type: ['number', 'null'] },
+        replicas: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['region', 'servesWorkloads', 'marginalMonthlyValue', 'breakEvenGBPerMonth', 'explanation'],
+            properties: {
+              region: { type: 'string' },
+              servesWorkloads: { type: 'array', items: { type: 'string' } },
+              servedGBPerMonth: { type: ['number', 'null'] },
+              monthlyCost: { type: 'number' },
+              marginalMonthlyValue: { type: ['number', 'null'] },
+              breakEvenGBPerMonth: { type: ['number', 'null'] },
+              explanation: { type: 'string' },
+            },
+          },
+        },
+        estimate: estimateResponseSchema,
+      },
+    },
+    current: { type: 'object' },
+    savings: {
+      type: 'object',
+      properties: {
+        monthly: { type: ['number', 'null'] },
+        annual: { type: ['number', 'null'] },
+        percent: { type: ['number', 'null'] },
+        changes: { type: 'object' },
+      },
+    },
+    frontier: {
+      type: 'array',
+      description: 'The best plan for each replica count 0..k.',
+      items: {
+        type: 'object',
+        required: ['replicas', 'status'],
+        properties: {
+          replicas: { type: 'integer' },
+          status: { type: 'string', enum: ['proved', 'gap', 'infeasible'] },
+          regions: { type: 'array', items: { type: 'string' } },
+          monthlyCost: { type: 'object' },
+          maxLatencyMs: { type: ['number', 'null'] },
+          volumeWeightedMeanLatencyMs: { type: ['number', 'null'] },
+          reason: { type: 'string' },
+        },
+      },
+    },
+    search: { type: 'object' },
+    assumptions: { type: 'array', items: { type: 'string' } },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;

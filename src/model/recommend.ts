@@ -1,0 +1,303 @@
+/**
+ * The replica recommender: the ACR planning problem as exact facility
+ * location with client preferences (DESIGN §2). Facilities are the home
+ * region (always open) and the candidate replica regions; clients are the
+ * workloads, each served by its lowest-latency open location (Traffic
+ * Manager), at cost V_w × rate(location, w). Pure: no I/O.
+ */
+import type { Catalog } from './catalog';
+import { DAYS_PER_MONTH, locationFee, locationStorage, rankLocations, siteLatency, workloadId } from './cost';
+import { UnsatisfiableError } from './errors';
+import { buildEstimate, money, type EstimateResponse } from './estimate';
+import type { PriceBook, Region, ReplicaSpec, Topology, Workload } from './types';
+import { solveForEachCount, solveUfl } from './ufl';
+import type { UflInstance, UflResult } from './ufl';
+
+export interface RecommendConstraints {
+  mustInclude: string[];
+  exclude: string[];
+  candidates?: string[];
+  allowedGeographies?: string[];
+  maxReplicas?: number;
+  latency?: { maxMs: number; percentile?: number };
+  zoneRedundancyRequired: boolean;
+  includeRestricted: boolean;
+}
+
+export interface RecommendInput {
+  current: Topology;
+  storageGiB: number | null;
+  workloads: Workload[];
+  constraints: RecommendConstraints;
+  solver: { timeLimitMs: number; nodeLimit?: number; frontierMax?: number };
+}
+
+export interface RecommendContext {
+  catalog: Catalog;
+  prices: PriceBook;
+  warnings: string[];
+  extraAssumptions?: string[];
+  registryId?: string;
+}
+
+/** Candidate replica regions after every constraint; throws 422 for contradictions among them. */
+export function candidateRegions(home: string, c: RecommendConstraints, catalog: Catalog, warnings: string[]): Region[] {
+  const geos = c.allowedGeographies?.map((g) => g.toLowerCase());
+  const geoOk = (r: Region): boolean => !geos || geos.includes(r.geography.toLowerCase()) || geos.includes(r.continent);
+  const excluded = new Set(c.exclude);
+  for (const m of c.mustInclude) {
+    const r = catalog.get(m);
+    if (!r) continue;
+    if (excluded.has(m)) throw new UnsatisfiableError(`'${m}' is both in mustInclude and in exclude.`, 'mustInclude');
+    if (m !== home && !geoOk(r)) {
+      throw new UnsatisfiableError(`'${m}' (${r.geography}) is in mustInclude but outside allowedGeographies (${c.allowedGeographies?.join(', ')}).`, 'allowedGeographies');
+    }
+    if (m !== home && c.zoneRedundancyRequired && !r.availabilityZones) {
+      throw new UnsatisfiableError(`'${m}' is in mustInclude but has no availability zones, and zoneRedundancyRequired is set.`, 'zoneRedundancyRequired');
+    }
+    if (r.restricted) warnings.push(`${m} is access-restricted: a replica there needs a support request first.`);
+  }
+  const replicasRequired = c.mustInclude.filter((m) => m !== home).length;
+  if (c.maxReplicas !== undefined && replicasRequired > c.maxReplicas) {
+    throw new UnsatisfiableError(`mustInclude asks for ${replicasRequired} replicas but maxReplicas is ${c.maxReplicas}.`, 'maxReplicas');
+  }
+  const pool = c.candidates ? c.candidates.map((n) => catalog.get(n)).filter((r): r is Region => r !== undefined) : [...catalog.regions];
+  const must = new Set(c.mustInclude);
+  return pool.filter((r) => {
+    if (r.name === home) return false;
+    if (must.has(r.name)) return true;
+    if (excluded.has(r.name)) return false;
+    if (r.restricted && !c.includeRestricted) return false;
+    if (!geoOk(r)) return false;
+    if (c.zoneRedundancyRequired && !r.availabilityZones) return false;
+    // A region with neither published latency nor coordinates cannot be ranked by Traffic Manager's rule.
+    return catalog.latency.rttMs[r.name] !== undefined || (r.latitude !== null && r.longitude !== null);
+  });
+}
+
+interface Built {
+  instance: UflInstance;
+  facilities: string[];
+  clients: Workload[];
+}
+
+/** The facility-location instance of a planning request (facility 0 = home, always open). */
+export function buildInstance(input: RecommendInput, candidates: readonly Region[], ctx: RecommendContext): Built {
+  const { catalog, prices } = ctx;
+  const home = input.current.homeRegion;
+  const facilities = [home, ...candidates.map((r) => r.name)];
+  const index = new Map(facilities.map((f, i) => [f, i]));
+  const n = facilities.length;
+  const storage = locationStorage('Premium', input.storageGiB, prices) ?? 0;
+  const openCost = facilities.map((f) => locationFee('Premium', f, prices) + storage);
+  const clients = input.workloads;
+  const m = clients.length;
+  const cost = new Float64Array(n * m);
+  const prefs: number[][] = [];
+  clients.forEach((w, j) => {
+    const ranked = rankLocations(w.site, facilities, catalog, prices);
+    prefs.push(ranked.map((r) => index.get(r.region) ?? -1));
+    for (const r of ranked) {
+      const i = index.get(r.region);
+      if (i !== undefined) cost[i * m + j] = (w.pullGBPerMonth ?? 0) * r.rate.ratePerGB;
+    }
+  });
+  const instance: UflInstance = {
+    nFacilities: n,
+    nClients: m,
+    openCost,
+    cost,
+    prefs,
+    fixedOpen: [0, ...input.constraints.mustInclude.map((r) => index.get(r)).filter((i): i is number => i !== undefined && i !== 0)],
+    ...(input.constraints.maxReplicas !== undefined ? { maxOpen: input.constraints.maxReplicas + 1 } : {}),
+  };
+  const lat = input.constraints.latency;
+  if (lat) {
+    const sets = clients.map((w) => facilities.map((f, i) => ({ i, ms: siteLatency(w.site, f, catalog).ms })).filter((x) => x.ms !== null && x.ms <= lat.maxMs).map((x) => x.i));
+    const byVolume = lat.percentile !== undefined;
+    const weights = clients.map((w) => (byVolume ? (w.pullGBPerMonth ?? 0) : 1));
+    const total = weights.reduce((s, x) => s + x, 0);
+    const minCoveredWeight = byVolume ? ((lat.percentile ?? 100) / 100) * total : total;
+    // Pre-check: name the workloads that no candidate can serve in time.
+    const hopeless = clients.filter((_, j) => (sets[j]?.length ?? 0) === 0);
+    const hopelessWeight = hopeless.reduce((s, w) => s + (byVolume ? (w.pullGBPerMonth ?? 0) : 1), 0);
+    if (total - hopelessWeight < minCoveredWeight - 1e-9) {
+      const detail = hopeless
+        .map((w) => {
+          const best = Math.min(...facilities.map((f) => siteLatency(w.site, f, catalog).ms ?? Infinity));
+          return `${workloadId(w.site)} (best possible ${Number.isFinite(best) ? `${best} ms` : 'unknown'})`;
+        })
+        .join(', ');
+      throw new UnsatisfiableError(
+        `No allowed location serves ${byVolume ? `${lat.percentile}% of the volume` : 'every workload'} within ${lat.maxMs} ms: ${detail}.`,
+        'latency',
+      );
+    }
+    instance.coverage = { sets, weights, minCoveredWeight: Math.max(0, minCoveredWeight - 1e-9) };
+  }
+  return { instance, facilities, clients };
+}
+
+function topologyOf(open: readonly number[], facilities: readonly string[], input: RecommendInput): Topology {
+  const currentByRegion = new Map(input.current.replicas.map((r) => [r.region, r]));
+  const replicas: ReplicaSpec[] = open
+    .filter((i) => i !== 0)
+    .map((i) => facilities[i] ?? '')
+    .filter((r) => r !== '')
+    .sort()
+    .map((region) => ({
+      region,
+      regionEndpointEnabled: true,
+      zoneRedundancy: input.constraints.zoneRedundancyRequired || (currentByRegion.get(region)?.zoneRedundancy ?? false),
+    }));
+  return {
+    homeRegion: input.current.homeRegion,
+    sku: replicas.length > 0 ? 'Premium' : input.current.sku,
+    homeZoneRedundancy: input.current.homeZoneRedundancy ?? false,
+    replicas,
+  };
+}
+
+function latencyStats(est: EstimateResponse) {
+  const known = est.workloads.filter((w) => w.latencyMs !== null);
+  const max = known.length ? Math.max(...known.map((w) => w.latencyMs ?? 0)) : null;
+  const vol = known.reduce((s, w) => s + (w.pullGBPerMonth ?? 0), 0);
+  const mean = vol > 0 ? known.reduce((s, w) => s + (w.latencyMs ?? 0) * (w.pullGBPerMonth ?? 0), 0) / vol : null;
+  return { maxLatencyMs: max, volumeWeightedMeanLatencyMs: mean === null ? null : Math.round(mean * 10) / 10 };
+}
+
+function optimality(r: UflResult) {
+  return {
+    status: r.status === 'optimal' ? ('proved' as const) : ('gap' as const),
+    objective: money(r.objective),
+    lowerBound: money(r.lowerBound),
+    relativeGap: r.gap,
+    nodes: r.nodes,
+    ms: Math.round(r.ms * 10) / 10,
+    ...(r.reason ? { note: r.reason } : {}),
+  };
+}
+
+/** The optimal topology, the frontier for every replica count, per-replica economics and savings. */
+export function recommend(input: RecommendInput, ctx: RecommendContext) {
+  const { catalog, prices } = ctx;
+  const warnings = ctx.warnings;
+  const home = input.current.homeRegion;
+  const candidates = candidateRegions(home, input.constraints, catalog, warnings);
+  const unknownVolume = input.workloads.filter((w) => w.pullGBPerMonth === null).map((w) => workloadId(w.site));
+  if (unknownVolume.length === input.workloads.length) {
+    throw new UnsatisfiableError('No workload has a known pull volume: there is nothing to optimise. Give pullGBPerMonth, pullsPerMonth + avgPullSizeMB, or share with a live registry.', 'workloads');
+  }
+  if (unknownVolume.length) warnings.push(`Optimised without the transfer of ${unknownVolume.join(', ')} (volume unknown).`);
+  if (input.storageGiB === null) warnings.push('registry.storageGiB not given: replicas are priced on registry units only; storage above 500 GiB would add its overage per replica.');
+
+  const { instance, facilities } = buildInstance(input, candidates, ctx);
+  const solverOpts = { timeLimitMs: input.solver.timeLimitMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+  const best = solveUfl(instance, solverOpts);
+  if (best.status === 'infeasible') {
+    const constraint = /latency|coverage/i.test(best.reason ?? '') ? 'latency' : /maxOpen|max/i.test(best.reason ?? '') ? 'maxReplicas' : 'constraints';
+    throw new UnsatisfiableError(`The constraints cannot all be met: ${best.reason ?? 'no feasible replica set'}.`, constraint);
+  }
+
+  const est = (t: Topology): EstimateResponse =>
+    buildEstimate({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads }, catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
+
+  let recommendedTopology = topologyOf(best.open, facilities, input);
+  // The solver prices every location as Premium. A home-only plan may keep a cheaper current SKU.
+  if (input.current.sku !== 'Premium' && !input.constraints.latency && input.constraints.mustInclude.every((m) => m === home)) {
+    const homeOnly = topologyOf([0], facilities, input);
+    const a = est(homeOnly).monthlyCost.totalKnown;
+    const b = est(recommendedTopology).monthlyCost.totalKnown;
+    if (a < b) recommendedTopology = homeOnly;
+  }
+  const recommended = buildEstimate(
+    { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },
+    catalog,
+    prices,
+    { warnings, extraAssumptions: ctx.extraAssumptions, registryId: ctx.registryId },
+  );
+  const current = est(input.current);
+
+  const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? 8, candidates.length);
+  const frontier = solveForEachCount(instance, kMax + 1, solverOpts).map(({ count, result }) => {
+    if (result.status === 'infeasible') return { replicas: count - 1, status: 'infeasible' as const, reason: result.reason ?? 'infeasible' };
+    const t = topologyOf(result.open, facilities, input);
+    const e = est(t);
+    return {
+      replicas: count - 1,
+      status: result.status === 'optimal' ? ('proved' as const) : ('gap' as const),
+      regions: t.replicas.map((r) => r.region),
+      monthlyCost: e.monthlyCost,
+      ...latencyStats(e),
+      ...(result.status === 'gap' ? { relativeGap: result.gap } : {}),
+    };
+  });
+
+  const latencyObjective = input.constraints.latency;
+  const replicaDetails = recommended.locations
+    .filter((l) => l.role === 'replica')
+    .map((l) => {
+      const servedGB = l.servedGBPerMonth;
+      const mv = l.marginalMonthlyValue ?? null;
+      const reasons: string[] = [];
+      if (input.constraints.mustInclude.includes(l.region)) reasons.push('required by mustInclude');
+      if (mv !== null && mv < 0 && latencyObjective) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
+      const money2 = (x: number) => `${x.toFixed(2)} ${prices.currency}`;
+      const explanation =
+        `${l.displayName} serves ${l.servesWorkloads.length ? l.servesWorkloads.join(', ') : 'no workload'}` +
+        (servedGB !== null ? ` (${servedGB} GB/month)` : '') +
+        (mv !== null ? (mv >= 0 ? `; saves ${money2(mv)}/month net of its own ${money2(l.total ?? l.registryUnits)}` : `; costs ${money2(-mv)}/month more than the transfer it saves`) : '') +
+        (l.breakEvenGBPerMonth !== null && l.breakEvenGBPerMonth !== undefined ? `; break-even at ${l.breakEvenGBPerMonth} GB/month` : '') +
+        (reasons.length ? ` (${reasons.join('; ')})` : '') +
+        '.';
+      return {
+        region: l.region,
+        servesWorkloads: l.servesWorkloads,
+        servedGBPerMonth: servedGB,
+        monthlyCost: l.total ?? l.registryUnits,
+        marginalMonthlyValue: mv,
+        breakEvenGBPerMonth: l.breakEvenGBPerMonth ?? null,
+        explanation,
+      };
+    });
+
+  const saving = current.monthlyCost.total !== null && recommended.monthlyCost.total !== null ? money(current.monthlyCost.total - recommended.monthlyCost.total) : null;
+  const changes = {
+    add: recommendedTopology.replicas.filter((r) => !input.current.replicas.some((c) => c.region === r.region)).map((r) => r.region),
+    remove: input.current.replicas.filter((c) => !recommendedTopology.replicas.some((r) => r.region === c.region)).map((r) => r.region),
+    keep: recommendedTopology.replicas.filter((r) => input.current.replicas.some((c) => c.region === r.region)).map((r) => r.region),
+  };
+
+  return {
+    currency: prices.currency,
+    prices: recommended.prices,
+    ...(ctx.registryId ? { registryId: ctx.registryId } : {}),
+    optimality: optimality(best),
+    recommended: {
+      topology: recommended.topology,
+      monthlyCost: recommended.monthlyCost,
+      ...latencyStats(recommended),
+      replicas: replicaDetails,
+      estimate: recommended,
+    },
+    current: { topology: current.topology, monthlyCost: current.monthlyCost, ...latencyStats(current) },
+    savings: {
+      monthly: saving,
+      annual: saving === null ? null : money(saving * 12),
+      percent: saving !== null && current.monthlyCost.total ? Math.round((saving / current.monthlyCost.total) * 1000) / 10 : null,
+      changes,
+    },
+    frontier,
+    search: {
+      candidateRegions: candidates.map((r) => r.name),
+      facilities: facilities.length,
+      clients: input.workloads.length,
+      constraints: input.constraints,
+      model: `exact facility location with client preference orders (Traffic Manager serves each workload from its lowest-latency enabled location); opening cost = Premium registry unit × ${DAYS_PER_MONTH.toFixed(4)} days + storage overage; assignment cost = GB/month × transfer rate`,
+    },
+    assumptions: recommended.assumptions,
+    warnings,
+  };
+}
+
+export type Recommendation = ReturnType<typeof recommend>;

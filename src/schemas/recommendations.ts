@@ -1,0 +1,90 @@
+import { priceOverridesSchema, regionNameSchema, registrySchema, replicaSchema, workloadSchema } from './common';
+import { MAX_REPLICAS, MAX_WORKLOADS, type EstimateRequest } from './estimate';
+
+export const constraintsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Constraints on the recommended replica set. Impossible combinations get 422 naming the constraint.',
+  properties: {
+    mustInclude: { type: 'array', maxItems: MAX_REPLICAS, items: regionNameSchema, description: 'Regions that must have a replica (or be the home region).' },
+    exclude: { type: 'array', maxItems: 100, items: regionNameSchema, description: 'Regions that must not get a replica.' },
+    candidates: { type: 'array', maxItems: 100, items: regionNameSchema, description: 'Consider only these regions for replicas (default: every region with published latency that is not access-restricted).' },
+    allowedGeographies: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', minLength: 1, maxLength: 64 },
+      description: 'Data residency: replicas only in these geographies (`United States`, `Europe`, …, as in GET /api/regions) or continents (`europe`, `north-america`, …).',
+    },
+    maxReplicas: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'At most this many replicas (the home location not counted).' },
+    latency: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxMs'],
+      description: 'Latency objective: every workload (or the given volume-weighted percentile of pulls) served within maxMs round-trip.',
+      properties: {
+        maxMs: { type: 'number', exclusiveMinimum: 0 },
+        percentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Percent of pulled volume that must meet maxMs; omitted: every workload.' },
+      },
+    },
+    zoneRedundancyRequired: { type: 'boolean', description: 'Only regions with availability zones; replicas are zone redundant.' },
+    includeRestricted: { type: 'boolean', default: false, description: 'Also consider access-restricted regions (they need a support request).' },
+  },
+} as const;
+
+export const solverOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    timeLimitMs: { type: 'integer', minimum: 10, maximum: 60_000, default: 10_000 },
+    nodeLimit: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    frontierMax: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'Largest replica count in the frontier (default: maxReplicas, else 8).' },
+  },
+} as const;
+
+export const recommendationsRequestSchema = {
+  $id: 'RecommendationsRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['registry', 'workloads'],
+  properties: {
+    registry: registrySchema,
+    replicas: {
+      type: 'array',
+      maxItems: MAX_REPLICAS,
+      items: replicaSchema,
+      description: 'The current replicas, to compute savings against (with a live registry id: read from Azure when omitted).',
+    },
+    workloads: { type: 'array', minItems: 1, maxItems: MAX_WORKLOADS, items: workloadSchema },
+    avgPullSizeMB: { type: 'number', exclusiveMinimum: 0 },
+    constraints: constraintsSchema,
+    prices: priceOverridesSchema,
+    solver: solverOptionsSchema,
+  },
+  examples: [
+    {
+      registry: { homeRegion: 'westus', storageGiB: 120 },
+      workloads: [
+        { region: 'westus', pullGBPerMonth: 1000 },
+        { region: 'eastus', pullGBPerMonth: 4000 },
+        { region: 'westeurope', pullGBPerMonth: 3000 },
+      ],
+      constraints: { maxReplicas: 3 },
+    },
+  ],
+} as const;
+
+export interface ConstraintsInput {
+  mustInclude?: string[];
+  exclude?: string[];
+  candidates?: string[];
+  allowedGeographies?: string[];
+  maxReplicas?: number;
+  latency?: { maxMs: number; percentile?: number };
+  zoneRedundancyRequired?: boolean;
+  includeRestricted?: boolean;
+}
+
+export interface RecommendationsRequest extends EstimateRequest {
+  constraints?: ConstraintsInput;
+  solver?: { timeLimitMs?: number; nodeLimit?: number; frontierMax?: number };
+}
