@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { AzureStoragePlanStore } from '../../../src/azure/store/azure-storage';
+import { ensureAzurite, freePort, type AzuriteHandle } from '../../../src/azure/store/azurite';
+import { LockBusyError, PlanNotFoundError, StoreUnavailableError } from '../../../src/azure/store/errors';
+import { createPlanStore } from '../../../src/azure/store/index';
+import { REG_A, planStoreContract, samplePlan } from './contract';
+
+let azurite: AzuriteHandle;
+let n = 0;
+
+beforeAll(async () => {
+  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+/** A store on fresh table/containers, so tests do not see each other's data. */
+function freshStore(): { store: AzureStoragePlanStore; table: string; container: string; locks: string } {
+  n += 1;
+  const suffix = `${process.pid}x${n}`;
+  const names = { table: `plans${suffix}`, container: `plans-${suffix}`, locks: `locks-${suffix}` };
+  const store = new AzureStoragePlanStore({
+    connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true },
+    tableName: names.table,
+    containerName: names.container,
+    lockContainerName: names.locks,
+  });
+  return { store, ...names };
+}
+
+planStoreContract('Azure Storage (Azurite)', () => freshStore().store);
+
+describe('AzureStoragePlanStore specifics', () => {
+  it('keeps the table row small (index + state) and the document in a blob revision', async () => {
+    const { store, table, container } = freshStore();
+    const plan = samplePlan();
+    const { etag } = await store.create(plan);
+    await store.update(plan.id, etag, (p) => ({ ...p, notificationUrl: 'https://hooks.example/x' }));
+    const tc = TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+    const row = await tc.getEntity<Record<string, unknown>>('plan', plan.id);
+    expect(row).toMatchObject({ registryId: plan.registryId, state: 'pending', revision: 2, contentHash: plan.contentHash });
+    expect(row['docBlob']).toMatch(new RegExp(`^${plan.id}/00000002-[0-9a-f-]{36}\\.json$`));
+    expect(JSON.stringify(row).length).toBeLessThan(2048);
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
+    const names: string[] = [];
+    for await (const b of blobs.listBlobsFlat({ prefix: `${plan.id}/` })) names.push(b.name);
+    expect(names).toHaveLength(2); // both revisions kept as history, no orphan
+  });
+
+  it('a lost concurrent update leaves no orphan document', async () => {
+    const { store, container } = freshStore();
+    const plan = samplePlan();
+    const { etag } = await store.create(plan);
+    await Promise.allSettled([1, 2, 3].map((i) => store.update(plan.id, etag, (p) => ({ ...p, rejectReason: String(i) }))));
+    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
+    const names: string[] = [];
+    for await (const b of blobs.listBlobsFlat({ prefix: `${plan.id}/` })) names.push(b.name);
+    expect(names).toHaveLength(2);
+  });
+
+  it('the lock is a blob lease in the locks container, naming its holder', async () => {
+    const { store, locks } = freshStore();
+    const lock = await store.acquireRegistryLock(REG_A, 'func-instance-7', 15);
+    const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
+      .getContainerClient(locks)
+      .getBlobClient(`${REG_A.toLowerCase().slice(1)}.lock`);
+    const props = await blob.getProperties();
+    expect(props.leaseState).toBe('leased');
+    expect(decodeURIComponent(props.metadata?.['holder'] ?? '')).toBe('func-instance-7');
+    const busy = await store.acquireRegistryLock(REG_A, 'other', 15).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(LockBusyError);
+    expect((busy as LockBusyError).holder).toBe('func-instance-7');
+    await lock.release();
+    expect((await blob.getProperties()).leaseState).toBe('available');
+  });
+
+  it('an unreachable account is StoreUnavailableError (503), and the store recovers once reachable', async () => {
+    const port = await freePort();
+    const cs = azurite.connectionString.replace(`:${azurite.tablePort}/`, `:${port}/`).replace(`:${azurite.blobPort}/`, `:${port}/`);
+    const store = new AzureStoragePlanStore({
+      connection: { kind: 'connectionString', connectionString: cs, insecure: true },
+      maxRetries: 0,
+      tableName: 'unreachable',
+    });
+    const err = await store.get('some-plan').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect((err as StoreUnavailableError).status).toBe(503);
+  });
+
+  it('createPlanStore reads AzureWebJobsStorage and PLAN_STORE_* settings', async () => {
+    n += 1;
+    const store = createPlanStore({
+      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      AZURITE_BLOB_PORT: String(azurite.blobPort),
+      AZURITE_TABLE_PORT: String(azurite.tablePort),
+      PLAN_STORE_TABLE: `envplans${n}`,
+      PLAN_STORE_CONTAINER: `envplans-${n}`,
+      PLAN_LOCK_CONTAINER: `envlocks-${n}`,
+    });
+    expect(store).toBeInstanceOf(AzureStoragePlanStore);
+    await expect(store.get('nope')).rejects.toBeInstanceOf(PlanNotFoundError);
+    const plan = samplePlan();
+    await store.create(plan);
+    expect((await store.list()).map((s) => s.id)).toEqual([plan.id]);
+  });
+});
