@@ -682,6 +682,11 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
         reply = { statusCode: 500, body: { error: { code: 'InternalServerError', message: `ARM sandbox bug: ${(e as Error).message}` } } };
       }
     }
+    // Azure Monitor's metrics API (Swagger default response: common-types v1 ErrorResponse) returns flat
+    // errors `{code, message}`, unlike ARM/ACR's `{error: {code, message}}`.
+    if (operationId === 'Metrics_List' && reply.statusCode >= 400 && isPlainObject(reply.body) && isPlainObject(reply.body['error'])) {
+      reply = { ...reply, body: reply.body['error'] };
+    }
     const headers: Record<string, string> = {
       'x-ms-request-id': requestId,
       'x-ms-correlation-request-id': correlationId,
