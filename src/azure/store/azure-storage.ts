@@ -321,13 +321,17 @@ export class AzureStoragePlanStore extends PlanStoreBase {
         await lease.acquireLease(ttlSeconds);
       } catch (e) {
         if (statusOf(e) === 409) {
+          // The winner writes its name right after acquiring: give it a moment.
           let current: string | undefined;
-          try {
-            const props = await blob.getProperties();
-            const h = props.metadata?.['holder'];
-            current = h ? decodeURIComponent(h) : undefined;
-          } catch {
-            /* holder unknown */
+          for (let i = 0; i < 5 && current === undefined; i++) {
+            try {
+              const props = await blob.getProperties();
+              const h = props.metadata?.['holder'];
+              current = h ? decodeURIComponent(h) : undefined;
+            } catch {
+              break; // holder unknown
+            }
+            if (current === undefined) await new Promise((r) => setTimeout(r, 40));
           }
           throw new LockBusyError(registryId, current, { cause: e });
         }
@@ -354,6 +358,8 @@ export class AzureStoragePlanStore extends PlanStoreBase {
         },
         async release() {
           try {
+            // Clear the holder name first so a later loser does not report a stale holder.
+            await blob.setMetadata({}, { conditions: { leaseId: lease.leaseId } }).catch(() => undefined);
             await lease.releaseLease();
           } catch (e) {
             const s = statusOf(e);

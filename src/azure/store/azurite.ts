@@ -148,6 +148,14 @@ export async function ensureAzurite(opts: AzuriteOptions): Promise<AzuriteHandle
     return { ...base, started: false, stop: async () => {} };
   }
 
+  const busy: number[] = [];
+  for (const p of [ports.queue, ports.table]) if (await isListening(p)) busy.push(p);
+  if (busy.length > 0) {
+    throw new AzuriteStartError(
+      `cannot start azurite: port ${busy.join(', ')} on ${HOST} is already in use by something else (the blob port ${ports.blob} is free)`,
+    );
+  }
+
   const ownDir = opts.location === undefined;
   const location = opts.location ?? mkdtempSync(join(tmpdir(), 'azurite-'));
   const args = [

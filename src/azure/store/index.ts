@@ -31,3 +31,7 @@ export function createPlanStore(env: Record<string, string | undefined> = proces
     lockContainerName: s.lockContainerName,
   });
 }
+export { withRegistryLock } from './lock';
+export type { HeldLock, WithLockOptions } from './lock';
+export { applyStoredPlan } from './apply';
+export type { ApplyStoredPlanOptions, ApplyStoredPlanResult } from './apply';

@@ -227,6 +227,23 @@ export function finishApply(plan: Plan, result: ExecutionResult, ctx: ActorConte
   };
 }
 
+/**
+ * applying -> the state the run started from (approved or partiallyApplied), when the
+ * run was refused before any mutating call (stale plan, lock lost before start).
+ */
+export function abortApply(plan: Plan, ctx: ActorContext & { reason: string }): Plan {
+  if (plan.state !== 'applying') {
+    throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only an applying plan can be aborted`, plan.state, 'abortApply');
+  }
+  const from = plan.steps.some((s) => s.status === 'started') ? 'partiallyApplied' : 'approved';
+  return {
+    ...plan,
+    state: from,
+    lastError: ctx.reason,
+    audit: withAudit(plan, { at: ctx.now.toISOString(), actor: ctx.actor, event: 'applyRefused', detail: ctx.reason }),
+  };
+}
+
 /** Appends an audit entry (pure). */
 export function addAudit(plan: Plan, entry: AuditEntry): Plan {
   return { ...plan, audit: withAudit(plan, entry) };
