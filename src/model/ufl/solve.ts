@@ -46,6 +46,20 @@ class BranchAndBound {
   readonly done: Uint8Array;
   readonly mask: Uint8Array;
   readonly sortBuf: Float64Array;
+  readonly share: Float64Array;
+  readonly rc: Float64Array;
+  readonly inC: Uint8Array;
+  readonly g: Float64Array;
+  readonly bestV: Float64Array;
+  readonly ordBuf: Int32Array;
+  readonly vStack: Float64Array[] = [];
+  cDrop = 0;
+  outBase = Infinity;
+  /** Subgradient iterations at the root and at other nodes, and the initial step factor at nodes. */
+  rootIters = 300;
+  nodeIters = 10;
+  nodeTheta = 0.5;
+  fairPasses = 8;
   // incumbent
   ub = Infinity;
   best: Uint8Array | null = null;
@@ -75,6 +89,12 @@ class BranchAndBound {
     this.done = new Uint8Array(p.m);
     this.mask = new Uint8Array(p.n);
     this.sortBuf = new Float64Array(p.n);
+    this.share = new Float64Array(p.n);
+    this.rc = new Float64Array(p.n);
+    this.inC = new Uint8Array(p.n);
+    this.g = new Float64Array(p.m);
+    this.bestV = new Float64Array(p.m);
+    this.ordBuf = new Int32Array(p.n);
     this.t0 = t0;
     this.deadline = opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs;
     this.nodeLimit = opts.nodeLimit ?? Infinity;
@@ -166,9 +186,23 @@ class BranchAndBound {
       ptr[j] = k;
       done[j] = 0;
     }
+    // "Fair" passes first: a client may take at most s_i / (clients sharing i) of a facility's slack per
+    // pass, so one client cannot exhaust a facility that many clients need (plain DA is very weak when the
+    // next cost level is far away, e.g. forbidden assignments). Then plain Erlenkotter passes to completion.
+    const share = this.share;
+    let pass = 0;
     let progress = true;
     while (progress) {
       progress = false;
+      const fair = pass < this.fairPasses;
+      pass++;
+      if (fair) {
+        share.fill(0);
+        for (let j = 0; j < m; j++) {
+          if (done[j] === 1) continue;
+          for (let q = nStart[j] as number; q < (ptr[j] as number); q++) { const i = nFac[q] as number; share[i] = (share[i] as number) + 1; }
+        }
+      }
       for (let j = 0; j < m; j++) {
         if (done[j] === 1) continue;
         const a = nStart[j] as number;
@@ -178,14 +212,25 @@ class BranchAndBound {
         const next = k < e ? (c[(nFac[k] as number) * m + j] as number) : Infinity;
         let delta = next - vj;
         let blocked = false;
+        let capped = false;
         for (let q = a; q < k; q++) {
-          const si = s[nFac[q] as number] as number;
-          if (si <= delta) { delta = si; blocked = true; }
+          const i = nFac[q] as number;
+          const si = s[i] as number;
+          if (si <= delta) { delta = si; blocked = true; capped = false; }
+          if (fair) {
+            const cap = si / Math.max(1, share[i] as number);
+            if (cap < delta) { delta = cap; blocked = false; capped = true; }
+          }
         }
-        if (delta <= 1e-12 * (1 + Math.abs(vj))) { done[j] = 1; continue; }
+        if (delta <= 1e-12 * (1 + Math.abs(vj))) {
+          if (!capped) done[j] = 1;
+          continue;
+        }
         for (let q = a; q < k; q++) { const i = nFac[q] as number; s[i] = (s[i] as number) - delta; }
         if (blocked) {
           done[j] = 1;
+          v[j] = vj + delta;
+        } else if (capped) {
           v[j] = vj + delta;
         } else {
           v[j] = next;
@@ -195,6 +240,7 @@ class BranchAndBound {
         }
         progress = true;
       }
+      if (!progress && fair) { pass = this.fairPasses; progress = true; } // leave the fair phase
     }
   }
 
@@ -232,19 +278,120 @@ class BranchAndBound {
     return this.aborted;
   }
 
+  /**
+   * Lagrangian bound L(w) of the windowed relaxation for ANY multipliers w (valid whatever w is):
+   * L = sum_j w_j + sum_{i open} rc_i + min { sum_{i in C} rc_i : C free, |C| within the cardinality room },
+   * rc_i = f_i + sum_{j: i in W_j} min(0, c_ij - w_j). Fills rc, inC, cDrop, minExcl; the subgradient in g if asked.
+   */
+  lagrangian(w: Float64Array, wantGrad: boolean): number {
+    const { n, m, p, status, nStart, nFac, rc, inC, g } = this;
+    const c = p.c;
+    let nOpen = 0;
+    for (let i = 0; i < n; i++) {
+      rc[i] = p.f[i] as number;
+      inC[i] = 0;
+      if (status[i] === OPEN) nOpen++;
+    }
+    let L = 0;
+    for (let j = 0; j < m; j++) {
+      const wj = w[j] as number;
+      L += wj;
+      const e = nStart[j + 1] as number;
+      for (let q = nStart[j] as number; q < e; q++) {
+        const i = nFac[q] as number;
+        const d = (c[i * m + j] as number) - wj;
+        if (d >= 0) break; // windows are sorted by cost
+        rc[i] = (rc[i] as number) + d;
+      }
+    }
+    const need = Math.max(p.kmin - nOpen, 0);
+    const room = p.kmax - nOpen;
+    let nNeg = 0;
+    for (let i = 0; i < n; i++) {
+      const st = status[i];
+      if (st === OPEN) L += rc[i] as number;
+      else if (st === FREE && (rc[i] as number) < 0) nNeg++;
+    }
+    let nC = 0;
+    if (nNeg >= need && nNeg <= room) {
+      for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < 0) { inC[i] = 1; L += rc[i] as number; nC++; }
+    } else {
+      const ord = this.ordBuf;
+      let cnt = 0;
+      for (let i = 0; i < n; i++) if (status[i] === FREE) ord[cnt++] = i;
+      const sub = ord.subarray(0, cnt).sort((a, b) => (rc[a] as number) - (rc[b] as number));
+      const take = Math.min(cnt, Math.max(need, Math.min(nNeg, room)));
+      for (let t = 0; t < take; t++) { const i = sub[t] as number; inC[i] = 1; L += rc[i] as number; nC++; }
+    }
+    let maxC = -Infinity;
+    let minExcl = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (status[i] !== FREE) continue;
+      const r = rc[i] as number;
+      if (inC[i] === 1) { if (r > maxC) maxC = r; } else if (r < minExcl) minExcl = r;
+    }
+    // forcing a free i outside C in costs max(0, rc_i - cDrop); forcing a member out costs outCost - rc_i
+    this.cDrop = nC > 0 && (nC >= room || maxC >= 0) ? maxC : 0;
+    this.outBase = nC > need ? Math.min(0, minExcl) : minExcl;
+    if (wantGrad) {
+      for (let j = 0; j < m; j++) {
+        const wj = w[j] as number;
+        let cover = 0;
+        const e = nStart[j + 1] as number;
+        for (let q = nStart[j] as number; q < e; q++) {
+          const i = nFac[q] as number;
+          if ((c[i * m + j] as number) >= wj) break;
+          if (status[i] === OPEN || inC[i] === 1) cover++;
+        }
+        g[j] = 1 - cover;
+      }
+    }
+    return L;
+  }
+
+  /** Subgradient ascent on L from this.v; leaves the best multipliers in this.v and returns the best L. */
+  subgradient(startL: number, iters: number, theta0: number): number {
+    const { m, v, g, bestV } = this;
+    bestV.set(v);
+    let bestL = startL;
+    let theta = theta0;
+    let stall = 0;
+    const T = this.target();
+    for (let it = 0; it < iters; it++) {
+      const L = this.lagrangian(v, true);
+      if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
+      if (bestL > T || theta < 1e-4) break;
+      let norm = 0;
+      for (let j = 0; j < m; j++) norm += (g[j] as number) * (g[j] as number);
+      if (norm === 0) break;
+      const goal = T < Infinity ? T + 1e-6 * Math.max(1, Math.abs(T)) : 1.05 * Math.abs(L) + 1;
+      const step = (theta * (goal - L)) / norm;
+      for (let j = 0; j < m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
+    }
+    v.set(bestV);
+    return bestL;
+  }
+
+  savedV(depth: number): Float64Array {
+    let a = this.vStack[depth];
+    if (a === undefined) { a = new Float64Array(this.m); this.vStack[depth] = a; }
+    return a;
+  }
+
   /** Explores the subtree of the current status/elim state. */
-  node(parentLB: number): void {
+  node(parentLB: number, depth: number): void {
     if (this.checkLimits()) {
       this.pendingLB = Math.min(this.pendingLB, parentLB);
       return;
     }
     this.nodes++;
-    const { n, m, p, status, s, v, nStart, nFac } = this;
+    const { n, m, p, status, s, v, rc, inC, nStart, nFac } = this;
     const c = p.c;
     const mark = this.trailLen;
     let lb = parentLB;
     let branch = -1;
-    for (;;) {
+    const mask = this.mask;
+    for (let round = 0; ; round++) {
       // cardinality propagation
       let nOpen = 0;
       let nFree = 0;
@@ -261,30 +408,46 @@ class BranchAndBound {
       if (!this.coverageReachable()) { this.undo(mark); return; }
       if (!this.buildWindows()) { this.undo(mark); return; }
       this.dualAscent();
-      let sumV = 0;
-      for (let j = 0; j < m; j++) sumV += v[j] as number;
-      let fOpen = 0;
-      for (let i = 0; i < n; i++) if (status[i] === OPEN) fOpen += p.f[i] as number;
-      const need = Math.max(p.kmin - nOpen, 0);
-      const sm = this.smallestSlacks(need);
-      const lag = fOpen + sumV + sm.sum; // Lagrangian bound of THIS multiplier vector (fixing must use it)
-      lb = Math.max(lb, lag);
-      // primal: open + zero-slack facilities
-      const mask = this.mask;
+      // primal: open + zero-slack facilities of the dual ascent
       for (let i = 0; i < n; i++) {
         const st = status[i];
         mask[i] = st === OPEN || (st === FREE && (s[i] as number) <= 1e-9 * (1 + (p.f[i] as number))) ? 1 : 0;
       }
       this.tryIncumbent(mask);
+      let lag = this.lagrangian(v, false);
+      if (round > 0) {
+        const pv = this.savedV(depth);
+        const lp = this.lagrangian(pv, false);
+        if (lp > lag) { v.set(pv); lag = lp; }
+      } else if (depth > 0) {
+        const pv = this.savedV(depth - 1);
+        const lp = this.lagrangian(pv, false);
+        if (lp > lag) { v.set(pv); lag = lp; }
+      }
+      if (lag <= this.target()) {
+        const iters = depth === 0 ? this.rootIters : this.nodeIters;
+        if (iters > 0) lag = this.subgradient(lag, iters, depth === 0 ? 1 : this.nodeTheta);
+      }
+      lag = this.lagrangian(v, false); // Lagrangian bound of THIS multiplier vector (fixing must use it)
+      this.savedV(depth).set(v);
+      lb = Math.max(lb, lag);
+      for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || inC[i] === 1 ? 1 : 0;
+      this.tryIncumbent(mask);
       const T = this.target();
       if (lb > T) { this.undo(mark); return; }
       const room = T - lag;
+      const cDrop = this.cDrop;
       let changed = false;
-      // facility fixing: forcing i open costs max(0, s_i - kth)
+      // facility fixing by reduced costs
       for (let i = 0; i < n; i++) {
-        if (status[i] === FREE && (s[i] as number) - sm.kth > room) { this.setStatus(i, CLOSED); changed = true; }
+        if (status[i] !== FREE) continue;
+        if (inC[i] === 0) {
+          if ((rc[i] as number) - cDrop > room) { this.setStatus(i, CLOSED); changed = true; }
+        } else if (this.outBase - (rc[i] as number) > room) { this.setStatus(i, OPEN); changed = true; }
       }
-      // assignment elimination and client propagation
+      if (changed) continue;
+      // assignment elimination (takes effect from the next bound on) and client propagation
+      let reopen = false;
       let bestClient = -1;
       let bestCount = Infinity;
       for (let j = 0; j < m; j++) {
@@ -297,7 +460,8 @@ class BranchAndBound {
         for (let q = a; q < e; q++) {
           const i = nFac[q] as number;
           if (status[i] === CLOSED) continue;
-          if ((c[i * m + j] as number) - vj > room) { this.eliminate(j, i); changed = true; continue; }
+          const pen = Math.max(0, (c[i * m + j] as number) - vj) + (status[i] === FREE && inC[i] === 0 ? Math.max(0, (rc[i] as number) - cDrop) : 0);
+          if (pen > room) { this.eliminate(j, i); continue; }
           cnt++;
           last = i;
           if (status[i] === OPEN) covered = true;
@@ -306,27 +470,27 @@ class BranchAndBound {
         if (!covered) {
           // uncovered client (no open facility in its window)
           if (cnt === 1) {
-            if (status[last] !== OPEN) { this.setStatus(last, OPEN); changed = true; }
+            if (status[last] !== OPEN) { this.setStatus(last, OPEN); reopen = true; }
           } else if (cnt < bestCount) {
             bestCount = cnt;
             bestClient = j;
           }
         }
       }
-      if (changed) continue;
-      // choose the branching facility
+      if (reopen) continue;
+      // choose the branching facility (smallest reduced cost)
       if (bestClient >= 0) {
         let bs = Infinity;
         for (let q = nStart[bestClient] as number; q < (nStart[bestClient + 1] as number); q++) {
           const i = nFac[q] as number;
-          if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+          if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
         }
       }
       if (branch < 0) {
         let bs = Infinity;
         for (let q = 0; q < (nStart[m] as number); q++) {
           const i = nFac[q] as number;
-          if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+          if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
         }
       }
       if (branch < 0) {
@@ -334,7 +498,7 @@ class BranchAndBound {
         for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
         if (evaluateMask(p, mask) === Infinity) {
           let bs = Infinity;
-          for (let i = 0; i < n; i++) if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+          for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
         }
       }
       break;
@@ -342,13 +506,13 @@ class BranchAndBound {
     if (branch >= 0) {
       const m1 = this.trailLen;
       this.setStatus(branch, OPEN);
-      this.node(lb);
+      this.node(lb, depth + 1);
       this.undo(m1);
       if (this.aborted) {
         this.pendingLB = Math.min(this.pendingLB, lb);
       } else {
         this.setStatus(branch, CLOSED);
-        this.node(lb);
+        this.node(lb, depth + 1);
         this.undo(m1);
       }
     }
@@ -459,7 +623,7 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
   const g = bb.greedy();
   bb.localSearch(g, budget);
   if (bb.best !== null) bb.localSearch(bb.best, budget);
-  bb.node(-Infinity);
+  bb.node(-Infinity, 0);
   return resultFrom(bb, t0);
 }
 
