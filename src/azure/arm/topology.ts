@@ -123,7 +123,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     return toLiveRegistry(reg, replications);
   }
 
-  getRegistry(resourceId: string, options?: OperationOptions): Promise<LiveRegistry> {
+  async getRegistry(resourceId: string, options?: OperationOptions): Promise<LiveRegistry> {
     const id = parseRegistryResourceId(resourceId);
     return this.call('read registry', id, undefined, () => this.fetchRegistry(id, options));
   }
@@ -151,7 +151,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     });
   }
 
-  updateSku(resourceId: string, sku: Sku, options?: OperationOptions): Promise<LiveRegistry> {
+  async updateSku(resourceId: string, sku: Sku, options?: OperationOptions): Promise<LiveRegistry> {
     const id = parseRegistryResourceId(resourceId);
     if (!SKUS.includes(sku)) throw new AzureUpstreamError(502, `Unsupported SKU '${String(sku)}'.`);
     return this.call(`change the SKU to ${sku}`, id, undefined, async () => {
@@ -161,7 +161,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     });
   }
 
-  createReplica(resourceId: string, replica: CreateReplicaRequest, options?: OperationOptions): Promise<LiveReplica> {
+  async createReplica(resourceId: string, replica: CreateReplicaRequest, options?: OperationOptions): Promise<LiveReplica> {
     const id = parseRegistryResourceId(resourceId);
     const location = canonicalLocation(replica.location);
     const name = replica.name ?? location;
@@ -191,7 +191,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     });
   }
 
-  updateReplica(resourceId: string, replicaName: string, update: UpdateReplicaRequest, options?: OperationOptions): Promise<LiveReplica> {
+  async updateReplica(resourceId: string, replicaName: string, update: UpdateReplicaRequest, options?: OperationOptions): Promise<LiveReplica> {
     const id = parseRegistryResourceId(resourceId);
     if (!replicaNameOk(replicaName)) throw new InvalidResourceIdError(`${id.id}/replications/${replicaName}`, `replica name '${replicaName}' is invalid`);
     return this.call('update replica', id, replicaName, async () => {
@@ -212,7 +212,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     });
   }
 
-  deleteReplica(resourceId: string, replicaName: string, options?: OperationOptions): Promise<void> {
+  async deleteReplica(resourceId: string, replicaName: string, options?: OperationOptions): Promise<void> {
     const id = parseRegistryResourceId(resourceId);
     if (!replicaNameOk(replicaName)) throw new InvalidResourceIdError(`${id.id}/replications/${replicaName}`, `replica name '${replicaName}' is invalid`);
     return this.call('delete replica', id, replicaName, async () => {

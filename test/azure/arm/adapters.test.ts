@@ -139,7 +139,7 @@ describe('PullMetricsPort (arm-monitor)', () => {
     expect(s.daily).toHaveLength(30);
     expect(s.daysWithData).toBe(30);
     const today = new Date().toISOString().slice(0, 10);
-    expect(s.daily.at(-1)?.date < today).toBe(true);
+    expect((s.daily.at(-1)?.date ?? '') < today).toBe(true);
     expect(s.daily.every((d) => typeof d.pulls === 'number' && d.pulls > 0)).toBe(true);
     expect(s.totalPullCount).toBe(s.daily.reduce((a, d) => a + (d.pulls ?? 0), 0));
     expect(s.successfulPullCount).toBeLessThanOrEqual(s.totalPullCount ?? 0);
