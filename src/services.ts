@@ -7,21 +7,26 @@ import { readSettings, type Settings } from './config';
 import { shippedCatalog, shippedPrices } from './catalog';
 import type { Catalog } from './model/catalog';
 import type { PriceBook } from './model/types';
+import { armSettingsFromEnv, createArmAdapters, type ArmAdapters } from './azure/arm';
 
 export interface Services {
   settings: Settings;
   catalog: Catalog;
   /** A fresh copy of the current price book (snapshot, or the last live refresh). */
   prices(): PriceBook;
+  /** Ports to Azure Resource Manager (registry topology, pull metrics); built on first use. */
+  arm(): ArmAdapters;
 }
 
 let current: Services | undefined;
 
-export function createServices(settings: Settings = readSettings()): Services {
+export function createServices(settings: Settings = readSettings(), env: NodeJS.ProcessEnv = process.env): Services {
+  let arm: ArmAdapters | undefined;
   return {
     settings,
     catalog: shippedCatalog(),
     prices: shippedPrices,
+    arm: () => (arm ??= createArmAdapters(armSettingsFromEnv(env))),
   };
 }
 

@@ -30,7 +30,7 @@ export const estimate = httpEndpoint({
         const { catalog } = rc.services;
         const out = new IssueCollector();
         const req = await readJsonBody<EstimateRequest>(rc, estimateRequestSchema, (raw) => precheckPlanningBody(raw, catalog));
-        const live = await resolveLiveContext(rc, req.registry, out);
+        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
         const resolved = live
           ? live.resolved(req.replicas, out)
           : resolveTopology(req.registry, req.replicas, catalog, out);

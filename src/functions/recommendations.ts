@@ -59,7 +59,7 @@ export const recommendations = httpEndpoint({
           return [...precheckPlanningBody(raw, catalog), ...out.issues];
         });
         const out = new IssueCollector();
-        const live = await resolveLiveContext(rc, req.registry, out);
+        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
         const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
         const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
         const constraints = resolveConstraints(req.constraints, catalog, out);

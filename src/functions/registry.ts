@@ -10,7 +10,8 @@ import { openapi } from './openapi';
 import { prices } from './prices';
 import { recommendations } from './recommendations';
 import { regions } from './regions';
+import { registries } from './registries';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, openapi];
 }

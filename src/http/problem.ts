@@ -129,7 +129,12 @@ function mapAdapterError(err: unknown): { status: number; code: string; title: s
   const e = err as Error & { status?: unknown; code?: unknown; problemExtensions?: unknown; retryAfterSeconds?: unknown };
   if (typeof e.status !== 'number' || e.status < 400 || e.status > 599) return undefined;
   const code = typeof e.code === 'string' ? e.code : e.name;
-  const ext = typeof e.problemExtensions === 'object' && e.problemExtensions !== null ? (e.problemExtensions as Record<string, unknown>) : {};
+  const ext: Record<string, unknown> = typeof e.problemExtensions === 'object' && e.problemExtensions !== null ? { ...(e.problemExtensions as Record<string, unknown>) } : {};
+  // Azure adapter errors (src/azure/arm/errors.ts) carry what the upstream said: pass it on.
+  for (const key of ['upstreamStatus', 'upstreamCode', 'upstreamRequestId', 'correlationRequestId'] as const) {
+    const v = (err as unknown as Record<string, unknown>)[key];
+    if (v !== null && v !== undefined) ext[key] = v;
+  }
   const headers: Record<string, string> = typeof e.retryAfterSeconds === 'number' ? { 'Retry-After': String(Math.ceil(e.retryAfterSeconds)) } : {};
   return { status: e.status, code, title: e.name, detail: e.message, extensions: ext, headers };
 }

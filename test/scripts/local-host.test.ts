@@ -29,7 +29,7 @@ describe('npm start (local host process)', () => {
   it('answers GET /api/health within 15 s on PORT and exits 0 on SIGTERM', async () => {
     expect(existsSync(entry), 'run `npm run build` first (npm test does)').toBe(true);
     const port = 7100 + Math.floor(Math.random() * 800);
-    const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, PORT: String(port), AZURITE_IN_MEMORY: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,53 @@
+import { httpEndpoint, json } from '../http/endpoint';
+import { formatRegistryResourceId } from '../azure/arm';
+import { METRIC_DAYS, monthlyPulls, storageGiBFromMetrics, topologyFromLive } from './live-context';
+import { BadRequestError } from '../http/problem';
+
+const NAME = /^[A-Za-z0-9]{5,50}$/;
+
+/** GET /api/registries/{subscription}/{resourceGroup}/{name} — live topology + metric summary. */
+export const registries = httpEndpoint({
+  name: 'registries',
+  route: 'registries/{subscription}/{resourceGroup}/{name}',
+  authLevel: 'function',
+  operations: {
+    GET: {
+      doc: {
+        summary: 'A live registry: topology and the last 30 days of pull metrics',
+        description: 'Read through Azure Resource Manager (Microsoft.ContainerRegistry + Azure Monitor metrics). Unknown metric values are null, never 0.',
+        tags: ['registries'],
+        parameters: [{ name: 'days', in: 'query', description: 'Metric window in days (1–93, default 30)', schema: { type: 'integer', minimum: 1, maximum: 93 } }],
+        responses: {
+          '200': { description: 'Live topology and metrics', schema: { type: 'object', required: ['id', 'topology', 'replicas', 'metrics'] } },
+          '404': { description: 'No such registry' },
+          '502': { description: 'Azure Resource Manager failed (upstream request id included)' },
+          '503': { description: 'Azure Resource Manager unavailable or throttling' },
+        },
+      },
+      run: async (rc) => {
+        const { subscription = '', resourceGroup = '', name = '' } = rc.params;
+        if (!NAME.test(name)) throw new BadRequestError(`'${name}' is not a valid registry name (5–50 letters and digits).`, [{ pointer: '/name', message: 'must be 5–50 letters and digits', code: 'pattern' }]);
+        const daysParam = rc.query.get('days');
+        const days = daysParam === null ? METRIC_DAYS : Number(daysParam);
+        if (!Number.isInteger(days) || days < 1 || days > 93) throw new BadRequestError('days must be an integer from 1 to 93.', [{ pointer: '/days', message: 'must be an integer from 1 to 93', code: 'range' }]);
+        const id = formatRegistryResourceId(subscription, resourceGroup, name);
+        const { topology, metrics } = rc.services.arm();
+        const [live, summary] = await Promise.all([topology.getRegistry(id), metrics.getPullSummary(id, { days })]);
+        const pulls = monthlyPulls(summary);
+        return json({
+          id: live.id,
+          name: live.name,
+          loginServer: live.loginServer,
+          topology: topologyFromLive(live),
+          replicas: live.replicas,
+          metrics: {
+            ...summary,
+            pullsPerMonth: pulls === null ? null : Math.round(pulls),
+            storageGiB: storageGiBFromMetrics(summary, live.location),
+            note: 'Azure Monitor has no bytes-pulled metric and no per-region split of pulls; pullsPerMonth scales the daily average to a 730-hour month.',
+          },
+        });
+      },
+    },
+  },
+});
