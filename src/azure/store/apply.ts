@@ -52,11 +52,11 @@ export async function applyStoredPlan(store: PlanStore, planId: string, opts: Ap
     first.registryId,
     opts.holder ?? opts.actor,
     async (held) => {
-      const { plan: fresh, etag } = await store.get(planId);
-      if (fresh.state === 'applied') {
-        return { plan: fresh, result: { outcome: 'noop', steps: [], performed: [], alreadyDone: [] } as ExecutionResult };
+      // Under the lock: re-read, then start (beginApply re-validates on whatever is stored now).
+      const started = await store.modify(planId, (p) => beginApply(p, { actor: opts.actor, now: now() }));
+      if (started.plan.state === 'applied') {
+        return { plan: started.plan, result: { outcome: 'noop', steps: [], performed: [], alreadyDone: [] } as ExecutionResult };
       }
-      const started = await store.update(planId, etag, (p) => beginApply(p, { actor: opts.actor, now: now() }));
       let result: ExecutionResult;
       try {
         result = await executePlan(

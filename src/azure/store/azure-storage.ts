@@ -86,12 +86,6 @@ function statusOf(e: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
-function errCode(e: unknown): string | undefined {
-  const c = (e as { code?: unknown; details?: { errorCode?: unknown } } | null) ?? undefined;
-  if (typeof c?.details?.errorCode === 'string') return c.details.errorCode;
-  return typeof c?.code === 'string' ? c.code : undefined;
-}
-
 /** Maps SDK/network errors to StoreUnavailableError; named store errors and other errors pass through. */
 function unavailable(e: unknown, what: string): unknown {
   if (e instanceof StoreError) return e;
@@ -373,5 +367,3 @@ export class AzureStoragePlanStore extends PlanStoreBase {
     }
   }
 }
-
-export { errCode as storageErrorCode };

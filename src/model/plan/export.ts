@@ -76,6 +76,11 @@ function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A shell word: bare when it is plainly safe, single-quoted otherwise. */
+function word(s: string): string {
+  return /^[A-Za-z0-9._-]+$/.test(s) ? s : q(s);
+}
+
 /** The az command for one action (variables $REGISTRY, $RESOURCE_GROUP, $SUBSCRIPTION). */
 export function azCommand(a: PlanAction): string {
   const common = '-r "$REGISTRY" -g "$RESOURCE_GROUP" --subscription "$SUBSCRIPTION"';
@@ -84,14 +89,14 @@ export function azCommand(a: PlanAction): string {
       return `az acr update -n "$REGISTRY" -g "$RESOURCE_GROUP" --subscription "$SUBSCRIPTION" --sku ${a.to}`;
     case 'createReplica':
       return (
-        `az acr replication create ${common} -l ${a.region}` +
+        `az acr replication create ${common} -l ${word(a.region)}` +
         ` --zone-redundancy ${a.to.zoneRedundancy ? 'Enabled' : 'Disabled'}` +
         ` --region-endpoint-enabled ${a.to.regionEndpointEnabled ? 'true' : 'false'}`
       );
     case 'updateReplica':
-      return `az acr replication update ${common} -n ${a.region} --region-endpoint-enabled ${a.to.regionEndpointEnabled ? 'true' : 'false'}`;
+      return `az acr replication update ${common} -n ${word(a.region)} --region-endpoint-enabled ${a.to.regionEndpointEnabled ? 'true' : 'false'}`;
     case 'deleteReplica':
-      return `az acr replication delete ${common} -n ${a.region} --yes`;
+      return `az acr replication delete ${common} -n ${word(a.region)} --yes`;
   }
 }
 
@@ -127,6 +132,18 @@ export function planEndState(plan: Plan): Topology {
   return applyActions(plan.current, plan.actions);
 }
 
+/** A Bicep single-quoted string literal. */
+function bicepString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** An HCL double-quoted string literal (no interpolation). */
+function hclString(s: string): string {
+  return JSON.stringify(s)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
+}
+
 function bicepIdent(region: string): string {
   return `replica_${region.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
@@ -152,14 +169,14 @@ export function toBicep(plan: Plan): string {
   }
   out.push('');
   out.push(`resource registry 'Microsoft.ContainerRegistry/registries@${BICEP_API_VERSION}' existing = {`);
-  out.push(`  name: '${plan.registryName}'`);
+  out.push(`  name: ${bicepString(plan.registryName)}`);
   out.push('}');
   for (const r of end.replicas) {
     out.push('');
     out.push(`resource ${bicepIdent(r.region)} 'Microsoft.ContainerRegistry/registries/replications@${BICEP_API_VERSION}' = {`);
     out.push('  parent: registry');
-    out.push(`  name: '${r.region}'`);
-    out.push(`  location: '${r.region}'`);
+    out.push(`  name: ${bicepString(r.region)}`);
+    out.push(`  location: ${bicepString(r.region)}`);
     out.push('  properties: {');
     out.push(`    regionEndpointEnabled: ${r.regionEndpointEnabled}`);
     out.push(`    zoneRedundancy: '${r.zoneRedundancy ? 'Enabled' : 'Disabled'}'`);
@@ -179,20 +196,20 @@ export function toTerraform(plan: Plan): string {
     '',
     'import {',
     '  to = azurerm_container_registry.this',
-    `  id = "${plan.registryId}"`,
+    `  id = ${hclString(plan.registryId)}`,
     '}',
     '',
     'resource "azurerm_container_registry" "this" {',
-    `  name                = "${plan.registryName}"`,
-    `  resource_group_name = "${ref?.resourceGroup ?? '<resource-group>'}"`,
-    `  location            = "${end.homeRegion}"`,
-    `  sku                 = "${end.sku}"`,
+    `  name                = ${hclString(plan.registryName)}`,
+    `  resource_group_name = ${hclString(ref?.resourceGroup ?? '<resource-group>')}`,
+    `  location            = ${hclString(end.homeRegion)}`,
+    `  sku                 = ${hclString(end.sku)}`,
   );
   if (end.homeZoneRedundancy !== undefined) out.push(`  zone_redundancy_enabled = ${end.homeZoneRedundancy}`);
   for (const r of end.replicas) {
     out.push('');
     out.push('  georeplications {');
-    out.push(`    location                  = "${r.region}"`);
+    out.push(`    location                  = ${hclString(r.region)}`);
     out.push(`    zone_redundancy_enabled   = ${r.zoneRedundancy}`);
     out.push(`    regional_endpoint_enabled = ${r.regionEndpointEnabled}`);
     out.push('  }');

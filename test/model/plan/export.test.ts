@@ -207,3 +207,19 @@ describe('exports parse back to the plan', () => {
     expect(parseRegistryId('/subscriptions/x/resourceGroups/y')).toBeNull();
   });
 });
+
+describe('exports are injection-safe', () => {
+  it('quotes odd names in every format', () => {
+    const base = makePlan(topo('Standard', []), topo('Premium', [rep('eastus')]));
+    const evil = {
+      ...base,
+      registryName: "con'toso\"${x}",
+      actions: base.actions.map((a) => (a.kind === 'createReplica' ? { ...a, region: 'east us;rm -rf /' } : a)),
+    };
+    const sh = toAzCli(evil);
+    expect(sh).toContain(`-l 'east us;rm -rf /'`);
+    expect(sh).toContain(`REGISTRY='con'\\''toso"\${x}'`);
+    expect(toBicep(evil)).toContain(`name: 'con\\'toso"\${x}'`);
+    expect(toTerraform(evil)).toContain('name                = "con\'toso\\"$${x}"');
+  });
+});
