@@ -334,6 +334,37 @@ describe('synthetic registries', () => {
   });
 });
 
+describe('LRO timing options', () => {
+  it('lroPollDelayMs keeps operations InProgress; lroAutoCompleteMs settles unpolled ones', async () => {
+    const slow = await startArmSandbox({ lroPollDelayMs: 150, lroInProgressPolls: 2, lroAutoCompleteMs: 400, lroRetryAfterSeconds: 1 });
+    try {
+      const put = await fetch(`${slow.url}${WESTEU}/replications/eastus?${ACR}`, {
+        method: 'PUT',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ location: 'eastus' }),
+      });
+      expect(put.headers.get('retry-after')).toBe('1');
+      const statusUrl = put.headers.get('azure-asyncoperation') ?? '';
+      const poll = async () => ((await (await fetch(statusUrl, { headers: AUTH })).json()) as { status: string }).status;
+      expect([await poll(), await poll(), await poll()]).toEqual(['InProgress', 'InProgress', 'InProgress']);
+      await new Promise((r) => setTimeout(r, 160));
+      expect(await poll()).toBe('Succeeded');
+      await fetch(`${slow.url}${WESTEU}/replications/francecentral?${ACR}`, {
+        method: 'PUT',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ location: 'francecentral' }),
+      });
+      const get = async () => ((await (await fetch(`${slow.url}${WESTEU}/replications/francecentral?${ACR}`, { headers: AUTH })).json()) as any).properties.provisioningState;
+      expect(await get()).toBe('Creating');
+      await new Promise((r) => setTimeout(r, 420));
+      expect(await get()).toBe('Succeeded');
+      seen.push(...slow.requests.filter((r) => r.operationId !== 'OperationStatus'));
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('contract', () => {
   it('every Swagger-covered exchange above validates against the official specs (oav LiveValidator)', async () => {
     const validator = await createContractValidator();
