@@ -195,3 +195,41 @@ describe('executePlan', () => {
     }
   });
 });
+
+describe('executePlan property: failures anywhere, re-runs converge', () => {
+  it('every action succeeds exactly once, in order, and the registry ends in the planned state', async () => {
+    const { default: fc } = await import('fast-check');
+    const regions = ['eastus', 'westeurope', 'japaneast', 'canadacentral', 'northeurope'];
+    const arbTopo = fc
+      .uniqueArray(fc.record({ region: fc.constantFrom(...regions), regionEndpointEnabled: fc.boolean(), zoneRedundancy: fc.boolean() }), {
+        selector: (r) => r.region,
+        maxLength: 5,
+      })
+      .chain((replicas) =>
+        fc.constantFrom(...(replicas.length > 0 ? (['Premium'] as const) : (['Basic', 'Standard', 'Premium'] as const))).map((sku) => topo(sku, replicas)),
+      );
+    await fc.assert(
+      fc.asyncProperty(arbTopo, arbTopo, fc.boolean(), fc.array(fc.nat(12), { maxLength: 4 }), async (cur, tgt, allowDeletes, failAt) => {
+        const target = tgt.replicas.length > 0 ? { ...tgt, sku: 'Premium' as const } : tgt;
+        let plan = approved(makePlan(cur, target, allowDeletes));
+        const reg = new FakeRegistry(cur);
+        // fail the n-th perform call (counting across runs) for each n in failAt
+        let calls = 0;
+        const fails = new Set(failAt);
+        const orig = reg.perform.bind(reg);
+        reg.perform = async (a) => {
+          calls += 1;
+          if (fails.has(calls)) throw new Error(`transient failure #${calls}`);
+          await orig(a);
+        };
+        for (let run = 0; run < 10 && plan.state !== 'applied'; run++) {
+          plan = (await runApply(plan, reg)).plan;
+        }
+        expect(plan.state).toBe('applied');
+        expect(reg.performed).toEqual(plan.actions.map((a) => a.id));
+        expect(fingerprint(reg.live)).toBe(fingerprint(applyActions(cur, plan.actions)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
