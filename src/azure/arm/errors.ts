@@ -52,10 +52,15 @@ export abstract class AzureError extends Error {
   }
 }
 
-/** The resource id given to an adapter is malformed (our caller's input): 400. */
-export class InvalidResourceIdError extends AzureError {
+/** An argument given to an adapter is invalid (our caller's input; nothing was sent to Azure): 400. */
+export class InvalidArmRequestError extends AzureError {
   readonly status = 400;
-  readonly code = 'InvalidResourceId';
+  readonly code: string = 'InvalidArmRequest';
+}
+
+/** The resource id given to an adapter is malformed (our caller's input): 400. */
+export class InvalidResourceIdError extends InvalidArmRequestError {
+  override readonly code = 'InvalidResourceId';
   constructor(
     readonly resourceId: string,
     reason: string,

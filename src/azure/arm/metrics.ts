@@ -3,7 +3,7 @@
  * ACR has no bytes-pulled metric and no per-region pull split: only counts, and StorageUsed per Geolocation.
  */
 import type { ArmClientFactory } from './clients';
-import { InvalidResourceIdError } from './errors';
+import { InvalidArmRequestError } from './errors';
 import { toAzureError } from './map-error';
 import { runWithCallContext } from './pipeline';
 import type { DailyPulls, PullMetricsPort, PullSummary } from './ports';
@@ -75,7 +75,7 @@ export class AzureMonitorPullMetricsAdapter implements PullMetricsPort {
     const id = parseRegistryResourceId(resourceId);
     const days = options.days;
     if (!Number.isInteger(days) || days < 1 || days > MAX_METRIC_DAYS) {
-      throw new InvalidResourceIdError(id.id, `days must be an integer between 1 and ${MAX_METRIC_DAYS}, got ${String(days)}`);
+      throw new InvalidArmRequestError(`days must be an integer between 1 and ${MAX_METRIC_DAYS}, got ${String(days)}.`);
     }
     const now = (this.options.now ?? (() => new Date()))().getTime();
     const end = Math.floor(now / DAY_MS) * DAY_MS;

@@ -2,7 +2,7 @@
 import type { Registry, Replication } from '@azure/arm-containerregistry';
 import type { Sku } from '../../model/types';
 import type { ArmClientFactory } from './clients';
-import { AzureOperationFailedError, AzureUpstreamError, InvalidResourceIdError } from './errors';
+import { AzureOperationFailedError, AzureUpstreamError, InvalidArmRequestError, InvalidResourceIdError } from './errors';
 import { toAzureError } from './map-error';
 import { runWithCallContext, type CallContext } from './pipeline';
 import type {
@@ -153,7 +153,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
 
   async updateSku(resourceId: string, sku: Sku, options?: OperationOptions): Promise<LiveRegistry> {
     const id = parseRegistryResourceId(resourceId);
-    if (!SKUS.includes(sku)) throw new AzureUpstreamError(502, `Unsupported SKU '${String(sku)}'.`);
+    if (!SKUS.includes(sku)) throw new InvalidArmRequestError(`Unsupported SKU '${String(sku)}' (Basic, Standard or Premium).`);
     return this.call(`change the SKU to ${sku}`, id, undefined, async () => {
       const client = await this.clients.containerRegistry(id.subscriptionId);
       await client.registries.update(id.resourceGroup, id.name, { sku: { name: sku } }, this.lro(options)).pollUntilDone();
@@ -165,8 +165,8 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
     const id = parseRegistryResourceId(resourceId);
     const location = canonicalLocation(replica.location);
     const name = replica.name ?? location;
-    if (!LOCATION_RE.test(location)) throw new InvalidResourceIdError(`${id.id}/replications/${name}`, `location '${replica.location}' is not an ARM location name`);
-    if (!replicaNameOk(name)) throw new InvalidResourceIdError(`${id.id}/replications/${name}`, `replica name '${name}' is invalid (5-50 letters and digits)`);
+    if (!LOCATION_RE.test(location)) throw new InvalidArmRequestError(`Location '${replica.location}' is not an ARM location name (e.g. 'westeurope').`);
+    if (!replicaNameOk(name)) throw new InvalidArmRequestError(`Replica name '${name}' is invalid (5-50 letters and digits).`);
     return this.call(`create replica in ${location}`, id, name, async () => {
       const client = await this.clients.containerRegistry(id.subscriptionId);
       const result = await client.replications
@@ -193,7 +193,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
 
   async updateReplica(resourceId: string, replicaName: string, update: UpdateReplicaRequest, options?: OperationOptions): Promise<LiveReplica> {
     const id = parseRegistryResourceId(resourceId);
-    if (!replicaNameOk(replicaName)) throw new InvalidResourceIdError(`${id.id}/replications/${replicaName}`, `replica name '${replicaName}' is invalid`);
+    if (!replicaNameOk(replicaName)) throw new InvalidArmRequestError(`Replica name '${replicaName}' is invalid (5-50 letters and digits).`);
     return this.call('update replica', id, replicaName, async () => {
       const client = await this.clients.containerRegistry(id.subscriptionId);
       const result = await client.replications
@@ -214,7 +214,7 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
 
   async deleteReplica(resourceId: string, replicaName: string, options?: OperationOptions): Promise<void> {
     const id = parseRegistryResourceId(resourceId);
-    if (!replicaNameOk(replicaName)) throw new InvalidResourceIdError(`${id.id}/replications/${replicaName}`, `replica name '${replicaName}' is invalid`);
+    if (!replicaNameOk(replicaName)) throw new InvalidArmRequestError(`Replica name '${replicaName}' is invalid (5-50 letters and digits).`);
     return this.call('delete replica', id, replicaName, async () => {
       const client = await this.clients.containerRegistry(id.subscriptionId);
       await client.replications.delete(id.resourceGroup, id.name, replicaName, this.lro(options)).pollUntilDone();
