@@ -1,0 +1,409 @@
+/**
+ * The replication map, as the Azure portal draws it: a hexagon per region on
+ * a world map — blue for the registry's locations, green where a replica can
+ * be added, gray where replication is not available — plus the recommended
+ * changes (+ / − badges, their own fill, dashed outline), a line from each
+ * workload to the location serving it (width by volume), a legend and the
+ * monthly cost before/after. Pure: input in, SVG text out.
+ *
+ * Nearby regions (Europe has a dozen within a few hundred km) are snapped to
+ * a hexagonal lattice, each to the nearest free cell, in a deterministic order
+ * (the registry's own locations first, then by name); a hexagon moved away
+ * from its true position gets a thin leader line to a dot at the true place.
+ */
+import type { Catalog } from '../catalog';
+import type { Region, Topology } from '../types';
+import type { MapCost, MapWorkload, RegionState, ReplicationMapInput } from './types';
+import { loadWorldFrame, MAP_HEIGHT, MAP_WIDTH, type WorldFrame } from './world';
+
+/** Hexagon circumradius (px) of the lattice; drawn slightly smaller, leaving a gap. */
+export const HEX_RADIUS = 10.5;
+const HEX_DRAWN = HEX_RADIUS - 0.9;
+const SQRT3 = Math.sqrt(3);
+
+export interface StateStyle {
+  fill: string;
+  stroke: string;
+  strokeWidth: number;
+  dash?: string;
+  /** Colour name for tests and the legend (`data-color`). */
+  color: 'blue' | 'green' | 'gray' | 'orange' | 'red';
+  label: string;
+  badge?: '+' | '−';
+}
+
+export const STATE_STYLES: Record<RegionState, StateStyle> = {
+  home: { fill: '#0063b1', stroke: '#002a4d', strokeWidth: 2, color: 'blue', label: 'Home region' },
+  replica: { fill: '#0078d4', stroke: '#ffffff', strokeWidth: 1, color: 'blue', label: 'Replica' },
+  add: { fill: '#ffb900', stroke: '#7a5200', strokeWidth: 1.6, dash: '3 2', color: 'orange', label: 'Recommended: add replica', badge: '+' },
+  remove: { fill: '#e74856', stroke: '#750b1c', strokeWidth: 1.6, dash: '3 2', color: 'red', label: 'Recommended: remove replica', badge: '−' },
+  available: { fill: '#6bb700', stroke: '#ffffff', strokeWidth: 1, color: 'green', label: 'Available for replication' },
+  unavailable: { fill: '#b3b3b3', stroke: '#ffffff', strokeWidth: 1, color: 'gray', label: 'Not available (access-restricted)' },
+};
+
+const STATE_TEXT: Record<RegionState, string> = {
+  home: 'home region (current)',
+  replica: 'replica (current)',
+  add: 'recommended: add a replica here',
+  remove: 'recommended: remove this replica',
+  available: 'available: a replica can be added',
+  unavailable: 'not available for replication (access-restricted region)',
+};
+
+const PLACEMENT_ORDER: Record<RegionState, number> = { home: 0, replica: 1, remove: 1, add: 2, available: 3, unavailable: 4 };
+
+/** XML-escapes text and attribute values. */
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+const f1 = (x: number): string => (Math.round(x * 10) / 10).toString();
+
+/** The state of every region, given the current and the recommended topology. */
+export function regionStates(regions: readonly Region[], current: Topology, recommended?: Topology): Map<string, RegionState> {
+  const cur = new Set(current.replicas.map((r) => r.region));
+  const rec = recommended ? new Set(recommended.replicas.map((r) => r.region)) : undefined;
+  const states = new Map<string, RegionState>();
+  for (const r of regions) {
+    let s: RegionState;
+    if (r.name === current.homeRegion) s = 'home';
+    else if (cur.has(r.name)) s = rec && !rec.has(r.name) ? 'remove' : 'replica';
+    else if (rec?.has(r.name)) s = 'add';
+    else s = r.restricted ? 'unavailable' : 'available';
+    states.set(r.name, s);
+  }
+  return states;
+}
+
+function hexPoints(cx: number, cy: number, r: number): string {
+  const pts: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const a = (Math.PI / 180) * (60 * i - 90); // pointy-top
+    pts.push(`${f1(cx + r * Math.cos(a))},${f1(cy + r * Math.sin(a))}`);
+  }
+  return pts.join(' ');
+}
+
+interface Placed {
+  region: Region;
+  state: RegionState;
+  /** True projected position. */
+  tx: number;
+  ty: number;
+  /** Hexagon centre on the lattice. */
+  x: number;
+  y: number;
+}
+
+/** Snaps each region to the nearest free lattice cell (deterministic: by placement priority, then name). */
+function placeOnLattice(items: { region: Region; state: RegionState; tx: number; ty: number }[]): Placed[] {
+  const w = SQRT3 * HEX_RADIUS;
+  const h = 1.5 * HEX_RADIUS;
+  const taken = new Set<string>();
+  const ordered = [...items].sort((a, b) => PLACEMENT_ORDER[a.state] - PLACEMENT_ORDER[b.state] || a.region.name.localeCompare(b.region.name));
+  const out: Placed[] = [];
+  for (const it of ordered) {
+    const row0 = Math.round(it.ty / h);
+    let best: { key: string; x: number; y: number; d: number } | undefined;
+    for (let radius = 0; radius <= 12 && !best; radius += 3) {
+      for (let row = row0 - radius - 3; row <= row0 + radius + 3; row++) {
+        const offset = row % 2 === 0 ? 0 : w / 2;
+        const col0 = Math.round((it.tx - offset) / w);
+        for (let col = col0 - radius - 3; col <= col0 + radius + 3; col++) {
+          const key = `${row}:${col}`;
+          if (taken.has(key)) continue;
+          const x = col * w + offset;
+          const y = row * h;
+          if (x < HEX_RADIUS || x > MAP_WIDTH - HEX_RADIUS || y < 64 + HEX_RADIUS || y > MAP_HEIGHT - HEX_RADIUS) continue;
+          const d = (x - it.tx) ** 2 + (y - it.ty) ** 2;
+          if (!best || d < best.d - 1e-9) best = { key, x, y, d };
+        }
+      }
+    }
+    const cell = best ?? { key: `free:${it.region.name}`, x: it.tx, y: it.ty, d: 0 };
+    taken.add(cell.key);
+    out.push({ ...it, x: cell.x, y: cell.y });
+  }
+  return out.sort((a, b) => a.region.name.localeCompare(b.region.name));
+}
+
+function costOf(c: MapCost | undefined): { known: number | null; partial: number | null; unknown: string[] } {
+  if (c === undefined || c === null) return { known: null, partial: null, unknown: [] };
+  if (typeof c === 'number') return { known: c, partial: null, unknown: [] };
+  return { known: c.total, partial: c.total === null ? (c.totalKnown ?? null) : null, unknown: c.unknown ?? [] };
+}
+
+function moneyText(c: MapCost | undefined, currency: string): string {
+  const { known, partial, unknown } = costOf(c);
+  const fmt = (x: number): string => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+  if (known !== null) return fmt(known);
+  if (partial !== null) return `≥ ${fmt(partial)} (${unknown.length ? unknown.join(', ') : 'part'} unknown)`;
+  return 'unknown';
+}
+
+function volumeText(gb: number | null): string {
+  return gb === null ? 'unknown volume' : `${gb.toLocaleString('en-US', { maximumFractionDigits: 1 })} GB/month`;
+}
+
+interface LabelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+const overlaps = (a: LabelBox, b: LabelBox): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/** Renders the map with an already loaded world frame (synchronous; what the benchmark times). */
+export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMapInput, catalog: Catalog): string {
+  const { current, recommended } = input;
+  const states = regionStates(catalog.regions, current, recommended);
+  const withCoords = catalog.regions.filter((r) => r.latitude !== null && r.longitude !== null);
+  const noCoords = [current.homeRegion, ...current.replicas.map((r) => r.region), ...(recommended?.replicas.map((r) => r.region) ?? [])].filter(
+    (n, i, a) => a.indexOf(n) === i && !withCoords.some((r) => r.name === n),
+  );
+  const projected = withCoords.flatMap((region) => {
+    const p = frame.project(region.longitude ?? 0, region.latitude ?? 0);
+    return p ? [{ region, state: states.get(region.name) ?? 'available', tx: p[0], ty: p[1] }] : [];
+  });
+  const placed = placeOnLattice(projected);
+  const byName = new Map(placed.map((p) => [p.region.name, p]));
+  const disabled = new Set([...current.replicas, ...(recommended?.replicas ?? [])].filter((r) => !r.regionEndpointEnabled).map((r) => r.region));
+  const display = (name: string): string => catalog.get(name)?.displayName ?? name;
+
+  const parts: string[] = [];
+  const count = (s: RegionState): number => placed.filter((p) => p.state === s).length;
+  const listOf = (s: RegionState): string[] => placed.filter((p) => p.state === s).map((p) => p.region.displayName);
+
+  // --- title, description
+  const shown = recommended ?? current;
+  const title =
+    input.title ??
+    (recommended
+      ? `Replication map: ${display(current.homeRegion)} registry, current vs recommended replicas`
+      : `Replication map: ${display(current.homeRegion)} registry, ${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}`);
+  const workloads = input.workloads ?? [];
+  const descParts = [
+    `World map with one hexagon per Azure region (${placed.length} regions).`,
+    `Home region: ${display(current.homeRegion)} (${current.homeRegion}).`,
+    `Current replicas: ${current.replicas.length ? current.replicas.map((r) => display(r.region)).join(', ') : 'none'}.`,
+  ];
+  if (recommended) {
+    const add = listOf('add');
+    const remove = listOf('remove');
+    descParts.push(`Recommended: ${add.length ? `add ${add.join(', ')}` : 'no addition'}; ${remove.length ? `remove ${remove.join(', ')}` : 'no removal'}.`);
+  }
+  descParts.push(`Available for replication: ${count('available')} regions (green). Not available, access-restricted: ${count('unavailable')} regions (gray).`);
+  if (noCoords.length) descParts.push(`Not drawn (no coordinates): ${noCoords.join(', ')}.`);
+  if (workloads.length) {
+    descParts.push(
+      `Workloads: ${workloads.map((w) => `${w.id} (${volumeText(w.pullGBPerMonth)}) served by ${w.servedBy ? display(w.servedBy) : 'unknown'}`).join('; ')}.`,
+    );
+  }
+  const before = input.costBefore !== undefined ? moneyText(input.costBefore, input.currency) : undefined;
+  const after = input.costAfter !== undefined ? moneyText(input.costAfter, input.currency) : undefined;
+  if (before !== undefined || after !== undefined) {
+    descParts.push(`Monthly cost${before !== undefined ? `: current ${before}` : ''}${after !== undefined ? `${before !== undefined ? ',' : ':'} recommended ${after}` : ''}; list prices as of ${input.pricesAsOf}.`);
+  }
+
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-labelledby="acr-map-title acr-map-desc" class="acr-replication-map" font-family="Segoe UI, Helvetica, Arial, sans-serif" data-home="${esc(current.homeRegion)}" data-topology="${recommended ? 'current+recommended' : 'current'}">`,
+    `<title id="acr-map-title">${esc(title)}</title>`,
+    `<desc id="acr-map-desc">${esc(descParts.join(' '))}</desc>`,
+    `<rect class="ocean" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" fill="#eaf2fa"/>`,
+    `<path class="land" d="${frame.landPath}" fill="#dfe3e8" stroke="none"/>`,
+    `<path class="borders" d="${frame.bordersPath}" fill="none" stroke="#ffffff" stroke-width="0.6"/>`,
+  );
+
+  // --- leader lines for hexagons moved off their true position
+  parts.push('<g class="leaders" aria-hidden="true">');
+  for (const p of placed) {
+    const d = Math.hypot(p.x - p.tx, p.y - p.ty);
+    if (d > HEX_RADIUS * 1.2) {
+      parts.push(
+        `<line x1="${f1(p.x)}" y1="${f1(p.y)}" x2="${f1(p.tx)}" y2="${f1(p.ty)}" stroke="#7a8794" stroke-width="0.6"/><circle cx="${f1(p.tx)}" cy="${f1(p.ty)}" r="1.3" fill="#7a8794"/>`,
+      );
+    }
+  }
+  parts.push('</g>');
+
+  // --- hexagons
+  parts.push('<g class="regions">');
+  for (const p of placed) {
+    const st = STATE_STYLES[p.state];
+    const r = p.region;
+    const extra = [
+      r.geography,
+      r.availabilityZones ? 'availability zones' : 'no availability zones',
+      disabled.has(r.name) ? 'regionEndpointEnabled=false (no traffic routed, still billed)' : '',
+    ].filter(Boolean);
+    const label = `${r.displayName} (${r.name}): ${STATE_TEXT[p.state]}`;
+    parts.push(
+      `<g class="region state-${p.state}" data-region="${esc(r.name)}" data-state="${p.state}" data-color="${st.color}" role="img" aria-label="${esc(label)}">`,
+      `<title>${esc(`${label} — ${extra.join(', ')}`)}</title>`,
+      `<polygon points="${hexPoints(p.x, p.y, HEX_DRAWN)}" fill="${st.fill}" stroke="${st.stroke}" stroke-width="${st.strokeWidth}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}${disabled.has(r.name) ? ' fill-opacity="0.55"' : ''}/>`,
+    );
+    if (st.badge) {
+      const bx = p.x + HEX_DRAWN * 0.78;
+      const by = p.y - HEX_DRAWN * 0.72;
+      parts.push(
+        `<circle class="badge" cx="${f1(bx)}" cy="${f1(by)}" r="5" fill="#ffffff" stroke="${st.stroke}" stroke-width="1"/>`,
+        `<text x="${f1(bx)}" y="${f1(by + 3.3)}" text-anchor="middle" font-size="10" font-weight="700" fill="${st.stroke}" aria-hidden="true">${st.badge}</text>`,
+      );
+    }
+    parts.push('</g>');
+  }
+  parts.push('</g>');
+
+  // --- workload lines
+  const vols = workloads.map((w) => w.pullGBPerMonth ?? 0);
+  const maxVol = Math.max(1e-9, ...vols);
+  const width = (v: number | null): number => (v === null ? 1 : 1.2 + 5.8 * Math.sqrt(Math.max(0, v) / maxVol));
+  parts.push('<g class="workloads">');
+  for (const w of workloads) {
+    const server = w.servedBy ? byName.get(w.servedBy) : undefined;
+    const own = w.region !== undefined ? byName.get(w.region) : undefined;
+    const startPt = own ? ([own.x, own.y] as [number, number]) : frame.project(w.longitude, w.latitude);
+    if (!startPt) continue;
+    const [sx, sy] = startPt;
+    const sw = width(w.pullGBPerMonth);
+    const tip = `${w.id}: ${volumeText(w.pullGBPerMonth)}, served by ${w.servedBy ? `${display(w.servedBy)} (${w.servedBy})` : 'unknown'}${
+      w.latencyMs !== undefined && w.latencyMs !== null ? `, ${w.latencyMs} ms round trip` : ''
+    }`;
+    const common = `class="workload" data-workload="${esc(w.id)}" data-served-by="${esc(w.servedBy ?? '')}" data-volume="${w.pullGBPerMonth ?? ''}"`;
+    if (!server) {
+      parts.push(`<g ${common} data-kind="unserved"><title>${esc(tip)}</title><circle cx="${f1(sx)}" cy="${f1(sy)}" r="4" fill="none" stroke="#a4262c" stroke-width="1.5"/></g>`);
+      continue;
+    }
+    const dx = server.x - sx;
+    const dy = server.y - sy;
+    const len = Math.hypot(dx, dy);
+    if (len < 2) {
+      const rr = Math.min(HEX_DRAWN - 2.5, 1.6 + sw / 2);
+      parts.push(
+        `<g ${common} data-kind="local"><title>${esc(`${tip} (in-region: no transfer charge)`)}</title><circle cx="${f1(sx)}" cy="${f1(sy)}" r="${f1(rr)}" fill="#ffffff" stroke="#1b2a3a" stroke-width="1"/></g>`,
+      );
+      continue;
+    }
+    // A gentle arc (bulging to the left of the direction of travel) keeps parallel lines apart.
+    const bend = Math.min(60, len * 0.18);
+    const cx = (sx + server.x) / 2 - (dy / len) * bend;
+    const cy = (sy + server.y) / 2 + (dx / len) * bend;
+    parts.push(
+      `<g ${common} data-kind="remote"><title>${esc(tip)}</title>`,
+      `<path d="M${f1(sx)},${f1(sy)} Q${f1(cx)},${f1(cy)} ${f1(server.x)},${f1(server.y)}" fill="none" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="${f1(sw)}" stroke-linecap="round"${w.pullGBPerMonth === null ? ' stroke-dasharray="4 3"' : ''}/>`,
+      own ? '' : `<circle cx="${f1(sx)}" cy="${f1(sy)}" r="3.5" fill="#1b2a3a"/>`,
+      '</g>',
+    );
+  }
+  parts.push('</g>');
+
+  // --- labels of the registry's locations and of the recommended changes
+  const boxes: LabelBox[] = [];
+  parts.push('<g class="labels" aria-hidden="true" font-size="11" fill="#1b2a3a">');
+  const hexBoxes = placed.map((p) => ({ name: p.region.name, x0: p.x - HEX_DRAWN, y0: p.y - HEX_DRAWN, x1: p.x + HEX_DRAWN, y1: p.y + HEX_DRAWN }));
+  const labelled = placed.filter((p) => p.state !== 'available' && p.state !== 'unavailable');
+  if (labelled.length <= 40) {
+    for (const p of labelled.sort((a, b) => PLACEMENT_ORDER[a.state] - PLACEMENT_ORDER[b.state] || a.region.name.localeCompare(b.region.name))) {
+      const text = p.region.displayName;
+      const tw = text.length * 6.1;
+      const gap = HEX_RADIUS + 3;
+      const options: { x: number; y: number; anchor: string; box: LabelBox }[] = [
+        { x: p.x + gap, y: p.y + 4, anchor: 'start', box: { x0: p.x + gap, y0: p.y - 7, x1: p.x + gap + tw, y1: p.y + 6 } },
+        { x: p.x - gap, y: p.y + 4, anchor: 'end', box: { x0: p.x - gap - tw, y0: p.y - 7, x1: p.x - gap, y1: p.y + 6 } },
+        { x: p.x, y: p.y - gap - 2, anchor: 'middle', box: { x0: p.x - tw / 2, y0: p.y - gap - 13, x1: p.x + tw / 2, y1: p.y - gap } },
+        { x: p.x, y: p.y + gap + 9, anchor: 'middle', box: { x0: p.x - tw / 2, y0: p.y + gap - 2, x1: p.x + tw / 2, y1: p.y + gap + 11 } },
+      ];
+      const inside = (b: LabelBox): boolean => b.x0 >= 2 && b.x1 <= MAP_WIDTH - 2 && b.y0 >= 66 && b.y1 <= MAP_HEIGHT - 2;
+      // Fewest collisions with other labels (heavy) and other hexagons (light); ties keep the order above.
+      const score = (b: LabelBox): number =>
+        (inside(b) ? 0 : 1000) + 10 * boxes.filter((o) => overlaps(o, b)).length + hexBoxes.filter((h) => h.name !== p.region.name && overlaps(h, b)).length;
+      let best = options[0];
+      let bestScore = best ? score(best.box) : Infinity;
+      for (const o of options.slice(1)) {
+        const sc = score(o.box);
+        if (sc < bestScore) {
+          best = o;
+          bestScore = sc;
+        }
+      }
+      if (!best) continue;
+      boxes.push(best.box);
+      parts.push(
+        `<text x="${f1(best.x)}" y="${f1(best.y)}" text-anchor="${best.anchor}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" data-label-for="${esc(p.region.name)}">${esc(text)}</text>`,
+      );
+    }
+  }
+  parts.push('</g>');
+
+  // --- header: title and cost
+  parts.push(
+    `<g class="header"><rect x="0" y="0" width="${MAP_WIDTH}" height="62" fill="#ffffff" fill-opacity="0.92"/>`,
+    `<text x="20" y="28" font-size="19" font-weight="600" fill="#1b2a3a">${esc(title)}</text>`,
+    `<text x="20" y="50" font-size="12.5" fill="#43505e">${esc(
+      `Home ${display(current.homeRegion)} · ${shown === current ? `${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}` : `${current.replicas.length} → ${shown.replicas.length} replicas`} · ${placed.length} regions shown · hover a hexagon for its name`,
+    )}</text>`,
+  );
+  if (before !== undefined || after !== undefined) {
+    const line1 =
+      before !== undefined && after !== undefined
+        ? `Monthly cost: ${before} → ${after}`
+        : `Monthly cost: ${before ?? after ?? ''}`;
+    const b = costOf(input.costBefore).known;
+    const a = costOf(input.costAfter).known;
+    const saving = b !== null && a !== null ? b - a : null;
+    const line2 = `${
+      saving !== null
+        ? `${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${input.currency}/month${saving >= 0 ? '' : ' more'} · `
+        : ''
+    }list prices as of ${input.pricesAsOf}`;
+    parts.push(
+      `<g class="cost" data-cost-before="${costOf(input.costBefore).known ?? ''}" data-cost-after="${costOf(input.costAfter).known ?? ''}" data-currency="${esc(input.currency)}" data-prices-as-of="${esc(input.pricesAsOf)}">`,
+      `<text x="${MAP_WIDTH - 20}" y="28" text-anchor="end" font-size="16" font-weight="600" fill="#1b2a3a">${esc(line1)}</text>`,
+      `<text x="${MAP_WIDTH - 20}" y="50" text-anchor="end" font-size="12.5" fill="#43505e">${esc(line2)}</text>`,
+      '</g>',
+    );
+  } else {
+    parts.push(
+      `<text class="cost" x="${MAP_WIDTH - 20}" y="50" text-anchor="end" font-size="12.5" fill="#43505e" data-currency="${esc(input.currency)}" data-prices-as-of="${esc(input.pricesAsOf)}">${esc(`${input.currency} list prices as of ${input.pricesAsOf}`)}</text>`,
+    );
+  }
+  parts.push('</g>');
+
+  // --- legend (bottom left, over the open Pacific)
+  const rows: { kind: 'hex'; state: RegionState }[] = (['home', 'replica', 'add', 'remove', 'available', 'unavailable'] as RegionState[]).map((state) => ({ kind: 'hex', state }));
+  const lx = 14;
+  const rowH = 19;
+  const lh = 30 + rows.length * rowH + 3 * rowH + 6;
+  const ly = MAP_HEIGHT - lh - 10;
+  parts.push(
+    `<g class="legend" transform="translate(${lx},${ly})" font-size="12" fill="#1b2a3a">`,
+    `<rect x="0" y="0" width="300" height="${lh}" rx="6" fill="#ffffff" fill-opacity="0.94" stroke="#c7d0d9"/>`,
+    `<text x="12" y="20" font-weight="600">Legend</text>`,
+  );
+  rows.forEach((row, i) => {
+    const st = STATE_STYLES[row.state];
+    const cy = 36 + i * rowH;
+    parts.push(
+      `<g class="legend-item" data-state="${row.state}" data-color="${st.color}"><polygon points="${hexPoints(22, cy, HEX_DRAWN)}" fill="${st.fill}" stroke="${st.stroke === '#ffffff' ? st.fill : st.stroke}" stroke-width="${st.strokeWidth}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`,
+      st.badge ? `<text x="22" y="${cy + 4}" text-anchor="middle" font-size="11" font-weight="700" fill="${st.stroke}">${st.badge}</text>` : '',
+      `<text x="40" y="${cy + 4}">${esc(st.label)}</text></g>`,
+    );
+  });
+  const wy = 36 + rows.length * rowH;
+  parts.push(
+    `<g class="legend-item" data-kind="workload-line"><path d="M12,${wy} L32,${wy}" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="2"/><path d="M12,${wy + 5} L32,${wy + 5}" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="6" stroke-linecap="round"/><text x="40" y="${wy + 6}">Workload → serving location (width: GB/month)</text></g>`,
+    `<g class="legend-item" data-kind="workload-local"><circle cx="22" cy="${wy + rowH + 6}" r="4" fill="#ffffff" stroke="#1b2a3a"/><text x="40" y="${wy + rowH + 10}">Workload served in its own region</text></g>`,
+    `<g class="legend-item" data-kind="leader"><line x1="14" y1="${wy + 2 * rowH + 8}" x2="30" y2="${wy + 2 * rowH + 8}" stroke="#7a8794" stroke-width="0.8"/><circle cx="30" cy="${wy + 2 * rowH + 8}" r="1.5" fill="#7a8794"/><text x="40" y="${wy + 2 * rowH + 12}">Hexagon moved off its true location</text></g>`,
+    '</g>',
+  );
+
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** The replication map as SVG text (1280×720). Loads the world (d3-geo, once per process), then renders. */
+export async function renderReplicationMap(input: ReplicationMapInput, catalog: Catalog): Promise<string> {
+  return renderReplicationMapWith(await loadWorldFrame(), input, catalog);
+}
+
+export type { MapWorkload };
