@@ -4,7 +4,7 @@
  */
 import { app } from '@azure/functions';
 import { HTTP_METHODS } from './http/endpoint';
-import { httpEndpoints } from './functions/registry';
+import { httpEndpoints, triggerFunctions } from './functions/registry';
 
 app.setup({ enableHttpStream: false });
 
@@ -16,4 +16,12 @@ for (const ep of httpEndpoints()) {
     methods: [...HTTP_METHODS],
     handler: ep.handler,
   });
+}
+
+for (const fn of triggerFunctions()) {
+  if (fn.kind === 'timer') {
+    app.timer(fn.name, { schedule: fn.schedule, runOnStartup: fn.runOnStartup ?? false, handler: fn.handler });
+  } else {
+    app.storageQueue(fn.name, { queueName: fn.queueName, connection: fn.connection, handler: fn.handler });
+  }
 }

@@ -4,6 +4,7 @@
  * mounts the same entries. One list, nothing to keep in step.
  */
 import type { HttpEndpoint } from '../http/endpoint';
+import type { TriggerFunction } from './triggers';
 import { estimate } from './estimate';
 import { health } from './health';
 import { openapi } from './openapi';
@@ -14,4 +15,9 @@ import { registries } from './registries';
 
 export function httpEndpoints(): HttpEndpoint[] {
   return [health, regions, prices, estimate, recommendations, registries, openapi];
+}
+
+/** Timer and queue functions (see triggers.ts). */
+export function triggerFunctions(): TriggerFunction[] {
+  return [];
 }
