@@ -9,6 +9,7 @@ import { startBackends, stopBackends } from './backends';
 import { readSettings } from '../src/config';
 import { httpEndpoints } from '../src/functions/registry';
 import { startLocalHost } from '../src/http/local-host';
+import { redirectRootToPlanner } from '../src/http/root-redirect';
 
 async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const settings = readSettings();
   const port = Number(process.env.PORT ?? loaded.port ?? 7071);
   const endpoints = httpEndpoints();
-  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes });
+  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes, extraHandlers: [redirectRootToPlanner] });
   log(`acr-geoplanner local host listening on ${host.url}/api`);
   for (const ep of endpoints) log(`  ${Object.keys(ep.operations).join(',').padEnd(10)} ${host.url}/api/${ep.route}  [${ep.authLevel}]`);
 

@@ -7,14 +7,16 @@ import type { HttpEndpoint } from '../http/endpoint';
 import type { TriggerFunction } from './triggers';
 import { estimate } from './estimate';
 import { health } from './health';
+import { mapSvg } from './map-svg';
 import { openapi } from './openapi';
+import { plannerPage } from './planner-page';
 import { prices } from './prices';
 import { recommendations } from './recommendations';
 import { regions } from './regions';
 import { registries } from './registries';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, registries, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, mapSvg, plannerPage, openapi];
 }
 
 /** Timer and queue functions (see triggers.ts). */

@@ -1,0 +1,119 @@
+/**
+ * POST /api/map.svg: either an estimate request (a topology + workloads, as
+ * POST /api/estimate takes) or a recommendation output (POST
+ * /api/recommendations' answer, posted back as is: extra properties are
+ * allowed, only what the map draws is checked). The two are told apart by
+ * `recommended`.
+ */
+import { MAX_REPLICAS, MAX_WORKLOADS, estimateRequestSchema } from './estimate';
+import { regionNameSchema } from './common';
+
+const { $id: _estimateId, examples: _estimateExamples, ...estimateBody } = estimateRequestSchema;
+
+const mapTopologySchema = {
+  type: 'object',
+  required: ['homeRegion', 'replicas'],
+  properties: {
+    homeRegion: regionNameSchema,
+    sku: { type: 'string', enum: ['Basic', 'Standard', 'Premium'] },
+    homeZoneRedundancy: { type: 'boolean' },
+    replicas: {
+      type: 'array',
+      maxItems: MAX_REPLICAS,
+      items: {
+        type: 'object',
+        required: ['region'],
+        properties: { region: regionNameSchema, regionEndpointEnabled: { type: 'boolean' }, zoneRedundancy: { type: 'boolean' } },
+      },
+    },
+  },
+} as const;
+
+const mapMonthlyCostSchema = {
+  type: 'object',
+  required: ['total'],
+  properties: {
+    total: { type: ['number', 'null'], description: 'null = unknown' },
+    totalKnown: { type: 'number' },
+    unknown: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 40 } },
+  },
+} as const;
+
+const mapWorkloadLineSchema = {
+  type: 'object',
+  required: ['id', 'servedBy', 'pullGBPerMonth'],
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 80 },
+    kind: { type: 'string', enum: ['azure', 'external'] },
+    region: regionNameSchema,
+    name: { type: 'string', maxLength: 80 },
+    latitude: { type: 'number', minimum: -90, maximum: 90 },
+    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    servedBy: { anyOf: [regionNameSchema, { type: 'null' }] },
+    pullGBPerMonth: { type: ['number', 'null'], minimum: 0 },
+    latencyMs: { type: ['number', 'null'], minimum: 0 },
+  },
+} as const;
+
+/** What the map needs from a recommendation output; everything else in it is ignored. */
+export const recommendationMapSchema = {
+  type: 'object',
+  required: ['currency', 'prices', 'current', 'recommended'],
+  properties: {
+    currency: { type: 'string', minLength: 1, maxLength: 8 },
+    prices: { type: 'object', required: ['asOf'], properties: { asOf: { type: 'string', minLength: 1, maxLength: 40 } } },
+    current: { type: 'object', required: ['topology'], properties: { topology: mapTopologySchema, monthlyCost: mapMonthlyCostSchema } },
+    recommended: {
+      type: 'object',
+      required: ['topology'],
+      properties: {
+        topology: mapTopologySchema,
+        monthlyCost: mapMonthlyCostSchema,
+        estimate: {
+          type: 'object',
+          properties: { workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: mapWorkloadLineSchema } },
+        },
+      },
+    },
+  },
+} as const;
+
+export const mapRequestSchema = {
+  $id: 'MapRequest',
+  description:
+    'Either an estimate request (`registry` + `replicas` + `workloads`, as POST /api/estimate takes: the map shows that topology and where each workload is served) or the answer of POST /api/recommendations posted back as is (recognised by `recommended`: the map shows current vs recommended replicas).',
+  type: 'object',
+  if: { type: 'object', required: ['recommended'], properties: { recommended: {} } },
+  then: recommendationMapSchema,
+  else: estimateBody,
+} as const;
+
+/** TypeScript view of the recommendation branch. */
+export interface MapTopologyInput {
+  homeRegion: string;
+  sku?: string;
+  homeZoneRedundancy?: boolean;
+  replicas: { region: string; regionEndpointEnabled?: boolean; zoneRedundancy?: boolean }[];
+}
+export interface MapWorkloadLineInput {
+  id: string;
+  kind?: string;
+  region?: string;
+  name?: string;
+  latitude?: number;
+  longitude?: number;
+  servedBy: string | null;
+  pullGBPerMonth: number | null;
+  latencyMs?: number | null;
+}
+export interface MapMonthlyCostInput {
+  total: number | null;
+  totalKnown?: number;
+  unknown?: string[];
+}
+export interface RecommendationMapInput {
+  currency: string;
+  prices: { asOf: string };
+  current: { topology: MapTopologyInput; monthlyCost?: MapMonthlyCostInput };
+  recommended: { topology: MapTopologyInput; monthlyCost?: MapMonthlyCostInput; estimate?: { workloads?: MapWorkloadLineInput[] } };
+}

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mapSvg } from '../../src/functions/map-svg';
+import { recommendations } from '../../src/functions/recommendations';
+import { openapi } from '../../src/functions/openapi';
+import { setServices } from '../../src/services';
+import { invoke } from '../helpers/invoke';
+
+const contosoBody = {
+  registry: { homeRegion: 'westus', sku: 'Premium', storageGiB: 120 },
+  replicas: [{ region: 'eastus' }, { region: 'canadacentral' }, { region: 'westeurope' }],
+  workloads: [
+    { region: 'westus', pullGBPerMonth: 1000 },
+    { region: 'eastus', pullGBPerMonth: 800 },
+    { region: 'canadacentral', pullGBPerMonth: 300 },
+    { region: 'westeurope', pullGBPerMonth: 600 },
+  ],
+};
+
+const statesOf = (svg: string): Record<string, string> =>
+  Object.fromEntries([...svg.matchAll(/data-region="([a-z0-9]+)" data-state="(\w+)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+
+afterEach(() => setServices());
+
+describe('POST /api/map.svg', () => {
+  it('answers image/svg+xml for an estimate request: the Contoso topology in blue', async () => {
+    const res = await invoke(mapSvg, { body: contosoBody });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    const states = statesOf(res.text);
+    expect(Object.entries(states).filter(([, s]) => s === 'home' || s === 'replica').map(([r]) => r).sort()).toEqual(['canadacentral', 'eastus', 'westeurope', 'westus']);
+    expect(states.westus).toBe('home');
+    expect(Object.values(states)).toContain('available');
+    expect(Object.values(states)).toContain('unavailable');
+    expect(res.text).toMatch(/Monthly cost: 202\.77 USD/);
+  });
+
+  it('accepts a recommendation output posted back as is, and marks the changes', async () => {
+    const rec = await invoke(recommendations, {
+      body: { ...contosoBody, workloads: [...contosoBody.workloads, { region: 'japaneast', pullGBPerMonth: 9000 }] },
+    });
+    expect(rec.status).toBe(200);
+    const res = await invoke(mapSvg, { body: rec.json });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+    const states = statesOf(res.text);
+    for (const r of rec.json.savings.changes.add) expect(states[r]).toBe('add');
+    for (const r of rec.json.savings.changes.remove) expect(states[r]).toBe('remove');
+    expect(res.text).toContain(`Monthly cost: ${rec.json.current.monthlyCost.total.toFixed(2)} USD → ${rec.json.recommended.monthlyCost.total.toFixed(2)} USD`);
+  });
+
+  it('answers 400 problem+json listing every problem of an estimate request, with did-you-mean', async () => {
+    const res = await invoke(mapSvg, {
+      body: { registry: { homeRegion: 'westuss', storageGiB: -1 }, replicas: [{ region: 'eastus' }], workloads: [{ region: 'eastus', pullGBPerMonth: 'lots' }], extra: 1 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const pointers = res.json.errors.map((e: { pointer: string }) => e.pointer).sort();
+    expect(pointers).toEqual(['/extra', '/registry/homeRegion', '/registry/storageGiB', '/workloads/0/pullGBPerMonth']);
+    expect(res.json.errors.find((e: { pointer: string }) => e.pointer === '/registry/homeRegion').didYouMean).toContain('westus');
+    expect(res.json.errors.some((e: { code: string }) => e.code === 'if')).toBe(false);
+  });
+
+  it('answers 400 for a malformed recommendation: unknown regions, wrong types, missing fields', async () => {
+    const res = await invoke(mapSvg, {
+      body: {
+        currency: 'USD',
+        current: { topology: { homeRegion: 'westus', replicas: [{ region: 'eastuss' }] } },
+        recommended: {
+          topology: { homeRegion: 'westus', replicas: 'none' },
+          estimate: { workloads: [{ id: 'x', region: 'eastus', servedBy: 'japaneast', pullGBPerMonth: -5 }] },
+        },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const pointers = res.json.errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(
+      expect.arrayContaining([
+        '/prices',
+        '/current/topology/replicas/0/region',
+        '/recommended/topology/replicas',
+        '/recommended/estimate/workloads/0/pullGBPerMonth',
+        '/recommended/estimate/workloads/0/servedBy',
+      ]),
+    );
+  });
+
+  it('answers 415 for a non-JSON body and 405 for GET (live registries come later)', async () => {
+    const res = await invoke(mapSvg, { rawBody: '<x/>', headers: { 'content-type': 'application/xml' } });
+    expect(res.status).toBe(415);
+    const get = await invoke(mapSvg, { method: 'GET' });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('is in the OpenAPI document with its SVG answer and request schema', async () => {
+    const doc = await invoke(openapi);
+    const op = doc.json.paths['/map.svg'].post;
+    expect(op.responses['200'].content['image/svg+xml']).toBeDefined();
+    expect(op.requestBody.content['application/json'].schema.if).toEqual({ type: 'object', required: ['recommended'], properties: { recommended: {} } });
+  });
+});
