@@ -16,6 +16,10 @@ export interface Settings {
   /** Allow GET /api/prices?refresh=true to call the Azure Retail Prices API. */
   retailPricesUrl: string;
   retailPricesTimeoutMs: number;
+  /** Accept the local stand-in identity header x-geoplanner-principal (never in Azure). */
+  localPrincipalHeader: boolean;
+  /** Default lifetime of a plan before it must be approved and applied, hours. */
+  planTtlHours: number;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -32,5 +36,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     storageConnection: env.AzureWebJobsStorage?.trim() || undefined,
     retailPricesUrl: env.RETAIL_PRICES_URL?.trim() || 'https://prices.azure.com/api/retail/prices',
     retailPricesTimeoutMs: int(env.RETAIL_PRICES_TIMEOUT_MS, 10_000),
+    localPrincipalHeader: (env.LOCAL_PRINCIPAL_HEADER ?? '').trim().toLowerCase() === 'true',
+    planTtlHours: int(env.PLAN_TTL_HOURS, 168),
   };
 }

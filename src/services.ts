@@ -8,6 +8,7 @@ import { shippedCatalog, shippedPrices } from './catalog';
 import type { Catalog } from './model/catalog';
 import type { PriceBook } from './model/types';
 import { armSettingsFromEnv, createArmAdapters, type ArmAdapters } from './azure/arm';
+import { createPlanStore, type PlanStore } from './azure/store';
 
 export interface Services {
   settings: Settings;
@@ -16,17 +17,24 @@ export interface Services {
   prices(): PriceBook;
   /** Ports to Azure Resource Manager (registry topology, pull metrics); built on first use. */
   arm(): ArmAdapters;
+  /** Plans, their audit trail and the per-registry apply lock; built on first use. */
+  planStore(): PlanStore;
+  /** Clock (tests inject one). */
+  now(): Date;
 }
 
 let current: Services | undefined;
 
 export function createServices(settings: Settings = readSettings(), env: NodeJS.ProcessEnv = process.env): Services {
   let arm: ArmAdapters | undefined;
+  let store: PlanStore | undefined;
   return {
     settings,
     catalog: shippedCatalog(),
     prices: shippedPrices,
     arm: () => (arm ??= createArmAdapters(armSettingsFromEnv(env))),
+    planStore: () => (store ??= createPlanStore(env)),
+    now: () => new Date(),
   };
 }
 

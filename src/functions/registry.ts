@@ -9,6 +9,12 @@ import { estimate } from './estimate';
 import { health } from './health';
 import { mapSvg } from './map-svg';
 import { openapi } from './openapi';
+import { plan } from './plan';
+import { planApply } from './plan-apply';
+import { planApprove } from './plan-approve';
+import { planExport } from './plan-export';
+import { planReject } from './plan-reject';
+import { plans } from './plans';
 import { plannerPage } from './planner-page';
 import { prices } from './prices';
 import { recommendations } from './recommendations';
@@ -16,7 +22,7 @@ import { regions } from './regions';
 import { registries } from './registries';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, registries, mapSvg, plannerPage, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, mapSvg, plannerPage, openapi];
 }
 
 /** Timer and queue functions (see triggers.ts). */

@@ -131,7 +131,7 @@ function mapAdapterError(err: unknown): { status: number; code: string; title: s
   const code = typeof e.code === 'string' ? e.code : e.name;
   const ext: Record<string, unknown> = typeof e.problemExtensions === 'object' && e.problemExtensions !== null ? { ...(e.problemExtensions as Record<string, unknown>) } : {};
   // Azure adapter errors (src/azure/arm/errors.ts) carry what the upstream said: pass it on.
-  for (const key of ['upstreamStatus', 'upstreamCode', 'upstreamRequestId', 'correlationRequestId'] as const) {
+  for (const key of ['upstreamStatus', 'upstreamCode', 'upstreamRequestId', 'correlationRequestId', 'changes', 'holder', 'state', 'operation', 'expiresAt'] as const) {
     const v = (err as unknown as Record<string, unknown>)[key];
     if (v !== null && v !== undefined) ext[key] = v;
   }

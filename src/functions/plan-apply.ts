@@ -1,0 +1,56 @@
+import { httpEndpoint, json } from '../http/endpoint';
+import { requirePrincipal, ROLES } from '../http/identity';
+import { HttpError } from '../http/problem';
+import { applyStoredPlan } from '../azure/store';
+import { armPlanExecutor } from '../azure/arm/plan-executor';
+import { problemSchema } from '../schemas/common';
+import { notifyPlanChange, presentPlan } from './plan-common';
+
+/** POST /api/plans/{id}/apply[?dryRun=true] — idempotent, resumable, under a per-registry lock. */
+export const planApply = httpEndpoint({
+  name: 'planApply',
+  route: 'plans/{id}/apply',
+  authLevel: 'function',
+  operations: {
+    POST: {
+      doc: {
+        summary: 'Apply an approved plan (or show the calls it would make)',
+        description:
+          'Only approved, unexpired plans. Re-reads the live topology and refuses a stale plan (409 listing what changed) before any call that changes anything; takes the registry\'s lease (409 if another apply holds it); waits on each long-running operation and records every step. Re-running a partially applied plan resumes; re-running an applied one changes nothing. Needs the app role Planner.Apply.',
+        tags: ['plans'],
+        parameters: [{ name: 'dryRun', in: 'query', description: 'true: list the calls, make none', schema: { type: 'boolean' } }],
+        responses: {
+          '200': { description: 'Applied, already applied (no-op), or the dry run', schema: { type: 'object', required: ['outcome', 'plan'] } },
+          '409': { description: 'Not approved, expired, stale (what changed is listed) or another apply holds the lock', schema: problemSchema, contentType: 'application/problem+json' },
+          '502': { description: 'An Azure call failed: the plan is partiallyApplied; apply again to resume', schema: problemSchema, contentType: 'application/problem+json' },
+        },
+      },
+      run: async (rc) => {
+        const principal = requirePrincipal(rc.request, ROLES.apply, rc.services.settings.localPrincipalHeader);
+        const dryRun = rc.query.get('dryRun') === 'true';
+        const store = rc.services.planStore();
+        const id = rc.params.id ?? '';
+        const { plan: stored } = await store.get(id);
+        const executor = armPlanExecutor(rc.services.arm().topology, stored.registryId);
+        const { plan, result } = await applyStoredPlan(store, id, { actor: principal.name, registry: executor, dryRun, now: () => rc.services.now() });
+        const now = rc.services.now();
+        if (!dryRun && result.outcome !== 'noop') await notifyPlanChange(store, plan, result.outcome, rc.context, now);
+        if (result.outcome === 'partiallyApplied') {
+          throw new HttpError(502, 'ApplyIncomplete', 'The plan was partially applied', `Step ${result.failedActionId ?? '?'} failed: ${result.error ?? 'unknown error'}. Nothing else was changed after it; apply again to resume.`, {
+            planState: plan.state,
+            failedActionId: result.failedActionId,
+            steps: result.steps,
+            plan: presentPlan(plan, now),
+          });
+        }
+        return json({
+          outcome: result.outcome,
+          ...(dryRun ? { calls: result.steps.map((s) => ({ actionId: s.actionId, kind: s.kind, region: s.region, status: s.status, message: s.message })) } : {}),
+          performed: result.performed,
+          alreadyDone: result.alreadyDone,
+          plan: presentPlan(plan, now),
+        });
+      },
+    },
+  },
+});
