@@ -24,15 +24,24 @@ export const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * The project root: the nearest folder above `from` holding package.json
- * (compiled: dist/src/functions → three up; under vitest: src/functions → two up).
+ * The project root: the nearest folder above `from` holding package.json and
+ * a `public/` folder (compiled: dist/src/functions → three up, past the
+ * dist/package.json tsc emits for src/version.ts; under vitest: src/functions
+ * → two up).
  */
 export function findProjectRoot(from: string = __dirname): string {
   let dir = resolve(from);
+  let nearest: string | undefined;
   for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, 'package.json'))) {
+      nearest ??= dir;
+      if (existsSync(join(dir, 'public'))) return dir;
+    }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    if (parent === dir) {
+      if (nearest) return nearest;
+      throw new Error(`no package.json above ${from}`);
+    }
     dir = parent;
   }
 }
