@@ -1,0 +1,189 @@
+/**
+ * Azure Table storage DriftReportStore, table `driftreports` (DRIFT_REPORTS_TABLE):
+ *
+ * | PartitionKey        | RowKey         | row                                            |
+ * |---------------------|----------------|------------------------------------------------|
+ * | `r|<registry key>`  | runId          | the report of that registry in that run        |
+ * | `latest`            | registry key   | a copy of the registry's newest report         |
+ * | `run|<runId>`       | registry key   | the small index entry (status, severity, codes) |
+ * | `runs`              | runId          | the run record                                 |
+ *
+ * The registry key is the lower-case resource id with `/` → `|` (keys may not
+ * contain `/`). Every key is deterministic from (registryId, runId), so storing
+ * a report again (a re-processed queue message) overwrites the same rows: one
+ * row per registry per run, never two. Run ids sort by time, so history is one
+ * partition query. `latest` is replaced only by a report of the same or a newer
+ * run (ETag-conditional), so a late retry of an old run cannot hide a newer one.
+ * Reports are JSON in `doc0..docN` (≤ 30,000 characters each: a string property
+ * holds at most 64 KiB).
+ */
+import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+import type { DriftReport } from '../../model/drift/types';
+import type { StorageConnection } from '../store/config';
+import { entryOf } from './entries';
+import { registryKey, type DriftReportStore, type DriftRun, type DriftRunEntry } from './types';
+
+function loadTables(): typeof import('@azure/data-tables') {
+  return require('@azure/data-tables') as typeof import('@azure/data-tables');
+}
+
+const CHUNK = 30_000;
+const LATEST = 'latest';
+const RUNS = 'runs';
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+function withDoc(row: Row, value: unknown): Row {
+  const text = JSON.stringify(value);
+  const n = Math.max(1, Math.ceil(text.length / CHUNK));
+  row['chunks'] = n;
+  for (let i = 0; i < n; i++) row[`doc${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  return row;
+}
+
+function docOf<T>(e: Record<string, unknown>): T {
+  const n = Number(e['chunks'] ?? 1);
+  let text = '';
+  for (let i = 0; i < n; i++) text += String(e[`doc${i}`] ?? '');
+  return JSON.parse(text) as T;
+}
+
+function statusOf(e: unknown): number | undefined {
+  const s = (e as { statusCode?: unknown })?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+export interface TableDriftReportStoreOptions {
+  connection?: StorageConnection;
+  /** Injected client (tests). */
+  client?: TableClient;
+  credential?: TokenCredential;
+  tableName?: string;
+}
+
+export class TableDriftReportStore implements DriftReportStore {
+  private client: TableClient | undefined;
+  private ready: Promise<TableClient> | undefined;
+
+  constructor(private readonly opts: TableDriftReportStoreOptions) {
+    this.client = opts.client;
+  }
+
+  private table(): Promise<TableClient> {
+    this.ready ??= (async () => {
+      let client = this.client;
+      if (!client) {
+        const { TableClient } = loadTables();
+        const conn = this.opts.connection;
+        const name = this.opts.tableName ?? 'driftreports';
+        if (!conn) throw new Error('TableDriftReportStore: no storage connection');
+        if (conn.kind === 'connectionString') {
+          client = TableClient.fromConnectionString(conn.connectionString, name, { allowInsecureConnection: conn.insecure });
+        } else {
+          let credential = this.opts.credential;
+          if (!credential) {
+            const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+            credential = conn.clientId ? new DefaultAzureCredential({ managedIdentityClientId: conn.clientId }) : new DefaultAzureCredential();
+          }
+          client = new TableClient(conn.tableServiceUri, name, credential);
+        }
+      }
+      try {
+        await client.createTable();
+      } catch (e) {
+        if (statusOf(e) !== 409) {
+          this.ready = undefined;
+          throw e;
+        }
+      }
+      this.client = client;
+      return client;
+    })();
+    return this.ready;
+  }
+
+  private async query<T extends Record<string, unknown>>(partitionKey: string): Promise<TableEntityResult<T>[]> {
+    const t = await this.table();
+    const { odata } = loadTables();
+    const out: TableEntityResult<T>[] = [];
+    for await (const e of t.listEntities<T>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) out.push(e);
+    return out;
+  }
+
+  async put(report: DriftReport): Promise<void> {
+    const t = await this.table();
+    const key = registryKey(report.registryId);
+    const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
+    await t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace');
+    const entry = entryOf(report);
+    await t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace');
+    await this.putLatest(t, key, base, report);
+  }
+
+  private async putLatest(t: TableClient, key: string, base: Record<string, unknown>, report: DriftReport): Promise<void> {
+    const row = withDoc({ partitionKey: LATEST, rowKey: key, ...base }, report);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      let existing: TableEntityResult<Record<string, unknown>> | null = null;
+      try {
+        existing = await t.getEntity<Record<string, unknown>>(LATEST, key);
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+      try {
+        if (!existing) {
+          await t.createEntity(row);
+        } else {
+          if (String(existing['runId'] ?? '') > report.runId) return; // a newer run is already there
+          await t.updateEntity(row, 'Replace', { etag: existing.etag });
+        }
+        return;
+      } catch (e) {
+        const s = statusOf(e);
+        if (s !== 409 && s !== 412) throw e;
+      }
+    }
+    throw new Error(`could not update the latest drift report of ${report.registryId}: too much contention`);
+  }
+
+  async latest(): Promise<DriftReport[]> {
+    const rows = await this.query(LATEST);
+    return rows.sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? '')).map((e) => docOf<DriftReport>(e));
+  }
+
+  async history(registryId: string, limit = 100): Promise<DriftReport[]> {
+    const rows = await this.query(`r|${registryKey(registryId)}`);
+    return rows
+      .sort((a, b) => (b.rowKey ?? '').localeCompare(a.rowKey ?? ''))
+      .slice(0, limit)
+      .map((e) => docOf<DriftReport>(e));
+  }
+
+  async runEntries(runId: string): Promise<DriftRunEntry[]> {
+    const rows = await this.query(`run|${runId}`);
+    return rows.map((e) => docOf<DriftRunEntry>(e)).sort((a, b) => a.registryId.localeCompare(b.registryId));
+  }
+
+  async putRun(run: DriftRun): Promise<void> {
+    const t = await this.table();
+    await t.upsertEntity(withDoc({ partitionKey: RUNS, rowKey: run.runId, startedAt: run.startedAt, expected: run.expected }, run), 'Replace');
+  }
+
+  async getRun(runId: string): Promise<DriftRun | null> {
+    const t = await this.table();
+    try {
+      return docOf<DriftRun>(await t.getEntity<Record<string, unknown>>(RUNS, runId));
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  async listRuns(limit = 50): Promise<DriftRun[]> {
+    const rows = await this.query(RUNS);
+    return rows
+      .sort((a, b) => (b.rowKey ?? '').localeCompare(a.rowKey ?? ''))
+      .slice(0, limit)
+      .map((e) => docOf<DriftRun>(e));
+  }
+}

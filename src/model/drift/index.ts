@@ -1,0 +1,7 @@
+/** Topology drift: pure model (no I/O). See report.ts for the entry point `checkDrift`. */
+export * from './types';
+export { configurationFindings } from './configuration';
+export { healthFindings } from './health';
+export { economicDrift, driftWorkloads, pullsPerMonth, storedGiB, type EconomicContext, type EconomicResult } from './economic';
+export { checkDrift, errorReport, isDrift, matchesFilter, sortFindings, summarize, worstSeverity } from './report';
+export { newRunId, runIdTime } from './run-id';
