@@ -6,7 +6,7 @@
  * projection (land, borders, graticule) is computed once and cached as path
  * strings, so a render only projects the regions and workloads.
  */
-import { feature, mesh } from 'topojson-client';
+import { feature, merge, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology as TopoJson } from 'topojson-specification';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import countriesJson from 'world-atlas/countries-110m.json';
@@ -42,6 +42,8 @@ async function buildFrame(): Promise<WorldFrame> {
     type: 'FeatureCollection',
     features: all.features.filter((f: Feature) => String(f.id) !== ANTARCTICA),
   };
+  // Land as one merged outline (no shared country edges drawn twice), borders as one mesh.
+  const land = merge(topo, topo.objects.countries.geometries.filter((g) => String(g.id) !== ANTARCTICA) as Parameters<typeof merge>[1]);
   const borders = mesh(topo, topo.objects.countries, (a, b) => a !== b && String(a.id) !== ANTARCTICA && String(b.id) !== ANTARCTICA);
   const projection = d3.geoEqualEarth().fitExtent(MAP_EXTENT, countries);
   const path = d3.geoPath(projection).digits(1);
@@ -52,7 +54,7 @@ async function buildFrame(): Promise<WorldFrame> {
       const p = projection([longitude, latitude]);
       return p && Number.isFinite(p[0]) && Number.isFinite(p[1]) ? [p[0], p[1]] : null;
     },
-    landPath: path(countries) ?? '',
+    landPath: path(land) ?? '',
     bordersPath: path(borders) ?? '',
   };
 }
