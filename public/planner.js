@@ -200,7 +200,7 @@ function setStatus(text, busy = false) {
 function showProblem(problem, context) {
   const box = $('problem');
   const errors = Array.isArray(problem.errors) ? problem.errors : [];
-  box.replaceChildren(
+  const parts = [
     h('h3', {}, `${context}: ${problem.title || 'error'}${problem.status ? ` (HTTP ${problem.status})` : ''}`),
     problem.detail && !errors.length ? h('p', {}, problem.detail) : null,
     problem.constraint ? h('p', {}, 'Constraint: ', h('code', {}, problem.constraint)) : null,
@@ -215,13 +215,17 @@ function showProblem(problem, context) {
               h('code', {}, e.pointer || '(body)'),
               ' ',
               e.message ?? '',
-              Array.isArray(e.didYouMean) && e.didYouMean.length ? ` — did you mean ${e.didYouMean.join(' or ')}?` : '',
+              Array.isArray(e.didYouMean) && e.didYouMean.length && !/did you mean/i.test(e.message ?? '') ? ` — did you mean ${e.didYouMean.join(' or ')}?` : '',
             ),
           ),
         )
       : null,
-  );
+  ];
+  box.replaceChildren(...parts.filter((p) => p !== null));
   box.hidden = false;
+  box.setAttribute('tabindex', '-1');
+  box.focus({ preventScroll: true });
+  box.scrollIntoView({ block: 'nearest' });
 }
 
 function clearProblem() {

@@ -170,8 +170,9 @@ describe('planner page in headless Chromium', () => {
     await page.waitForSelector('#problem:not([hidden]) li');
     const items = await page.$$eval('#problem li', (lis) => lis.map((li) => ({ pointer: li.getAttribute('data-pointer'), text: li.textContent ?? '' })));
     expect(items.map((i) => i.pointer).sort()).toEqual(['/registry/homeRegion', '/workloads/0/pullGBPerMonth', '/workloads/1/region']);
-    expect(items.find((i) => i.pointer === '/registry/homeRegion')?.text).toMatch(/did you mean westus/);
+    expect(items.find((i) => i.pointer === '/registry/homeRegion')?.text).toMatch(/did you mean 'westus'/);
     expect(await page.textContent('#problem h3')).toMatch(/HTTP 400/);
+    expect(await page.textContent('#problem')).not.toContain('null');
     expect(await page.isVisible('#output')).toBe(false);
     await page.screenshot({ path: artifact('planner-problem.png') });
 
