@@ -1,0 +1,116 @@
+/** JSON Schemas of the drift API's answers (OpenAPI docs; one source with the TypeScript types in src/model/drift/types.ts). */
+import { REGISTRY_ID_PATTERN } from './common';
+
+export const driftFindingSchema = {
+  type: 'object',
+  required: ['kind', 'severity', 'code', 'message'],
+  properties: {
+    kind: { type: 'string', enum: ['configuration', 'economic', 'health'] },
+    severity: { type: 'string', enum: ['info', 'warning', 'critical'], description: 'warning and critical findings make a registry `drifted`; info findings are notes (e.g. nothing to compare with, economics unknown).' },
+    code: {
+      type: 'string',
+      description:
+        'configuration: NO_APPLIED_PLAN, REPLICA_MISSING, REPLICA_EXTRA, ENDPOINT_DISABLED, ENDPOINT_ENABLED, SKU_CHANGED, ZONE_REDUNDANCY_DIFFERS, HOME_REGION_DIFFERS; economic: SAVING_AVAILABLE, REPLICA_BELOW_BREAK_EVEN, ECONOMICS_UNKNOWN; health: REPLICA_NOT_READY, REPLICA_PROVISIONING_FAILED, REPLICA_BEHIND, REPLICA_STATUS_UNKNOWN, STORAGE_LAG_UNKNOWN, CHECK_FAILED.',
+    },
+    region: { type: 'string' },
+    message: { type: 'string' },
+    detail: { type: 'object' },
+  },
+} as const;
+
+export const driftEconomicsSchema = {
+  type: 'object',
+  required: ['status', 'savingThreshold', 'assumptions'],
+  properties: {
+    status: { type: 'string', enum: ['evaluated', 'unknown'] },
+    reason: { type: 'string' },
+    currency: { type: 'string' },
+    pricesAsOf: { type: 'string' },
+    pullsPerMonth: { type: ['number', 'null'] },
+    avgPullSizeMB: { type: 'number' },
+    currentMonthlyCost: { type: ['number', 'null'] },
+    recommendedMonthlyCost: { type: ['number', 'null'] },
+    monthlySaving: { type: ['number', 'null'] },
+    recommendedReplicas: { type: 'array', items: { type: 'string' } },
+    changes: { type: 'object', properties: { add: { type: 'array', items: { type: 'string' } }, remove: { type: 'array', items: { type: 'string' } } } },
+    replicas: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          region: { type: 'string' },
+          regionEndpointEnabled: { type: 'boolean' },
+          servedGBPerMonth: { type: ['number', 'null'] },
+          marginalMonthlyValue: { type: ['number', 'null'] },
+          breakEvenGBPerMonth: { type: ['number', 'null'] },
+        },
+      },
+    },
+    savingThreshold: { type: 'number' },
+    assumptions: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const driftReportSchema = {
+  type: 'object',
+  required: ['registryId', 'runId', 'checkedAt', 'status', 'findings', 'summary'],
+  properties: {
+    registryId: { type: 'string', pattern: REGISTRY_ID_PATTERN },
+    registryName: { type: 'string' },
+    runId: { type: 'string', description: '`YYYYMMDDTHHMMSSZ-xxxxxxxx`: the run start (UTC) and a random suffix; sorts by time.' },
+    checkedAt: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['ok', 'drifted', 'error'] },
+    findings: { type: 'array', items: driftFindingSchema },
+    summary: { type: 'string', description: 'One short human line.' },
+    approvedPlanId: { type: 'string', description: 'The last applied plan the live topology was compared with.' },
+    economics: driftEconomicsSchema,
+    error: { type: 'object', properties: { message: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, attempts: { type: 'integer' } } },
+  },
+} as const;
+
+export const driftListResponseSchema = {
+  type: 'object',
+  required: ['count', 'reports'],
+  properties: {
+    generatedAt: { type: 'string', format: 'date-time' },
+    filters: { type: 'object' },
+    count: { type: 'integer' },
+    counts: { type: 'object', description: 'Reports per status (before filtering).' },
+    reports: { type: 'array', items: driftReportSchema },
+  },
+} as const;
+
+export const driftHistoryResponseSchema = {
+  type: 'object',
+  required: ['registryId', 'count', 'reports'],
+  properties: {
+    registryId: { type: 'string' },
+    count: { type: 'integer' },
+    reports: { type: 'array', items: driftReportSchema, description: 'Newest first.' },
+  },
+} as const;
+
+export const driftRunsResponseSchema = {
+  type: 'object',
+  required: ['count', 'runs'],
+  properties: {
+    count: { type: 'integer' },
+    runs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['runId', 'startedAt', 'expected'],
+        properties: {
+          runId: { type: 'string' },
+          startedAt: { type: 'string', format: 'date-time' },
+          trigger: { type: 'string' },
+          expected: { type: 'integer' },
+          finalizedAt: { type: 'string', format: 'date-time' },
+          outcome: { type: 'object' },
+          webhook: { type: 'object' },
+          listErrors: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
