@@ -5,6 +5,8 @@
  */
 import type { HttpEndpoint } from '../http/endpoint';
 import type { TriggerFunction } from './triggers';
+import { drift, driftHistory, driftRuns } from './drift';
+import { driftCheck, driftCheckPoison } from './drift-check';
 import { estimate } from './estimate';
 import { health } from './health';
 import { mapSvg } from './map-svg';
@@ -20,12 +22,13 @@ import { prices } from './prices';
 import { recommendations } from './recommendations';
 import { regions } from './regions';
 import { registries } from './registries';
+import { driftRunFinalize, topologyDrift } from './topology-drift';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, mapSvg, plannerPage, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, mapSvg, plannerPage, drift, driftHistory, driftRuns, openapi];
 }
 
 /** Timer and queue functions (see triggers.ts). */
 export function triggerFunctions(): TriggerFunction[] {
-  return [];
+  return [topologyDrift, driftCheck, driftCheckPoison, driftRunFinalize];
 }
