@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { loadLocalSettings } from './settings';
 import { startBackends, stopBackends } from './backends';
 import { readSettings } from '../src/config';
-import { httpEndpoints } from '../src/functions/registry';
+import { httpEndpoints, triggerFunctions } from '../src/functions/registry';
 import { startLocalHost } from '../src/http/local-host';
 import { redirectRootToPlanner } from '../src/http/root-redirect';
+import { adminFunctionsHandler, startQueuePollers } from '../src/http/local-triggers';
+import { queueConnectionFromEnv } from '../src/azure/drift/queue';
 
 async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
@@ -22,9 +24,13 @@ async function main(): Promise<void> {
   const settings = readSettings();
   const port = Number(process.env.PORT ?? loaded.port ?? 7071);
   const endpoints = httpEndpoints();
-  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes, extraHandlers: [redirectRootToPlanner] });
+  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes, extraHandlers: [redirectRootToPlanner, adminFunctionsHandler(triggerFunctions(), log)] });
   log(`acr-geoplanner local host listening on ${host.url}/api`);
   for (const ep of endpoints) log(`  ${Object.keys(ep.operations).join(',').padEnd(10)} ${host.url}/api/${ep.route}  [${ep.authLevel}]`);
+  // Non-HTTP functions: timers on demand (POST /admin/functions/{name}, body {"input":""}), queue triggers from the storage queues.
+  const queueConnection = queueConnectionFromEnv(process.env);
+  const stopPollers = typeof queueConnection === 'string' ? startQueuePollers(triggerFunctions(), queueConnection, log) : async () => {};
+  for (const fn of triggerFunctions()) log(`  ${fn.kind.padEnd(10)} ${fn.name}${fn.kind === 'timer' ? `: POST ${host.url}/admin/functions/${fn.name} {"input":""}` : ` <- queue ${fn.queueName}`}`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -33,6 +39,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
+    await stopPollers();
     await host.close();
     await stopBackends(running, log);
     process.exit(0);
