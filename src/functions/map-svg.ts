@@ -8,7 +8,7 @@ import type { EstimateOptions } from '../model/estimate';
 import { IssueCollector, applyPriceOverrides, precheckPlanningBody, resolveRegionAt, resolveTopology, resolveWorkloads } from '../model/inputs';
 import { mapInputFromEstimateRequest, mapInputFromRecommendation, renderReplicationMap, type RecommendationLike } from '../model/map';
 import type { PriceBook } from '../model/types';
-import { problemSchema } from '../schemas/common';
+import { REGISTRY_ID_PATTERN, problemSchema } from '../schemas/common';
 import type { EstimateRequest } from '../schemas/estimate';
 import { mapRequestSchema, type MapTopologyInput, type RecommendationMapInput } from '../schemas/map';
 import { resolveLiveContext } from './live-context';
@@ -142,7 +142,7 @@ export const mapSvg = httpEndpoint({
           return svgResponse(await renderReplicationMap(mapInputFromRecommendation(rec, catalog), catalog));
         }
         const req = raw as EstimateRequest;
-        const live = await resolveLiveContext(rc, req.registry, out);
+        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
         const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
         const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
         out.throwIfAny();
@@ -152,6 +152,38 @@ export const mapSvg = httpEndpoint({
           warnings: out.warnings,
           extraAssumptions: live?.assumptions,
           registryId: live?.registryId,
+        });
+        return svgResponse(svg);
+      },
+    },
+    GET: {
+      doc: {
+        summary: 'The replication map of a live registry',
+        description: 'Reads the registry through Azure Resource Manager and draws its home and replicas (no workloads: post a body to POST /api/map.svg for those).',
+        tags: ['map'],
+        parameters: [{ name: 'registry', in: 'query', required: true, description: 'ARM resource id of the registry', schema: { type: 'string', pattern: REGISTRY_ID_PATTERN } }],
+        responses: {
+          '200': { description: 'The map', schema: { type: 'string' }, contentType: 'image/svg+xml' },
+          '400': { description: 'Missing or malformed registry id', schema: problemSchema, contentType: 'application/problem+json' },
+          '404': { description: 'No such registry', schema: problemSchema, contentType: 'application/problem+json' },
+        },
+      },
+      run: async (rc) => {
+        const id = rc.query.get('registry');
+        if (!id || !new RegExp(REGISTRY_ID_PATTERN).test(id)) {
+          throw new BadRequestError('Give ?registry=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}.', [
+            { pointer: '/registry', message: 'must be a registry resource id', code: 'pattern' },
+          ]);
+        }
+        const out = new IssueCollector();
+        const live = await resolveLiveContext(rc, { id }, out, []);
+        const resolved = live?.resolved(undefined, out);
+        out.throwIfAny();
+        if (!live || !resolved) throw new Error('live registry could not be resolved');
+        const svg = await topologyMapSvg({ ...resolved, workloads: [] }, rc.services.catalog, rc.services.prices(), {
+          warnings: out.warnings,
+          extraAssumptions: live.assumptions,
+          registryId: live.registryId,
         });
         return svgResponse(svg);
       },

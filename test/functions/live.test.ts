@@ -99,3 +99,15 @@ describe('planning on a live registry (ARM sandbox)', () => {
     expect(again.status).toBe(200);
   }, 60_000);
 });
+
+describe('GET /api/map.svg?registry=', () => {
+  it('draws the live registry', async () => {
+    const { mapSvg } = await import('../../src/functions/map-svg');
+    const res = await invoke(mapSvg, { method: 'GET', query: { registry: registryResourceId('contosowesteu') } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('image/svg+xml');
+    expect(res.text).toMatch(/data-region="westeurope"[^>]*data-state="home"|data-state="home"[^>]*data-region="westeurope"/);
+    const bad = await invoke(mapSvg, { method: 'GET', query: { registry: 'nope' } });
+    expect(bad.status).toBe(400);
+  });
+});
