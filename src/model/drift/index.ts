@@ -4,4 +4,4 @@ export { configurationFindings } from './configuration';
 export { healthFindings } from './health';
 export { economicDrift, driftWorkloads, pullsPerMonth, storedGiB, type EconomicContext, type EconomicResult } from './economic';
 export { checkDrift, errorReport, isDrift, matchesFilter, sortFindings, summarize, worstSeverity } from './report';
-export { newRunId, runIdTime } from './run-id';
+export { isRunId, newRunId, runIdTime } from './run-id';
