@@ -52,6 +52,8 @@ function headers(json = true) {
   if (json) out['content-type'] = 'application/json';
   const key = /** @type {HTMLInputElement} */ ($('function-key')).value.trim();
   if (key) out['x-functions-key'] = key;
+  const principal = /** @type {HTMLInputElement} */ ($('principal')).value.trim();
+  if (principal) out['x-geoplanner-principal'] = principal;
   return out;
 }
 
@@ -179,11 +181,21 @@ export function buildRequest() {
     ...(latency !== undefined ? { latency: { maxMs: latency } } : {}),
     ...(exclude.length ? { exclude } : {}),
   };
+  const registryId = /** @type {HTMLInputElement} */ ($('registry-id')).value.trim();
+  const avgPullSizeMB = numberOrUndefined('avg-pull');
+  const common = {
+    workloads: readWorkloads(),
+    ...(avgPullSizeMB !== undefined ? { avgPullSizeMB } : {}),
+    ...(Object.keys(constraints).length ? { constraints } : {}),
+  };
+  if (registryId) {
+    // A live registry: home, replicas, stored size and pull counts come from Azure.
+    return { registry: { id: registryId, ...(storage !== undefined ? { storageGiB: storage } : {}) }, ...common };
+  }
   return {
     registry: { homeRegion: home, sku: 'Premium', ...(storage !== undefined ? { storageGiB: storage } : {}) },
     replicas: list(/** @type {HTMLInputElement} */ ($('replicas')).value).map((region) => ({ region })),
-    workloads: readWorkloads(),
-    ...(Object.keys(constraints).length ? { constraints } : {}),
+    ...common,
   };
 }
 
@@ -370,6 +382,79 @@ function inlineSvg(container, text) {
 }
 
 // ---------------------------------------------------------------------------
+// Plans (live registries only)
+
+/** The last recommendation and the request it answered: what "Create plan" turns into a plan. */
+let lastRecommendation = null;
+let lastRequest = null;
+let currentPlanId = null;
+
+function updatePlanButton() {
+  const ready = Boolean(lastRecommendation && lastRequest && lastRequest.registry && lastRequest.registry.id);
+  const button = /** @type {HTMLButtonElement} */ ($('create-plan'));
+  button.disabled = !ready;
+  $('create-plan-hint').textContent = ready
+    ? `Creates a plan for ${lastRequest.registry.id.split('/').pop()} to reach the recommended topology; another person must approve it.`
+    : 'Plans need a live registry: give its id, then get a recommendation.';
+}
+
+function renderPlan(plan) {
+  currentPlanId = plan.id;
+  const before = plan.costBefore && plan.costBefore.monthlyCost;
+  const after = plan.costAfter && plan.costAfter.monthlyCost;
+  $('plan-summary').replaceChildren(
+    'Plan ',
+    h('code', { 'data-plan-id': plan.id }, plan.id),
+    ` for ${plan.registryName}: `,
+    h('strong', { 'data-plan-state': plan.state }, plan.state),
+    `, requested by ${plan.requester}, expires ${new Date(plan.expiresAt).toLocaleString()}. Monthly cost ${costText(before)} → ${costText(after)} (prices as of ${plan.priceAsOf}).`,
+  );
+  $('plan-actions').replaceChildren(...(plan.actions.length ? plan.actions.map((a) => h('li', { 'data-action': a.id }, a.description)) : [h('li', {}, 'Nothing to change: the registry already has this topology.')]));
+  $('plan-skipped').textContent = plan.skipped && plan.skipped.length ? `Not done by this plan: ${plan.skipped.map((x) => x.description).join('; ')}.` : '';
+  $('plan-box').hidden = false;
+}
+
+async function createPlan() {
+  if (!lastRecommendation || !lastRequest || !lastRequest.registry.id) return;
+  clearProblem();
+  const button = /** @type {HTMLButtonElement} */ ($('create-plan'));
+  button.disabled = true;
+  setStatus('Creating the plan…', true);
+  try {
+    const plan = await call('plans', {
+      registryId: lastRequest.registry.id,
+      recommendation: { recommended: { topology: lastRecommendation.recommended.topology } },
+      ...(lastRequest.workloads ? { workloads: lastRequest.workloads } : {}),
+      ...(lastRequest.avgPullSizeMB !== undefined ? { avgPullSizeMB: lastRequest.avgPullSizeMB } : {}),
+    });
+    renderPlan(plan);
+    setStatus(`Plan ${plan.id} created: ${plan.actions.length} action(s), waiting for approval.`);
+  } catch (e) {
+    if (e instanceof ProblemError) showProblem(e.problem, 'Plan');
+    else showProblem({ title: 'Unexpected error', detail: String(e && e.message ? e.message : e) }, 'Plan');
+    setStatus('The plan was not created: see the problems listed.');
+  } finally {
+    updatePlanButton();
+  }
+}
+
+async function downloadExport(format) {
+  if (!currentPlanId) return;
+  try {
+    const text = await call(`plans/${encodeURIComponent(currentPlanId)}/export?format=${format}`, undefined, 'text');
+    const names = { az: 'replication.sh', bicep: 'replication.bicep', terraform: 'replication.tf' };
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+    const a = h('a', { href: url, download: `${currentPlanId}-${names[format]}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (e) {
+    if (e instanceof ProblemError) showProblem(e.problem, 'Export');
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Flow
 
 let inFlight = false;
@@ -392,6 +477,10 @@ async function submit(ev) {
   setStatus('Solving…', true);
   try {
     const rec = await call('recommendations', body);
+    lastRecommendation = rec;
+    lastRequest = body;
+    $('plan-box').hidden = true;
+    updatePlanButton();
     currency = rec.currency;
     renderSavings(rec);
     renderRecommendationTable(rec);
@@ -409,6 +498,8 @@ async function submit(ev) {
       setStatus('The recommendation is ready, but the map could not be drawn.');
     }
   } catch (e) {
+    lastRecommendation = null;
+    updatePlanButton();
     $('output').hidden = true;
     if (e instanceof ProblemError) showProblem(e.problem, 'Recommendation');
     else showProblem({ title: 'Unexpected error', detail: String(e && e.message ? e.message : e) }, 'Recommendation');
@@ -450,6 +541,8 @@ function init() {
     writeWorkloads(CONTOSO_WORKLOADS);
   });
   $('planner-form').addEventListener('submit', submit);
+  $('create-plan').addEventListener('click', () => void createPlan());
+  for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => void downloadExport(b.getAttribute('data-export')));
   document.documentElement.dataset.ready = 'true';
   void loadRegions();
 }
