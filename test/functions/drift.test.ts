@@ -1,0 +1,199 @@
+/**
+ * The drift scan end to end against the ARM sandbox (real ARM SDK clients),
+ * with in-memory report store, queue and plan store: timer → checks → reports → run finalizer → webhook.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setServices } from '../../src/services';
+import { setDriftRuntime, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../src/azure/drift';
+import { startDriftRun } from '../../src/functions/topology-drift';
+import { handleDriftCheck } from '../../src/functions/drift-check';
+import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
+import { invoke } from '../helpers/invoke';
+import { CONFIG, ECONOMIC, HEALTH, drain, id, runtimeFor, startFleet, testContext, type Fleet } from '../azure/drift/fleet';
+
+let fleet: Fleet;
+
+beforeAll(async () => {
+  fleet = await startFleet();
+  setServices(fleet.services);
+});
+afterAll(async () => {
+  setServices();
+  setDriftRuntime();
+  await fleet?.close();
+});
+
+describe('drift scan of a 20-registry fleet (3 drifted)', () => {
+  it('flags exactly the configuration, economic and health cases, each with its reason', async () => {
+    const rt = runtimeFor(fleet);
+    setDriftRuntime(rt);
+    const logs: string[] = [];
+    const { run, registryIds } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    expect(registryIds).toHaveLength(20);
+    expect(rt.queue.messages.get(DRIFT_CHECK_QUEUE)).toHaveLength(20);
+    expect(rt.queue.messages.get(DRIFT_CHECK_QUEUE)?.[0]?.message).toEqual({ runId: run.runId, registryId: registryIds[0] });
+    await drain(rt, fleet.services, logs);
+
+    const latest = await rt.reports.latest();
+    expect(latest).toHaveLength(20);
+    const drifted = latest.filter((r) => r.status === 'drifted');
+    expect(drifted.map((r) => r.registryName).sort()).toEqual([CONFIG, ECONOMIC, HEALTH].sort());
+    expect(latest.filter((r) => r.status === 'error')).toEqual([]);
+
+    const byName = new Map(latest.map((r) => [r.registryName, r]));
+    const cfg = byName.get(CONFIG)!;
+    expect(cfg.approvedPlanId).toBe('plan-config-1');
+    expect(cfg.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind}:${f.code}:${f.region}`)).toEqual(['configuration:REPLICA_MISSING:northeurope']);
+    const eco = byName.get(ECONOMIC)!;
+    expect(eco.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind}:${f.code}`)).toEqual(['economic:SAVING_AVAILABLE', 'economic:REPLICA_BELOW_BREAK_EVEN']);
+    expect(eco.economics?.changes?.remove).toEqual(['westeurope']);
+    expect(eco.economics?.assumptions.join(' ')).toMatch(/equal share/);
+    const health = byName.get(HEALTH)!;
+    expect(health.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind}:${f.code}:${f.region}`)).toEqual(['health:REPLICA_NOT_READY:northeurope']);
+    expect(health.summary).toMatch(/Syncing/);
+    // the others have notes only: nothing to compare with
+    const ok = latest.find((r) => r.status === 'ok')!;
+    expect(ok.findings.map((f) => f.code)).toContain('NO_APPLIED_PLAN');
+
+    const finished = await rt.reports.getRun(run.runId);
+    expect(finished?.outcome).toEqual({ checked: 20, drifted: 3, errors: 0, missing: 0 });
+    expect(finished?.webhook?.status).toBe('skipped');
+
+    // HTTP: filters by kind and severity
+    const all = await invoke(drift);
+    expect(all.status).toBe(200);
+    expect(all.json.count).toBe(20);
+    expect(all.json.reports.slice(0, 3).map((r: { status: string }) => r.status)).toEqual(['drifted', 'drifted', 'drifted']);
+    const eco2 = await invoke(drift, { query: { kind: 'economic', severity: 'warning' } });
+    expect(eco2.json.reports.map((r: { registryName: string }) => r.registryName)).toEqual([ECONOMIC]);
+    const crit = await invoke(drift, { query: { severity: 'critical' } });
+    expect(crit.json.reports.map((r: { registryName: string }) => r.registryName)).toEqual([CONFIG]);
+    const bad = await invoke(drift, { query: { kind: 'cost' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0].pointer).toBe('/query/kind');
+    const hist = await invoke(driftHistory, { path: 'drift/history', query: { registry: id(HEALTH).toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/') } });
+    expect(hist.status).toBe(200);
+    expect(hist.json.reports).toHaveLength(1);
+    const none = await invoke(driftHistory, { path: 'drift/history', query: { registry: id('nosuchone') } });
+    expect(none.status).toBe(404);
+    const runs = await invoke(driftRuns, { path: 'drift/runs' });
+    expect(runs.json.runs[0].runId).toBe(run.runId);
+  });
+
+  it('re-processing a message overwrites its report: no duplicate', async () => {
+    const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: id(HEALTH) });
+    const logs: string[] = [];
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    const [msg] = rt.queue.take(DRIFT_CHECK_QUEUE);
+    await handleDriftCheck(msg, testContext('driftCheck', logs), rt, fleet.services);
+    await handleDriftCheck(msg, testContext('driftCheck', logs, 2), rt, fleet.services);
+    await handleDriftCheck(structuredClone(msg), testContext('driftCheck', logs, 3), rt, fleet.services);
+    expect(rt.reports.puts).toBe(3);
+    expect(rt.reports.count()).toBe(1);
+    expect(await rt.reports.history(id(HEALTH))).toHaveLength(1);
+    expect(await rt.reports.runEntries(run.runId)).toHaveLength(1);
+  });
+
+  it('a registry that keeps failing is retried via the queue, then reported as error; a missing one at once', async () => {
+    const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: `${id(HEALTH)},${id('gonegone1')}` });
+    const logs: string[] = [];
+    await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    const msgs = rt.queue.take(DRIFT_CHECK_QUEUE);
+    const failing = msgs.find((m) => (m as { registryId: string }).registryId === id(HEALTH));
+    const gone = msgs.find((m) => (m as { registryId: string }).registryId === id('gonegone1'));
+    fleet.sandbox.faults.set({ registry: HEALTH, serverError: { persistent: true, statusCode: 503 } });
+    try {
+      await expect(handleDriftCheck(failing, testContext('driftCheck', logs, 1), rt, fleet.services)).rejects.toThrow();
+      expect(rt.reports.count()).toBe(0);
+      const last = await handleDriftCheck(failing, testContext('driftCheck', logs, 5), rt, fleet.services);
+      expect(last?.status).toBe('error');
+      expect(last?.error?.attempts).toBe(5);
+      expect(last?.summary).toMatch(/check failed/);
+    } finally {
+      fleet.sandbox.faults.set([]);
+    }
+    const missing = await handleDriftCheck(gone, testContext('driftCheck', logs, 1), rt, fleet.services);
+    expect(missing?.status).toBe('error');
+    expect(missing?.error?.status).toBe(404);
+    expect(logs.join('\n')).toMatch(/attempt 1\/5 failed .*the queue will retry/);
+  }, 30_000);
+});
+
+describe('webhook per run', () => {
+  it('a receiver that is down: retries logged, reports stored, run completes', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const rt = runtimeFor(fleet, { DRIFT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, DRIFT_WEBHOOK_ATTEMPTS: '3', DRIFT_WEBHOOK_BACKOFF_MS: '20' });
+    const logs: string[] = [];
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    await drain(rt, fleet.services, logs);
+    expect((await rt.reports.latest()).length).toBe(20);
+    const done = await rt.reports.getRun(run.runId);
+    expect(done?.finalizedAt).toBeDefined();
+    expect(done?.outcome?.checked).toBe(20);
+    expect(done?.webhook).toMatchObject({ status: 'failed', attempts: 3 });
+    const retryLines = logs.filter((l) => /drift webhook: attempt \d\/3 failed/.test(l));
+    expect(retryLines).toHaveLength(3);
+    expect(retryLines[0]).toMatch(/retrying in 20 ms/);
+    expect(retryLines[1]).toMatch(/retrying in 40 ms/);
+    expect(retryLines[2]).toMatch(/giving up\. The reports are stored/);
+  });
+
+  it('a receiver that fails once then accepts gets the summary and the drifted registries', async () => {
+    const bodies: any[] = [];
+    let calls = 0;
+    const server: Server = createServer((req, res) => {
+      calls += 1;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (calls === 1) {
+          res.writeHead(503, { 'retry-after': '0' }).end();
+          return;
+        }
+        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const rt = runtimeFor(fleet, { DRIFT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, DRIFT_WEBHOOK_BACKOFF_MS: '10' });
+      const logs: string[] = [];
+      const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+      await drain(rt, fleet.services, logs);
+      expect(calls).toBe(2);
+      expect(bodies).toHaveLength(1);
+      const body = bodies[0];
+      expect(body.runId).toBe(run.runId);
+      expect(body.summary).toBe(`Drift run ${run.runId}: 3 of 20 registries drifted (1 critical).`);
+      expect(body.drifted.map((d: { registryName: string }) => d.registryName).sort()).toEqual([CONFIG, ECONOMIC, HEALTH].sort());
+      expect((await rt.reports.getRun(run.runId))?.webhook).toMatchObject({ status: 'sent', attempts: 2, httpStatus: 204 });
+      expect(logs.join('\n')).toMatch(/attempt 1\/4 failed \(HTTP 503\); retrying in 0 ms/);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('the finalizer waits for missing reports, then closes the run at the deadline', async () => {
+    const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: `${id(HEALTH)},${id(CONFIG)}`, DRIFT_FINALIZE_DELAY_SECONDS: '5' });
+    const logs: string[] = [];
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    const [first] = rt.queue.take(DRIFT_CHECK_QUEUE);
+    await handleDriftCheck(first, testContext('driftCheck', logs), rt, fleet.services);
+    const [fin] = rt.queue.take(DRIFT_RUN_QUEUE);
+    const { handleRunFinalize } = await import('../../src/functions/topology-drift');
+    expect(await handleRunFinalize(fin, testContext('driftRunFinalize', logs), rt)).toBe('waiting');
+    const again = rt.queue.messages.get(DRIFT_RUN_QUEUE)?.[0];
+    expect(again).toEqual({ message: { runId: run.runId, attempt: 2 }, visibilityTimeoutSeconds: 5 });
+    // past the deadline: closed with what it has
+    const late = { ...rt, now: () => new Date(Date.now() + 2 * 3600_000) };
+    expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), late)).toBe('finalized');
+    expect((await rt.reports.getRun(run.runId))?.outcome).toEqual({ checked: 1, drifted: 1, errors: 0, missing: 1 });
+    expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), late)).toBe('skipped');
+  });
+});
