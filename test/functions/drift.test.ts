@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setServices } from '../../src/services';
 import { setDriftRuntime, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../src/azure/drift';
-import { startDriftRun } from '../../src/functions/topology-drift';
+import { handleRunFinalize, startDriftRun } from '../../src/functions/topology-drift';
 import { handleDriftCheck } from '../../src/functions/drift-check';
 import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
 import { invoke } from '../helpers/invoke';
@@ -186,7 +186,6 @@ describe('webhook per run', () => {
     const [first] = rt.queue.take(DRIFT_CHECK_QUEUE);
     await handleDriftCheck(first, testContext('driftCheck', logs), rt, fleet.services);
     const [fin] = rt.queue.take(DRIFT_RUN_QUEUE);
-    const { handleRunFinalize } = await import('../../src/functions/topology-drift');
     expect(await handleRunFinalize(fin, testContext('driftRunFinalize', logs), rt)).toBe('waiting');
     const again = rt.queue.messages.get(DRIFT_RUN_QUEUE)?.[0];
     expect(again).toEqual({ message: { runId: run.runId, attempt: 2 }, visibilityTimeoutSeconds: 5 });
