@@ -7,8 +7,12 @@
  *   service order (preference order, or ascending cost) that are not closed, not eliminated, and no later
  *   than the first OPEN one. For classic UFL that is exact; with preferences it is a relaxation (the client
  *   cannot really pick the cheapest of its window), so the bound stays valid in both modes.
- * - Lower bound: Erlenkotter's dual ascent (DUALOC) on that windowed UFL, with open facilities at zero
- *   slack, read as a Lagrangian bound  sum(f_open) + sum_j v_j + (cheapest slacks needed to reach minOpen).
+ * - Lower bound: the Lagrangian relaxation of the assignment constraints (sum_i x_ij = 1, multipliers v_j),
+ *   keeping x_ij <= y_i, the fixings and the cardinality bounds in the subproblem (so its optimum is the LP
+ *   bound including minOpen/maxOpen). Multipliers: Erlenkotter's dual ascent (DUALOC) with a few "fair"
+ *   passes first (a client takes at most its share of a facility's slack per pass), the parent's
+ *   multipliers if better, then Polyak subgradient steps (300 at the root, 25 per node). Any v gives a
+ *   valid bound, so the number of steps only trades bound strength for time.
  * - Upper bounds: greedy + add/drop/swap local search at the root, and the dual-ascent primal (open +
  *   zero-slack facilities) at every node.
  * - Reduced-cost fixing from the Lagrangian: x_ij with LB + (c_ij - v_j) > target is eliminated for the
@@ -273,7 +277,7 @@ class BranchAndBound {
     if (this.nodes >= this.nodeLimit) {
       this.aborted = true;
       this.abortReason = `node limit ${this.nodeLimit} reached`;
-    } else if ((this.nodes & 31) === 0 && Date.now() > this.deadline) {
+    } else if ((this.nodes & 31) === 0 && Date.now() >= this.deadline) {
       this.aborted = true;
       this.abortReason = `time limit reached`;
     }
