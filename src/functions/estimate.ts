@@ -1,10 +1,10 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import { buildEstimate } from '../model/estimate';
-import { IssueCollector, applyPriceOverrides, precheckPlanningBody, resolveTopology, resolveWorkloads } from '../model/inputs';
+import { precheckPlanningBody } from '../model/inputs';
 import { estimateRequestSchema, type EstimateRequest } from '../schemas/estimate';
 import { estimateResponseSchema } from '../schemas/responses';
 import { problemSchema } from '../schemas/common';
-import { resolveLiveContext } from './live-context';
+import { resolvePlanningInput } from './live-context';
 
 /** POST /api/estimate — the monthly cost of a topology, line by line. */
 export const estimate = httpEndpoint({
@@ -28,23 +28,9 @@ export const estimate = httpEndpoint({
       },
       run: async (rc) => {
         const { catalog } = rc.services;
-        const out = new IssueCollector();
         const req = await readJsonBody<EstimateRequest>(rc, estimateRequestSchema, (raw) => precheckPlanningBody(raw, catalog));
-        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
-        const resolved = live
-          ? live.resolved(req.replicas, out)
-          : resolveTopology(req.registry, req.replicas, catalog, out);
-        const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
-        out.throwIfAny();
-        if (!resolved) throw new Error('topology could not be resolved although no issue was recorded');
-        const prices = applyPriceOverrides(rc.services.prices(), req.prices);
-        return json(
-          buildEstimate({ ...resolved, workloads }, catalog, prices, {
-            warnings: out.warnings,
-            extraAssumptions: live?.assumptions,
-            registryId: live?.registryId,
-          }),
-        );
+        const input = await resolvePlanningInput(rc, req);
+        return json(buildEstimate(input.costInput, catalog, input.prices, input.estimateOptions));
       },
     },
   },

@@ -8,10 +8,13 @@
  */
 import type { RequestContext } from '../http/endpoint';
 import { DAYS_PER_MONTH } from '../model/cost';
-import { resolveTopology, type IssueCollector, type ResolvedTopology, type WorkloadDefaults } from '../model/inputs';
+import { IssueCollector, applyPriceOverrides, resolveTopology, resolveWorkloads, type ResolvedTopology, type WorkloadDefaults } from '../model/inputs';
+import type { CostInput } from '../model/cost';
+import type { EstimateOptions } from '../model/estimate';
+import type { PriceBook } from '../model/types';
 import type { Sku, Topology } from '../model/types';
 import type { LiveRegistry, PullSummary } from '../azure/arm';
-import type { RegistryInput, WorkloadInput } from '../schemas/estimate';
+import type { EstimateRequest, RegistryInput, WorkloadInput } from '../schemas/estimate';
 
 export const METRIC_DAYS = 30;
 const GIB = 1024 ** 3;
@@ -114,5 +117,35 @@ export async function resolveLiveContext(rc: RequestContext, registry: RegistryI
     },
     workloadDefaults: { livePullsPerMonth: pulls, livePullsSource: `TotalPullCount (last ${METRIC_DAYS} days)` },
     assumptions,
+  };
+}
+
+export interface PlanningInput {
+  costInput: CostInput;
+  prices: PriceBook;
+  live: LiveContext | undefined;
+  /** warnings, assumptions and registry id for buildEstimate and friends. */
+  estimateOptions: EstimateOptions;
+}
+
+/**
+ * The topology (explicit, or read live by registry.id), the workloads with
+ * their volumes and the price book of a planning body; throws one 400 with
+ * every problem. `extraChecks` may add problems of its own before that.
+ */
+export async function resolvePlanningInput(rc: RequestContext, req: EstimateRequest, extraChecks?: (out: IssueCollector) => void): Promise<PlanningInput> {
+  const { catalog } = rc.services;
+  const out = new IssueCollector();
+  const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
+  const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
+  const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
+  extraChecks?.(out);
+  out.throwIfAny();
+  if (!resolved) throw new Error('topology could not be resolved although no issue was recorded');
+  return {
+    costInput: { ...resolved, workloads },
+    prices: applyPriceOverrides(rc.services.prices(), req.prices),
+    live,
+    estimateOptions: { warnings: out.warnings, extraAssumptions: live?.assumptions, registryId: live?.registryId },
   };
 }

@@ -5,13 +5,13 @@ import type { Catalog } from '../model/catalog';
 import type { CostInput } from '../model/cost';
 import type { InputIssue } from '../model/errors';
 import type { EstimateOptions } from '../model/estimate';
-import { IssueCollector, applyPriceOverrides, precheckPlanningBody, resolveRegionAt, resolveTopology, resolveWorkloads } from '../model/inputs';
+import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/inputs';
 import { mapInputFromEstimateRequest, mapInputFromRecommendation, renderReplicationMap, type RecommendationLike } from '../model/map';
 import type { PriceBook } from '../model/types';
 import { REGISTRY_ID_PATTERN, problemSchema } from '../schemas/common';
 import type { EstimateRequest } from '../schemas/estimate';
 import { mapRequestSchema, type MapTopologyInput, type RecommendationMapInput } from '../schemas/map';
-import { resolveLiveContext } from './live-context';
+import { resolveLiveContext, resolvePlanningInput } from './live-context';
 
 export const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8';
 
@@ -141,18 +141,8 @@ export const mapSvg = httpEndpoint({
           if (!rec) throw new Error('recommendation could not be resolved although no issue was recorded');
           return svgResponse(await renderReplicationMap(mapInputFromRecommendation(rec, catalog), catalog));
         }
-        const req = raw as EstimateRequest;
-        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
-        const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
-        const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
-        out.throwIfAny();
-        if (!resolved) throw new Error('topology could not be resolved although no issue was recorded');
-        const prices = applyPriceOverrides(rc.services.prices(), req.prices);
-        const svg = await topologyMapSvg({ ...resolved, workloads }, catalog, prices, {
-          warnings: out.warnings,
-          extraAssumptions: live?.assumptions,
-          registryId: live?.registryId,
-        });
+        const input = await resolvePlanningInput(rc, raw as EstimateRequest);
+        const svg = await topologyMapSvg(input.costInput, catalog, input.prices, input.estimateOptions);
         return svgResponse(svg);
       },
     },

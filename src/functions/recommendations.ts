@@ -1,11 +1,11 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import type { Catalog } from '../model/catalog';
-import { IssueCollector, applyPriceOverrides, precheckPlanningBody, resolveRegionAt, resolveTopology, resolveWorkloads } from '../model/inputs';
+import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/inputs';
 import { recommend, type RecommendConstraints } from '../model/recommend';
 import { problemSchema } from '../schemas/common';
 import { recommendationsRequestSchema, type ConstraintsInput, type RecommendationsRequest } from '../schemas/recommendations';
 import { recommendationsResponseSchema } from '../schemas/responses';
-import { resolveLiveContext } from './live-context';
+import { resolvePlanningInput } from './live-context';
 
 /** Canonical region lists of the constraints; unknown names become issues with did-you-mean. */
 export function resolveConstraints(raw: unknown, catalog: Catalog, out: IssueCollector): RecommendConstraints {
@@ -58,23 +58,19 @@ export const recommendations = httpEndpoint({
           resolveConstraints((raw as { constraints?: unknown } | null)?.constraints, catalog, out);
           return [...precheckPlanningBody(raw, catalog), ...out.issues];
         });
-        const out = new IssueCollector();
-        const live = await resolveLiveContext(rc, req.registry, out, req.workloads);
-        const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
-        const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
-        const constraints = resolveConstraints(req.constraints, catalog, out);
-        out.throwIfAny();
-        if (!resolved) throw new Error('topology could not be resolved although no issue was recorded');
-        const prices = applyPriceOverrides(rc.services.prices(), req.prices);
+        let constraints: RecommendConstraints | undefined;
+        const input = await resolvePlanningInput(rc, req, (out) => {
+          constraints = resolveConstraints(req.constraints, catalog, out);
+        });
         const result = recommend(
           {
-            current: resolved.topology,
-            storageGiB: resolved.storageGiB,
-            workloads,
-            constraints,
+            current: input.costInput.topology,
+            storageGiB: input.costInput.storageGiB,
+            workloads: input.costInput.workloads,
+            constraints: constraints as RecommendConstraints,
             solver: { timeLimitMs: req.solver?.timeLimitMs ?? 10_000, nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
           },
-          { catalog, prices, warnings: out.warnings, extraAssumptions: live?.assumptions, registryId: live?.registryId },
+          { catalog, prices: input.prices, warnings: input.estimateOptions.warnings ?? [], extraAssumptions: input.live?.assumptions, registryId: input.live?.registryId },
         );
         return json(result);
       },

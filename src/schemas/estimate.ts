@@ -3,27 +3,30 @@ import { priceOverridesSchema, registrySchema, replicaSchema, workloadSchema } f
 export const MAX_REPLICAS = 100;
 export const MAX_WORKLOADS = 1000;
 
+/** The body properties every planning request shares (estimate, recommendations, map). */
+export const planningBodyProperties = {
+  registry: registrySchema,
+  replicas: {
+    type: 'array',
+    maxItems: MAX_REPLICAS,
+    items: replicaSchema,
+    description: 'Replicas (locations other than the home region). With a live registry id: omitted = its live replicas.',
+  },
+  workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: workloadSchema },
+  avgPullSizeMB: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    description: 'Default average pull size for workloads that give pullsPerMonth or share but no avgPullSizeMB.',
+  },
+  prices: priceOverridesSchema,
+} as const;
+
 export const estimateRequestSchema = {
   $id: 'EstimateRequest',
   type: 'object',
   additionalProperties: false,
   required: ['registry', 'workloads'],
-  properties: {
-    registry: registrySchema,
-    replicas: {
-      type: 'array',
-      maxItems: MAX_REPLICAS,
-      items: replicaSchema,
-      description: 'Replicas (locations other than the home region). Omitted with a live registry id: its live replicas.',
-    },
-    workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: workloadSchema },
-    avgPullSizeMB: {
-      type: 'number',
-      exclusiveMinimum: 0,
-      description: 'Default average pull size for workloads that give pullsPerMonth or share but no avgPullSizeMB.',
-    },
-    prices: priceOverridesSchema,
-  },
+  properties: planningBodyProperties,
   examples: [
     {
       registry: { homeRegion: 'westus', sku: 'Premium', storageGiB: 120 },

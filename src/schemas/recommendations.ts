@@ -1,5 +1,5 @@
-import { priceOverridesSchema, regionNameSchema, registrySchema, replicaSchema, workloadSchema } from './common';
-import { MAX_REPLICAS, MAX_WORKLOADS, type EstimateRequest } from './estimate';
+import { regionNameSchema } from './common';
+import { MAX_REPLICAS, planningBodyProperties, type EstimateRequest } from './estimate';
 
 export const constraintsSchema = {
   type: 'object',
@@ -47,17 +47,10 @@ export const recommendationsRequestSchema = {
   additionalProperties: false,
   required: ['registry', 'workloads'],
   properties: {
-    registry: registrySchema,
-    replicas: {
-      type: 'array',
-      maxItems: MAX_REPLICAS,
-      items: replicaSchema,
-      description: 'The current replicas, to compute savings against (with a live registry id: read from Azure when omitted).',
-    },
-    workloads: { type: 'array', minItems: 1, maxItems: MAX_WORKLOADS, items: workloadSchema },
-    avgPullSizeMB: { type: 'number', exclusiveMinimum: 0 },
+    ...planningBodyProperties,
+    replicas: { ...planningBodyProperties.replicas, description: 'The current replicas, to compute savings against (with a live registry id: read from Azure when omitted).' },
+    workloads: { ...planningBodyProperties.workloads, minItems: 1 },
     constraints: constraintsSchema,
-    prices: priceOverridesSchema,
     solver: solverOptionsSchema,
   },
   examples: [

@@ -9,6 +9,7 @@ import { readSettings } from '../../src/config';
 import { recommendations } from '../../src/functions/recommendations';
 import { estimate } from '../../src/functions/estimate';
 import { registries } from '../../src/functions/registries';
+import { mapSvg } from '../../src/functions/map-svg';
 import { invoke } from '../helpers/invoke';
 
 let sandbox: ArmSandbox;
@@ -102,7 +103,6 @@ describe('planning on a live registry (ARM sandbox)', () => {
 
 describe('GET /api/map.svg?registry=', () => {
   it('draws the live registry', async () => {
-    const { mapSvg } = await import('../../src/functions/map-svg');
     const res = await invoke(mapSvg, { method: 'GET', query: { registry: registryResourceId('contosowesteu') } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('image/svg+xml');

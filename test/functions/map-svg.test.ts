@@ -87,12 +87,15 @@ describe('POST /api/map.svg', () => {
     );
   });
 
-  it('answers 415 for a non-JSON body and 405 for GET (live registries come later)', async () => {
+  it('answers 415 for a non-JSON body, 400 for GET without ?registry=, 405 for PUT', async () => {
     const res = await invoke(mapSvg, { rawBody: '<x/>', headers: { 'content-type': 'application/xml' } });
     expect(res.status).toBe(415);
     const get = await invoke(mapSvg, { method: 'GET' });
-    expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST');
+    expect(get.status).toBe(400);
+    expect(get.json.errors[0].pointer).toBe('/registry');
+    const put = await invoke(mapSvg, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('POST, GET');
   });
 
   it('is in the OpenAPI document with its SVG answer and request schema', async () => {
