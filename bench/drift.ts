@@ -1,0 +1,132 @@
+/**
+ * Drift scan benchmark, end to end: the ARM sandbox seeded with N registries
+ * (DRIFT_BENCH_REGISTRIES, default 1,000) and 10% of ARM requests answered
+ * 429 + Retry-After 1 s, an in-memory Azurite, then timer → `drift-checks`
+ * queue → driftCheck (queue pollers, as the local host runs them) → reports in
+ * Table storage → driftRunFinalize. Verifies every registry has exactly one
+ * report for the run. Writes bench/results/drift.json and prints registries/s.
+ *
+ *   npm run bench:drift
+ *   DRIFT_BENCH_REGISTRIES=200 DRIFT_ARM_CONCURRENCY=16 npm run bench:drift
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { TableClient } from '@azure/data-tables';
+import { startArmSandbox, syntheticRegistries, SANDBOX_SUBSCRIPTION_ID } from '../test/sandbox/index.js';
+import { ensureAzurite } from '../src/azure/store/azurite.js';
+import { AzureStoragePlanStore } from '../src/azure/store/azure-storage.js';
+import { createServices, setServices } from '../src/services.js';
+import { readSettings } from '../src/config.js';
+import { createDriftRuntime, readDriftSettings, setDriftRuntime } from '../src/azure/drift/index.js';
+import { StorageQueueDriftQueue } from '../src/azure/drift/queue.js';
+import { TableDriftReportStore } from '../src/azure/drift/table-store.js';
+import { registryKey } from '../src/azure/drift/types.js';
+import { triggerFunctions } from '../src/functions/registry.js';
+import { topologyDrift } from '../src/functions/topology-drift.js';
+import { manualTimer, startQueuePollers } from '../src/http/local-triggers.js';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const n = Number(process.env.DRIFT_BENCH_REGISTRIES ?? 1000);
+  if (!Number.isInteger(n) || n < 1) throw new Error('DRIFT_BENCH_REGISTRIES must be a positive integer');
+  const armConcurrency = process.env.DRIFT_ARM_CONCURRENCY ?? '24';
+  const throttleProbability = Number(process.env.DRIFT_BENCH_THROTTLE ?? 0.1);
+
+  const sandbox = await startArmSandbox({ port: 0, seed: { registries: syntheticRegistries(n) }, maxRecorded: 1000 });
+  const azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
+  const log: string[] = [];
+  let stopPollers: (() => Promise<void>) | undefined;
+  try {
+    sandbox.faults.set({ name: 'throttle-10pct', throttle: { probability: throttleProbability, retryAfterSeconds: 1 } });
+    const env = { ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'bench-token' };
+    setServices(createServices({ ...readSettings(env), armEndpoint: sandbox.url }, env));
+    const connection = { kind: 'connectionString' as const, connectionString: azurite.connectionString, insecure: true };
+    const reports = new TableDriftReportStore({ connection, tableName: 'driftreports' });
+    const planStore = new AzureStoragePlanStore({ connection, tableName: 'plans', containerName: 'plans', lockContainerName: 'locks' });
+    const settings = readDriftSettings({
+      DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID,
+      DRIFT_AVG_PULL_SIZE_MB: '200',
+      DRIFT_FINALIZE_DELAY_SECONDS: '1',
+      DRIFT_ARM_CONCURRENCY: armConcurrency,
+    });
+    setDriftRuntime(createDriftRuntime({}, { settings, reports, queue: new StorageQueueDriftQueue(azurite.connectionString), planStore: () => ({ store: planStore }) }));
+    stopPollers = startQueuePollers(triggerFunctions(), azurite.connectionString, (l) => log.push(l), { maxPollingIntervalMs: 200 });
+
+    const started = process.hrtime.bigint();
+    const ctx = new InvocationContext({ invocationId: 'bench', functionName: topologyDrift.name, logHandler: (_l, ...a) => log.push(a.map(String).join(' ')) });
+    await topologyDrift.handler(manualTimer(), ctx);
+    const runs = await reports.listRuns(1);
+    const run = runs[0];
+    if (!run) throw new Error('the timer recorded no run');
+    const deadline = Date.now() + 30 * 60_000;
+    let checked = 0;
+    let reportsDoneAt = 0;
+    for (;;) {
+      const entries = await reports.runEntries(run.runId);
+      checked = entries.length;
+      if (checked >= run.expected && !reportsDoneAt) reportsDoneAt = Number(process.hrtime.bigint() - started) / 1e9;
+      const r = await reports.getRun(run.runId);
+      if (r?.finalizedAt) break;
+      if (Date.now() > deadline) throw new Error(`timed out: ${checked}/${run.expected} reports`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const finished = await reports.getRun(run.runId);
+
+    // Verify: every registry has a report of this run, none twice.
+    const t = TableClient.fromConnectionString(azurite.connectionString, 'driftreports', { allowInsecureConnection: true });
+    const rowsOfRun: string[] = [];
+    for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `RowKey eq '${run.runId}'`, select: ['PartitionKey', 'registryId'] } })) {
+      if (String(e.partitionKey).startsWith('r|')) rowsOfRun.push(registryKey(e.registryId));
+    }
+    const unique = new Set(rowsOfRun);
+    const expectedKeys = new Set((await import('../test/sandbox/index.js')).syntheticRegistries(n).map((s) => registryKey(`/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${s.name}`)));
+    const missing = [...expectedKeys].filter((k) => !unique.has(k));
+    const duplicates = rowsOfRun.length - unique.size;
+    const latest = await reports.latest();
+    const statuses = { ok: 0, drifted: 0, error: 0 };
+    for (const r of latest) statuses[r.status] += 1;
+    const throttled = sandbox.faults.list().find((f) => f.name === 'throttle-10pct')?.hits ?? 0;
+    const queueRetries = log.filter((l) => /attempt \d+\/\d+ failed/.test(l)).length;
+
+    const result = {
+      registries: n,
+      scanned: run.expected,
+      reports: rowsOfRun.length,
+      uniqueReports: unique.size,
+      duplicates,
+      missing: missing.length,
+      seconds: Math.round(seconds * 100) / 100,
+      secondsUntilAllReports: Math.round(reportsDoneAt * 100) / 100,
+      registriesPerSecond: Math.round((n / seconds) * 10) / 10,
+      retries: throttled,
+      retriesDetail: { armThrottled429: throttled, queueRedeliveries: queueRetries },
+      statuses,
+      run: { runId: run.runId, outcome: finished?.outcome },
+      settings: { throttleProbability, retryAfterSeconds: 1, armConcurrency: Number(armConcurrency), queueBatchSize: 16, finalizeDelaySeconds: 1, avgPullSizeMB: 200 },
+      node: process.version,
+      at: new Date().toISOString(),
+    };
+    const out = path.join(repoRoot, 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'drift.json'), JSON.stringify(result, null, 2) + '\n');
+    console.log(`drift scan: ${n} registries, ${rowsOfRun.length} reports (${unique.size} unique, ${duplicates} duplicate, ${missing.length} missing) in ${result.seconds} s → ${result.registriesPerSecond} registries/s`);
+    console.log(`  ARM 429s retried: ${throttled}; queue redeliveries: ${queueRetries}; statuses ok ${statuses.ok} / drifted ${statuses.drifted} / error ${statuses.error}`);
+    console.log(`  written bench/results/drift.json`);
+    if (duplicates > 0 || missing.length > 0 || run.expected !== n) {
+      console.error('VERIFY FAILED: every registry must have exactly one report');
+      process.exitCode = 1;
+    }
+  } finally {
+    await stopPollers?.();
+    await azurite.stop();
+    await sandbox.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});
