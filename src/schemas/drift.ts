@@ -32,7 +32,7 @@ export const driftEconomicsSchema = {
     recommendedMonthlyCost: { type: ['number', 'null'] },
     monthlySaving: { type: ['number', 'null'] },
     recommendedReplicas: { type: 'array', items: { type: 'string' } },
-    changes: { type: 'object', properties: { add: { type: 'array', items: { type: 'string' } }, remove: { type: 'array', items: { type: 'string' } } } },
+    changes: { type: 'object', properties: { add: { type: 'array', items: { type: 'string' } }, remove: { type: 'array', items: { type: 'string' } }, enableRouting: { type: 'array', items: { type: 'string' } } } },
     replicas: {
       type: 'array',
       items: {

@@ -108,7 +108,7 @@ export function economicDrift(input: DriftInput, ctx: EconomicContext): Economic
     `Average pull size ${avg} MB (DRIFT_AVG_PULL_SIZE_MB): Azure Monitor has no bytes-pulled metric.`,
     note,
     storageGiB === null ? 'Stored size unknown (no StorageUsed): storage overage left out.' : `Stored size ${storageGiB.toFixed(1)} GiB from StorageUsed (home region).`,
-    `Prices: ${prices.source}, as of ${prices.asOf} (${prices.currency}).`,
+    `Prices: list prices as of ${prices.asOf} (${prices.currency})${prices.overrides.length ? `, with overrides: ${prices.overrides.join('; ')}` : ''}.`,
     'Optimizer: exact, no constraints (every catalog region a candidate); workloads served by their lowest-latency enabled location.',
     ...(missing.length ? [`Locations not in the catalog were left out: ${missing.join(', ')}.`] : []),
   ];
@@ -137,35 +137,43 @@ export function economicDrift(input: DriftInput, ctx: EconomicContext): Economic
       marginalMonthlyValue: l.marginalMonthlyValue ?? null,
       breakEvenGBPerMonth: l.breakEvenGBPerMonth ?? null,
     }));
-  const saving = rec.savings.monthly;
+  // Storage unknown → totals are unknown; compare what is known (registry units + transfer) and say so.
+  const storageUnknown = rec.current.monthlyCost.total === null || rec.recommended.monthlyCost.total === null;
+  const currentCost = rec.current.monthlyCost.total ?? money(rec.current.monthlyCost.totalKnown);
+  const recommendedCost = rec.recommended.monthlyCost.total ?? money(rec.recommended.monthlyCost.totalKnown);
+  const saving = rec.savings.monthly ?? money(currentCost - recommendedCost);
+  if (storageUnknown) assumptions.push('Costs and saving compare registry units and data transfer only: the stored size is unknown, so storage overage (per location) is left out.');
+  const recommendedBy = new Map(rec.recommended.topology.replicas.map((r: { region: string; regionEndpointEnabled: boolean }) => [r.region, r.regionEndpointEnabled]));
+  const enable = t.replicas.filter((r) => !r.regionEndpointEnabled && recommendedBy.get(r.region) === true).map((r) => r.region);
   const economics: DriftEconomics = {
     status: 'evaluated',
     currency: prices.currency,
     pricesAsOf: prices.asOf,
     pullsPerMonth: Math.round(pulls),
     avgPullSizeMB: avg,
-    currentMonthlyCost: rec.current.monthlyCost.total,
-    recommendedMonthlyCost: rec.recommended.monthlyCost.total,
+    currentMonthlyCost: currentCost,
+    recommendedMonthlyCost: recommendedCost,
     monthlySaving: saving,
     recommendedReplicas: rec.recommended.topology.replicas.map((r: { region: string }) => r.region),
-    changes: { add: rec.savings.changes.add, remove: rec.savings.changes.remove },
+    changes: { add: rec.savings.changes.add, remove: rec.savings.changes.remove, ...(enable.length ? { enableRouting: enable } : {}) },
     replicas,
     savingThreshold: threshold,
     assumptions,
   };
   const cur = prices.currency;
   const findings: DriftFinding[] = [];
-  if (saving !== null && saving > threshold) {
+  if (saving > threshold) {
     const ch = [
       ...(rec.savings.changes.remove.length ? [`remove ${rec.savings.changes.remove.join(', ')}`] : []),
       ...(rec.savings.changes.add.length ? [`add ${rec.savings.changes.add.join(', ')}`] : []),
+      ...(enable.length ? [`enable routing to ${enable.join(', ')}`] : []),
     ].join('; ');
     findings.push({
       kind,
       severity: 'warning',
       code: 'SAVING_AVAILABLE',
-      message: `Re-optimising saves ${saving.toFixed(2)} ${cur}/month (${ch || 'same replicas'}): ${rec.current.monthlyCost.total?.toFixed(2)} → ${rec.recommended.monthlyCost.total?.toFixed(2)} ${cur}/month; threshold ${threshold} ${cur}.`,
-      detail: { monthlySaving: saving, threshold, currency: cur, add: rec.savings.changes.add, remove: rec.savings.changes.remove },
+      message: `Re-optimising saves ${saving.toFixed(2)} ${cur}/month (${ch || 'same replicas'}): ${currentCost.toFixed(2)} → ${recommendedCost.toFixed(2)} ${cur}/month; threshold ${threshold} ${cur}.`,
+      detail: { monthlySaving: saving, threshold, currency: cur, add: rec.savings.changes.add, remove: rec.savings.changes.remove, enableRouting: enable },
     });
   }
   for (const r of replicas) {

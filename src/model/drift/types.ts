@@ -117,7 +117,8 @@ export interface DriftEconomics {
   recommendedMonthlyCost?: number | null;
   monthlySaving?: number | null;
   recommendedReplicas?: string[];
-  changes?: { add: string[]; remove: string[] };
+  /** What the optimum changes: replicas to add/remove, disabled replicas whose routing it re-enables. */
+  changes?: { add: string[]; remove: string[]; enableRouting?: string[] };
   replicas?: DriftReplicaEconomics[];
   savingThreshold: number;
   /** Every assumption the figures rest on. */

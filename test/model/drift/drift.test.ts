@@ -161,3 +161,14 @@ describe('report', () => {
     expect(runIdTime(id)?.toISOString()).toBe('2026-01-02T06:00:00.000Z');
   });
 });
+
+describe('economic drift of a replica with routing disabled', () => {
+  it('names the routing change the saving comes from', () => {
+    const l = live([{ location: 'westus2', regionEndpointEnabled: false }, { location: 'westeurope' }]);
+    const r = economicDrift(input(l, { metrics: metrics(40_000, {}) }), ctx);
+    const saving = r.findings.find((f) => f.code === 'SAVING_AVAILABLE');
+    expect(saving?.message).toMatch(/enable routing to westus2/);
+    expect(r.economics.changes?.enableRouting).toEqual(['westus2']);
+    expect(r.findings.find((f) => f.code === 'REPLICA_BELOW_BREAK_EVEN' && f.region === 'westus2')?.message).toMatch(/routing disabled/);
+  });
+});
