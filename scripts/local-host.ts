@@ -37,11 +37,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    const timer = setTimeout(() => {
+      log('shutdown did not finish within 20 s: forcing exit');
+      process.exit(1);
+    }, 20_000);
     timer.unref();
-    await stopPollers();
-    await host.close();
-    await stopBackends(running, log);
+    const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
+      const t0 = Date.now();
+      await fn();
+      log(`  stopped ${what} (${Date.now() - t0} ms)`);
+    };
+    await step('queue pollers', stopPollers);
+    await step('HTTP listener', () => host.close());
+    await step('backends', () => stopBackends(running, log));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
