@@ -10,7 +10,7 @@ import { readSettings } from '../src/config';
 import { httpEndpoints, triggerFunctions } from '../src/functions/registry';
 import { startLocalHost } from '../src/http/local-host';
 import { redirectRootToPlanner } from '../src/http/root-redirect';
-import { adminFunctionsHandler, startQueuePollers } from '../src/http/local-triggers';
+import { adminFunctionsHandler, startQueuePollers, startTimers } from '../src/http/local-triggers';
 import { queueConnectionFromEnv } from '../src/azure/drift/queue';
 
 async function main(): Promise<void> {
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   // Non-HTTP functions: timers on demand (POST /admin/functions/{name}, body {"input":""}), queue triggers from the storage queues.
   const queueConnection = queueConnectionFromEnv(process.env);
   const stopPollers = typeof queueConnection === 'string' ? startQueuePollers(triggerFunctions(), queueConnection, log) : async () => {};
+  const stopTimers = startTimers(triggerFunctions(), log);
   for (const fn of triggerFunctions()) log(`  ${fn.kind.padEnd(10)} ${fn.name}${fn.kind === 'timer' ? `: POST ${host.url}/admin/functions/${fn.name} {"input":""}` : ` <- queue ${fn.queueName}`}`);
 
   let stopping = false;

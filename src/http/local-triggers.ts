@@ -18,6 +18,8 @@
  *   `context.triggerMetadata` carries id, dequeueCount, insertionTime,
  *   expirationTime, nextVisibleTime, popReceipt as the host sets them.
  *   Returns a stop function that waits for the messages in flight.
+ * - `startTimers(triggers, log)`: fires timers on their NCRONTAB schedule (UTC,
+ *   6 fields, `%SETTING%` resolved like the host, else `defaultSchedule`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -297,5 +299,96 @@ export function startQueuePollers(triggers: readonly TriggerFunction[], connecti
   }
   return async () => {
     await Promise.all(pollers.map((p) => p.stop()));
+  };
+}
+
+const NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
+function field(text: string, min: number, max: number, what: string): Set<number> {
+  const out = new Set<number>();
+  const num = (s: string): number => {
+    const v = NAMES[s.toLowerCase()] ?? Number(s);
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`NCRONTAB ${what}: '${s}' is not in ${min}-${max}`);
+    return v;
+  };
+  for (const part of text.split(',')) {
+    const [range = '', stepText] = part.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1) throw new Error(`NCRONTAB ${what}: bad step in '${part}'`);
+    let lo: number;
+    let hi: number;
+    if (range === '*') [lo, hi] = [min, max];
+    else if (range.includes('-')) {
+      const [a = '', b = ''] = range.split('-');
+      [lo, hi] = [num(a), num(b)];
+    } else {
+      lo = num(range);
+      hi = stepText === undefined ? lo : max;
+    }
+    for (let v = lo; v <= hi; v += step) out.add(what === 'day of week' && v === 7 ? 0 : v);
+  }
+  return out;
+}
+
+/** The next UTC time after `after` matching a 6-field NCRONTAB (`sec min hour day month day-of-week`), as the Functions host reads it. */
+export function nextOccurrence(expr: string, after: Date): Date {
+  const parts = expr.trim().split(/\s+/);
+  if (parts.length !== 6) throw new Error(`NCRONTAB needs 6 fields ({second} {minute} {hour} {day} {month} {day-of-week}), got '${expr}'`);
+  const [sec, min, hour, dom, mon, dow] = [
+    field(parts[0] ?? '', 0, 59, 'second'),
+    field(parts[1] ?? '', 0, 59, 'minute'),
+    field(parts[2] ?? '', 0, 23, 'hour'),
+    field(parts[3] ?? '', 1, 31, 'day'),
+    field(parts[4] ?? '', 1, 12, 'month'),
+    field(parts[5] ?? '', 0, 7, 'day of week'),
+  ];
+  const domAny = parts[3] === '*';
+  const dowAny = parts[5] === '*';
+  const start = after.getTime();
+  const day0 = Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate());
+  for (let d = 0; d <= 366 * 5; d++) {
+    const day = new Date(day0 + d * 86_400_000);
+    if (!mon.has(day.getUTCMonth() + 1)) continue;
+    const domOk = dom.has(day.getUTCDate());
+    const dowOk = dow.has(day.getUTCDay());
+    // cron rule: when both day fields are restricted, either may match
+    if (!(domAny && dowAny) && !(domAny ? dowOk : dowAny ? domOk : domOk || dowOk)) continue;
+    for (const h of [...hour].sort((a, b) => a - b)) {
+      for (const m of [...min].sort((a, b) => a - b)) {
+        for (const s of [...sec].sort((a, b) => a - b)) {
+          const t = day.getTime() + ((h * 60 + m) * 60 + s) * 1000;
+          if (t > start) return new Date(t);
+        }
+      }
+    }
+  }
+  throw new Error(`NCRONTAB '${expr}' never fires`);
+}
+
+/** Fires every timer function on its schedule (UTC), like the host; returns a stop function. */
+export function startTimers(triggers: readonly TriggerFunction[], log: Log = console.log, env: Record<string, string | undefined> = process.env): () => void {
+  const handles: NodeJS.Timeout[] = [];
+  let stopped = false;
+  for (const fn of triggers) {
+    if (fn.kind !== 'timer') continue;
+    const schedule = resolveSchedule(fn, env);
+    const arm = (last: Date): void => {
+      if (stopped) return;
+      const next = nextOccurrence(schedule, new Date());
+      const h = setTimeout(() => {
+        log(`timer ${fn.name}: firing (schedule ${schedule})`);
+        const now = new Date().toISOString();
+        const t: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: last.toISOString(), next: now, lastUpdated: now } };
+        fn.handler(t, contextFor(fn, log)).catch((e: unknown) => log(`timer ${fn.name} failed: ${e instanceof Error ? e.message : String(e)}`)).finally(() => arm(new Date()));
+      }, Math.min(2 ** 31 - 1, next.getTime() - Date.now()));
+      h.unref();
+      handles.push(h);
+    };
+    arm(new Date());
+    log(`timer ${fn.name}: schedule ${schedule} (UTC), next ${nextOccurrence(schedule, new Date()).toISOString()}`);
+  }
+  return () => {
+    stopped = true;
+    for (const h of handles) clearTimeout(h);
   };
 }

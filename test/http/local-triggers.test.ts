@@ -7,7 +7,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import type { InvocationContext } from '@azure/functions';
 import { ensureAzurite, type AzuriteHandle } from '../../src/azure/store/azurite';
 import { StorageQueueDriftQueue } from '../../src/azure/drift';
-import { adminFunctionsHandler, resolveSchedule, startQueuePollers } from '../../src/http/local-triggers';
+import { adminFunctionsHandler, nextOccurrence, resolveSchedule, startQueuePollers } from '../../src/http/local-triggers';
 import { startLocalHost, type LocalHost } from '../../src/http/local-host';
 import type { QueueFunction, TimerFunction } from '../../src/functions/triggers';
 
@@ -157,5 +157,17 @@ describe('admin endpoint (Core Tools parity)', () => {
   it('resolves %SETTING% schedules like the host, with the default', () => {
     expect(resolveSchedule(timer, {})).toBe('0 0 6 * * *');
     expect(resolveSchedule(timer, { LT_TICK_SCHEDULE: '0 */5 * * * *' })).toBe('0 */5 * * * *');
+  });
+});
+
+describe('NCRONTAB schedules (local timers)', () => {
+  it('computes the next occurrence in UTC like the host', () => {
+    const at = new Date('2026-01-10T05:59:59Z');
+    expect(nextOccurrence('0 0 6 * * *', at).toISOString()).toBe('2026-01-10T06:00:00.000Z');
+    expect(nextOccurrence('0 0 6 * * *', new Date('2026-01-10T06:00:00Z')).toISOString()).toBe('2026-01-11T06:00:00.000Z');
+    expect(nextOccurrence('0 */5 * * * *', at).toISOString()).toBe('2026-01-10T06:00:00.000Z');
+    expect(nextOccurrence('30 15 9 * * Mon-Fri', new Date('2026-01-10T00:00:00Z')).toISOString()).toBe('2026-01-12T09:15:30.000Z'); // Jan 10 2026 is a Saturday
+    expect(nextOccurrence('0 0 0 1 Feb *', at).toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    expect(() => nextOccurrence('0 6 * * *', at)).toThrow(/6 fields/);
   });
 });
