@@ -11,6 +11,11 @@ import { estimate } from '../../src/functions/estimate';
 import { registries } from '../../src/functions/registries';
 import { mapSvg } from '../../src/functions/map-svg';
 import { invoke } from '../helpers/invoke';
+import { createContractValidator } from '../sandbox/contract';
+import type { RecordedExchange } from '../sandbox/types';
+
+/** Every ARM exchange of this file, for the contract check at the end. */
+const seen: RecordedExchange[] = [];
 
 let sandbox: ArmSandbox;
 const contosoId = registryResourceId('contoso');
@@ -21,6 +26,7 @@ beforeAll(async () => {
   setServices(createServices({ ...readSettings(env), armEndpoint: sandbox.url }, env));
 });
 afterEach(() => {
+  seen.push(...sandbox.requests);
   sandbox.faults.set([]);
   sandbox.resetRequests();
 });
@@ -110,4 +116,14 @@ describe('GET /api/map.svg?registry=', () => {
     const bad = await invoke(mapSvg, { method: 'GET', query: { registry: 'nope' } });
     expect(bad.status).toBe(400);
   });
+});
+
+describe('contract', () => {
+  it('every ARM exchange of this file validates against the official Swagger (zero violations)', async () => {
+    const validator = await createContractValidator();
+    const results = await validator.validateExchanges(seen);
+    expect(results.length).toBeGreaterThan(5);
+    const failures = results.filter((r) => !r.ok).map((r) => ({ op: r.operationId, status: r.statusCode, url: r.url, issues: r.issues }));
+    expect(failures).toEqual([]);
+  }, 60_000);
 });

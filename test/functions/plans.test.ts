@@ -13,6 +13,11 @@ import { planReject } from '../../src/functions/plan-reject';
 import { planApply } from '../../src/functions/plan-apply';
 import { planExport } from '../../src/functions/plan-export';
 import { invoke } from '../helpers/invoke';
+import { createContractValidator } from '../sandbox/contract';
+import type { RecordedExchange } from '../sandbox/types';
+
+/** Every ARM exchange of this file, for the contract check at the end. */
+const seen: RecordedExchange[] = [];
 
 const contosoId = registryResourceId('contoso');
 const alice = { 'x-geoplanner-principal': 'alice@contoso.com; roles=Planner.Request,Planner.Approve,Planner.Apply' };
@@ -53,7 +58,10 @@ beforeEach(() => {
   services = freshServices();
   setServices(services);
 });
-afterEach(() => setServices());
+afterEach(() => {
+  seen.push(...sandbox.requests);
+  setServices();
+});
 afterAll(async () => sandbox.close());
 
 const mutating = () => sandbox.requests.filter((r) => ['PUT', 'PATCH', 'DELETE'].includes(r.request.method));
@@ -212,4 +220,43 @@ describe('plans', () => {
     const p = await createPlan({ target: undefined, recommendation: rec });
     expect(p.target.replicas.map((r: { region: string }) => r.region)).toEqual(['eastus']);
   });
+});
+
+describe('plan notifications', () => {
+  it('POSTs every state change to the notification URL; a receiver that is down never fails the change', async () => {
+    const { createServer } = await import('node:http');
+    const got: { event: string; state: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        got.push(JSON.parse(body) as { event: string; state: string });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const p = await createPlan({ notificationUrl: `http://127.0.0.1:${port}/hook` });
+      await call(planApprove, p.id, { headers: bob });
+      expect(got.map((g) => `${g.event}:${g.state}`)).toEqual(['created:pending', 'approved:approved']);
+    } finally {
+      server.close();
+    }
+    // nobody listens on that port any more: the plan is still created, and the failure is in its audit trail
+    const down = await createPlan({ notificationUrl: `http://127.0.0.1:${port}/hook` });
+    const shown = await invoke(planFn, { params: { id: down.id }, path: `plans/${down.id}` });
+    const failed = shown.json.audit.find((a: { event: string }) => a.event === 'notificationFailed');
+    expect(failed.detail).toMatch(/after 3 attempt/);
+  });
+});
+
+describe('contract', () => {
+  it('every ARM exchange of this file validates against the official Swagger (zero violations)', async () => {
+    const validator = await createContractValidator();
+    const results = await validator.validateExchanges(seen);
+    expect(results.length).toBeGreaterThan(5);
+    const failures = results.filter((r) => !r.ok).map((r) => ({ op: r.operationId, status: r.statusCode, url: r.url, issues: r.issues }));
+    expect(failures).toEqual([]);
+  }, 60_000);
 });
