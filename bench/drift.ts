@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     const statuses = { ok: 0, drifted: 0, error: 0 };
     for (const r of latest) statuses[r.status] += 1;
     const throttled = sandbox.faults.list().find((f) => f.name === 'throttle-10pct')?.hits ?? 0;
-    const queueRetries = log.filter((l) => /attempt \d+\/\d+ failed/.test(l)).length;
+    const queueRetries = log.filter((l) => /\[error\] \w+: message \S+ attempt \d+\/\d+ failed/.test(l)).length;
 
     const result = {
       registries: n,
