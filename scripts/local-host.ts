@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       await fn();
       log(`  stopped ${what} (${Date.now() - t0} ms)`);
     };
+    stopTimers();
     await step('queue pollers', stopPollers);
     await step('HTTP listener', () => host.close());
     await step('backends', () => stopBackends(running, log));
