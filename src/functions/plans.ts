@@ -82,7 +82,18 @@ export const plans = httpEndpoint({
           now,
           ttlHours: req.expiresInHours ?? rc.services.settings.planTtlHours,
           costBefore: { currency: costBefore.currency, monthlyCost: costBefore.monthlyCost, assumptions: costBefore.assumptions },
-          costAfter: { currency: costAfter.currency, monthlyCost: costAfter.monthlyCost, assumptions: costAfter.assumptions },
+          costAfter: {
+            currency: costAfter.currency,
+            monthlyCost: costAfter.monthlyCost,
+            assumptions: costAfter.assumptions,
+            // The workloads the plan was priced for: the drift job re-prices the registry with their shares.
+            workloads: costAfter.workloads.map((w) => ({
+              ...(w.region !== undefined ? { region: w.region } : {}),
+              ...(w.name !== undefined ? { name: w.name, latitude: w.latitude, longitude: w.longitude } : {}),
+              pullGBPerMonth: w.pullGBPerMonth,
+              volumeSource: w.volumeSource,
+            })),
+          },
           priceAsOf: prices.asOf,
           ...(req.notificationUrl ? { notificationUrl: req.notificationUrl } : {}),
         });

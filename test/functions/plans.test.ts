@@ -12,6 +12,7 @@ import { planApprove } from '../../src/functions/plan-approve';
 import { planReject } from '../../src/functions/plan-reject';
 import { planApply } from '../../src/functions/plan-apply';
 import { planExport } from '../../src/functions/plan-export';
+import { planWorkloads } from '../../src/functions/drift-check';
 import { invoke } from '../helpers/invoke';
 import { createContractValidator } from '../sandbox/contract';
 import type { RecordedExchange } from '../sandbox/types';
@@ -74,6 +75,15 @@ describe('plans', () => {
     expect(p.costBefore.monthlyCost.registryUnits).toBeCloseTo(0.6666 * (730 / 24), 2);
     expect(p.costAfter.monthlyCost.registryUnits).toBeCloseTo(4 * 1.6666 * (730 / 24), 2);
     expect(p.priceAsOf).toBe('2026-11');
+    // the workloads it was priced for are kept, for the drift job to re-price the registry later
+    expect(p.costAfter.workloads).toEqual([
+      { region: 'westus', pullGBPerMonth: 100, volumeSource: 'given: pullGBPerMonth' },
+      { region: 'eastus', pullGBPerMonth: 5000, volumeSource: 'given: pullGBPerMonth' },
+    ]);
+    expect(planWorkloads(p)).toEqual([
+      { region: 'westus', share: 100 / 5100 },
+      { region: 'eastus', share: 5000 / 5100 },
+    ]);
     expect(p.liveFingerprint).toMatch(/^sha256:/);
 
     const approved = await call(planApprove, p.id, { headers: bob, body: { contentHash: p.contentHash } });
