@@ -5,7 +5,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { effectiveState } from '../model/plan';
 import type { Plan } from '../model/plan/types';
-import { postJsonWithRetry } from '../azure/webhook';
+import { postWebhook } from '../azure/webhook';
 import type { PlanStore } from '../azure/store';
 
 export function planLinks(id: string): Record<string, string> {
@@ -33,7 +33,7 @@ export function presentPlan(plan: Plan, now: Date) {
  */
 export async function notifyPlanChange(store: PlanStore, plan: Plan, event: string, context: InvocationContext, now: Date): Promise<void> {
   if (!plan.notificationUrl) return;
-  const result = await postJsonWithRetry(
+  const result = await postWebhook(
     plan.notificationUrl,
     {
       event,
@@ -44,14 +44,14 @@ export async function notifyPlanChange(store: PlanStore, plan: Plan, event: stri
       links: planLinks(plan.id),
       at: now.toISOString(),
     },
-    { log: (l) => context.warn(l) },
+    { attempts: 3, backoffMs: 250, timeoutMs: 3000, label: `plan ${plan.id} webhook`, onGiveUp: 'The plan change stands; the failure is in its audit trail.', log: (_level, line) => context.warn(line) },
   );
   try {
     await store.appendAudit(plan.id, {
       at: now.toISOString(),
       actor: 'acr-geoplanner',
-      event: result.delivered ? 'notified' : 'notificationFailed',
-      detail: `${event} → ${plan.notificationUrl}: ${result.delivered ? `HTTP ${result.status}` : result.error ?? 'failed'} after ${result.attempts} attempt(s)`,
+      event: result.status === 'sent' ? 'notified' : 'notificationFailed',
+      detail: `${event} → ${plan.notificationUrl}: ${result.status === 'sent' ? `HTTP ${result.httpStatus}` : (result.lastError ?? 'failed')} after ${result.attempts} attempt(s)`,
     });
   } catch (e) {
     context.warn(`could not record the notification of plan ${plan.id}: ${(e as Error).message}`);
