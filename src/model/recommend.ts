@@ -208,7 +208,10 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
     const homeOnly = topologyOf([0], facilities, input);
     const a = est(homeOnly).monthlyCost.totalKnown;
     const b = est(recommendedTopology).monthlyCost.totalKnown;
-    if (a < b) recommendedTopology = homeOnly;
+    if (a < b) {
+      recommendedTopology = homeOnly;
+      warnings.push(`No replica pays for itself: keeping the registry ${input.current.sku} without replicas is cheaper than any Premium plan (the optimizer's objective prices every location as Premium).`);
+    }
   }
   const recommended = buildEstimate(
     { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },
