@@ -208,10 +208,12 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
     const homeOnly = topologyOf([0], facilities, input);
     const a = est(homeOnly).monthlyCost.totalKnown;
     const b = est(recommendedTopology).monthlyCost.totalKnown;
-    if (a < b) {
-      recommendedTopology = homeOnly;
-      warnings.push(`No replica pays for itself: keeping the registry ${input.current.sku} without replicas is cheaper than any Premium plan (the optimizer's objective prices every location as Premium).`);
-    }
+    if (a < b) recommendedTopology = homeOnly;
+  }
+  if (recommendedTopology.replicas.length === 0 && recommendedTopology.sku !== 'Premium') {
+    warnings.push(
+      `No replica pays for itself: the registry stays ${recommendedTopology.sku} without replicas, cheaper than any Premium plan (optimality.objective prices every location as Premium, so it differs from this plan's cost).`,
+    );
   }
   const recommended = buildEstimate(
     { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },

@@ -139,6 +139,6 @@ describe('POST /api/recommendations', () => {
     expect(res.status).toBe(200);
     expect(res.json.recommended.topology).toMatchObject({ sku: 'Standard', replicas: [] });
     expect(res.json.recommended.monthlyCost.registryUnits).toBeCloseTo(0.6666 * (730 / 24), 2);
-    expect(res.json.warnings.join(' ')).toMatch(/keeping the registry Standard without replicas/);
+    expect(res.json.warnings.join(' ')).toMatch(/the registry stays Standard without replicas/);
   });
 });
