@@ -26,6 +26,7 @@
  *   the minimum bound of the unexplored subtrees.
  */
 import { evaluateMask, prepare, type Prepared } from './prepare.js';
+import { SparseBB, sparseEligible } from './sparse.js';
 import type { UflCountResult, UflInstance, UflOptions, UflResult } from './types.js';
 
 const FREE = 0;
@@ -630,6 +631,17 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
   const g = bb.greedy();
   bb.localSearch(g, budget);
   if (bb.best !== null) bb.localSearch(bb.best, budget);
+  if (sparseEligible(p)) {
+    const sb = new SparseBB(p, bb.ub, bb.best, bb.deadline, bb.nodeLimit);
+    sb.run();
+    bb.ub = sb.ub;
+    bb.best = sb.best;
+    bb.nodes = sb.nodes;
+    bb.aborted = sb.aborted;
+    bb.abortReason = sb.reason;
+    bb.pendingLB = sb.pendingLB;
+    return resultFrom(bb, t0);
+  }
   bb.node(-Infinity, 0);
   return resultFrom(bb, t0);
 }

@@ -1,0 +1,541 @@
+/**
+ * Sparse branch and bound for CLASSIC UFL (no preference orders, no coverage, no maxOpen, minOpen <= 1):
+ * the path for instances where each client has only a few useful facilities (Kochetov Gap/FPP, Chess).
+ *
+ * - Dominated assignments are dropped: c_ij > min_{k != i, k not fixed closed} (f_k + c_kj) can never be used
+ *   by an optimal solution (opening k instead is strictly cheaper), so every optimum lives in the reduced
+ *   graph. (Only valid without maxOpen and preferences, hence the gate in `sparseEligible`.)
+ * - Per client, the remaining facilities sorted by cost (flat arrays). A node's bound costs O(edges).
+ * - Bound: Erlenkotter dual ascent on the node's windows (not-closed facilities up to the cheapest open one),
+ *   warm-started from the parent's duals (still dual feasible after closing / clipping), then a fresh ascent
+ *   when the warm one does not prune; LB = sum_{open} f_i + sum_j v_j.
+ * - Fixing: a free facility with LB + slack_i > target is closed (forcing it open adds its slack to the
+ *   Lagrangian bound); an uncovered client with one candidate forces it open.
+ * - Branching: the uncovered client with the fewest candidates, on its free candidate of smallest slack.
+ */
+import { evaluateMask, type Prepared } from './prepare.js';
+
+const FREE = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+/** Knobs (internal; benchmarks and tests may change them). */
+export const sparseTuning = {
+  /** Fair dual-ascent passes before plain Erlenkotter passes. */
+  fairPasses: 8,
+  /** Subgradient iterations at the root (then repaired into dual-feasible multipliers). */
+  rootIters: 300,
+  /** Subgradient iterations at other nodes (measured: 0 is best, warm-started ascent is enough). */
+  nodeIters: 0,
+  /** Largest share of the n*m assignments left after the dominance test for the sparse path. */
+  maxDensity: 0.15,
+};
+
+/** Classic UFL: no preferences, no coverage, no maxOpen, minOpen <= 1, at least one client. */
+export function sparseApplicable(p: Prepared): boolean {
+  return !(p.prefsMode || p.covMask !== null || p.kmax < p.n || p.kmin > 1 || p.m === 0);
+}
+
+/** Classic UFL whose reduced graph keeps at most 15% of the n*m assignments. */
+export function sparseEligible(p: Prepared): boolean {
+  if (!sparseApplicable(p)) return false;
+  return buildGraph(p).cnt <= sparseTuning.maxDensity * p.n * p.m;
+}
+
+interface Graph { start: Int32Array; fac: Int32Array; cost: Float64Array; cnt: number }
+
+function buildGraph(p: Prepared): Graph {
+  const { n, m, f, c } = p;
+  const closed = new Uint8Array(n);
+  for (const i of p.fixedClosed) closed[i] = 1;
+  const start = new Int32Array(m + 1);
+  const facs: number[] = [];
+  const costs: number[] = [];
+  for (let j = 0; j < m; j++) {
+    start[j] = facs.length;
+    // two smallest f_k + c_kj over not-fixed-closed k
+    let b1 = Infinity, b2 = Infinity, a1 = -1;
+    for (let i = 0; i < n; i++) {
+      if (closed[i] === 1) continue;
+      const t = (f[i] as number) + (c[i * m + j] as number);
+      if (t < b1) { b2 = b1; b1 = t; a1 = i; } else if (t < b2) b2 = t;
+    }
+    const list: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (closed[i] === 1) continue;
+      const cij = c[i * m + j] as number;
+      if (cij === Infinity) continue;
+      if (cij > (i === a1 ? b2 : b1)) continue;
+      list.push(i);
+    }
+    list.sort((a, b) => (c[a * m + j] as number) - (c[b * m + j] as number) || a - b);
+    for (const i of list) { facs.push(i); costs.push(c[i * m + j] as number); }
+  }
+  start[m] = facs.length;
+  return { start, fac: Int32Array.from(facs), cost: Float64Array.from(costs), cnt: facs.length };
+}
+
+export interface SparseOutcome {
+  best: Uint8Array | null;
+  ub: number;
+  nodes: number;
+  aborted: boolean;
+  reason: string;
+  pendingLB: number;
+}
+
+export class SparseBB {
+  readonly p: Prepared;
+  readonly n: number;
+  readonly m: number;
+  readonly start: Int32Array;
+  readonly fac: Int32Array;
+  readonly cost: Float64Array;
+  readonly f: Float64Array;
+  readonly status: Int8Array;
+  trail: Int32Array = new Int32Array(4096);
+  trailLen = 0;
+  readonly v: Float64Array;
+  readonly s: Float64Array;
+  readonly cut: Float64Array;
+  readonly ptr: Int32Array;
+  readonly done: Uint8Array;
+  readonly order: Int32Array;
+  readonly mask: Uint8Array;
+  readonly share: Float64Array;
+  readonly rc: Float64Array;
+  readonly g: Float64Array;
+  readonly bestW: Float64Array;
+  rootIters = sparseTuning.rootIters;
+  nodeIters = sparseTuning.nodeIters;
+  fairPasses = sparseTuning.fairPasses;
+  readonly vStack: Float64Array[] = [];
+  ub: number;
+  best: Uint8Array | null;
+  nodes = 0;
+  aborted = false;
+  reason = '';
+  pendingLB = Infinity;
+  readonly deadline: number;
+  readonly nodeLimit: number;
+  /** Open child first. */
+  openFirst = true;
+
+  constructor(p: Prepared, ub: number, best: Uint8Array | null, deadline: number, nodeLimit: number) {
+    this.p = p;
+    this.n = p.n;
+    this.m = p.m;
+    const g = buildGraph(p);
+    this.start = g.start;
+    this.fac = g.fac;
+    this.cost = g.cost;
+    this.f = p.f;
+    this.status = new Int8Array(p.n);
+    for (const i of p.fixedOpen) this.status[i] = OPEN;
+    for (const i of p.fixedClosed) this.status[i] = CLOSED;
+    this.v = new Float64Array(p.m);
+    this.s = new Float64Array(p.n);
+    this.cut = new Float64Array(p.m);
+    this.ptr = new Int32Array(p.m);
+    this.done = new Uint8Array(p.m);
+    this.order = new Int32Array(p.m);
+    this.mask = new Uint8Array(p.n);
+    this.share = new Float64Array(p.n);
+    this.rc = new Float64Array(p.n);
+    this.g = new Float64Array(p.m);
+    this.bestW = new Float64Array(p.m);
+    this.ub = ub;
+    this.best = best;
+    this.deadline = deadline;
+    this.nodeLimit = nodeLimit;
+  }
+
+  target(): number {
+    if (this.ub === Infinity) return Infinity;
+    return this.p.integral ? this.ub - 1 + 1e-6 : this.ub - 1e-10 * Math.max(1, Math.abs(this.ub));
+  }
+
+  setStatus(i: number, st: number): void {
+    if (this.trailLen === this.trail.length) {
+      const t = new Int32Array(this.trail.length * 2);
+      t.set(this.trail);
+      this.trail = t;
+    }
+    this.trail[this.trailLen++] = i;
+    this.status[i] = st;
+  }
+
+  undo(mark: number): void {
+    while (this.trailLen > mark) this.status[this.trail[--this.trailLen] as number] = FREE;
+  }
+
+  savedV(depth: number): Float64Array {
+    let a = this.vStack[depth];
+    if (a === undefined) { a = new Float64Array(this.m); this.vStack[depth] = a; }
+    return a;
+  }
+
+  /** cut_j = cheapest open facility's cost for j (Infinity if none). False if a client has no candidate. */
+  computeCuts(): boolean {
+    const { m, start, fac, cost, status, cut } = this;
+    for (let j = 0; j < m; j++) {
+      let cj = Infinity;
+      let any = false;
+      const e = start[j + 1] as number;
+      for (let q = start[j] as number; q < e; q++) {
+        const st = status[fac[q] as number];
+        if (st === CLOSED) continue;
+        any = true;
+        if (st === OPEN) { cj = cost[q] as number; break; }
+      }
+      if (!any) return false;
+      cut[j] = cj;
+    }
+    return true;
+  }
+
+  /**
+   * Dual ascent from the current v (must satisfy v_j <= cut_j); recomputes the slacks from v first.
+   * Returns sum_j v_j, or NaN when v is not dual feasible (caller restarts from scratch).
+   */
+  ascend(fresh: boolean): number {
+    const { n, m, start, fac, cost, status, v, s, cut, ptr, done, f } = this;
+    for (let i = 0; i < n; i++) s[i] = status[i] === FREE ? (f[i] as number) : 0;
+    for (let j = 0; j < m; j++) {
+      const a = start[j] as number;
+      const e = start[j + 1] as number;
+      const cj = cut[j] as number;
+      // first not-closed cost
+      let q = a;
+      while (q < e && status[fac[q] as number] === CLOSED) q++;
+      const c0 = cost[q] as number;
+      let vj = fresh ? c0 : Math.min(v[j] as number, cj);
+      if (vj < c0) vj = c0;
+      v[j] = vj;
+      done[j] = vj >= cj ? 1 : 0;
+      for (; q < e; q++) {
+        const i = fac[q] as number;
+        const st = status[i];
+        if (st === CLOSED) continue;
+        const cq = cost[q] as number;
+        if (cq > vj || st === OPEN) break;
+        s[i] = (s[i] as number) - (vj - cq);
+      }
+      ptr[j] = q;
+    }
+    // repair (multipliers from the subgradient): lower v_j of clients reaching a free facility with negative
+    // slack by that deficit; this never lowers sum_j v_j + sum_i min(0, s_i), and one pass makes all s_i >= 0
+    let bad = false;
+    for (let i = 0; i < n; i++) if ((s[i] as number) < -1e-9) { bad = true; break; }
+    if (bad) {
+      for (let j = 0; j < m; j++) {
+        const a = start[j] as number;
+        const k = ptr[j] as number;
+        let d = 0;
+        let c0 = Infinity;
+        for (let q = a; q < k; q++) {
+          const i = fac[q] as number;
+          if (status[i] !== FREE) continue;
+          if ((cost[q] as number) < c0) c0 = cost[q] as number;
+          const def = -(s[i] as number);
+          if (def > d) d = def;
+        }
+        if (d <= 1e-9) continue;
+        const vj = v[j] as number;
+        const nv = Math.max(c0, vj - d);
+        let kk = a;
+        for (let q = a; q < k; q++) {
+          const i = fac[q] as number;
+          if (status[i] !== FREE) continue;
+          const cq = cost[q] as number;
+          s[i] = (s[i] as number) + (vj - cq) - Math.max(0, nv - cq);
+          if (cq <= nv) kk = q + 1;
+        }
+        // entries skipped (closed) between: keep ptr at the first not-closed entry above nv
+        v[j] = nv;
+        ptr[j] = kk;
+        done[j] = nv >= (cut[j] as number) ? 1 : 0;
+      }
+    }
+    // "Fair" passes first (a client takes at most s_i / (#clients reaching i) of a free facility's slack
+    // per pass, which spreads the slack like the LP does), then plain Erlenkotter passes (one cost level per
+    // client per pass, clients in `order`) until nothing moves.
+    const order = this.order;
+    const share = this.share;
+    let pass = 0;
+    let progress = true;
+    while (progress) {
+      progress = false;
+      const fair = pass < this.fairPasses;
+      pass++;
+      if (fair) {
+        share.fill(0);
+        for (let j = 0; j < m; j++) {
+          if (done[j] === 1) continue;
+          const a = start[j] as number;
+          const k = ptr[j] as number;
+          for (let q = a; q < k; q++) { const i = fac[q] as number; if (status[i] === FREE) share[i] = (share[i] as number) + 1; }
+        }
+      }
+      for (let t = 0; t < m; t++) {
+        const j = order[t] as number;
+        if (done[j] === 1) continue;
+        const a = start[j] as number;
+        const e = start[j + 1] as number;
+        const vj = v[j] as number;
+        let k = ptr[j] as number;
+        while (k < e && status[fac[k] as number] === CLOSED) k++;
+        let next = cut[j] as number;
+        if (k < e && status[fac[k] as number] !== OPEN && (cost[k] as number) < next) next = cost[k] as number;
+        let delta = next - vj;
+        let blocked = false;
+        let capped = false;
+        for (let q = a; q < k; q++) {
+          const i = fac[q] as number;
+          if (status[i] !== FREE) continue;
+          const si = s[i] as number;
+          if (si <= delta) { delta = si; blocked = true; capped = false; }
+          if (fair) {
+            const cap = si / Math.max(1, share[i] as number);
+            if (cap < delta) { delta = cap; blocked = false; capped = true; }
+          }
+        }
+        if (delta > 1e-9) {
+          for (let q = a; q < k; q++) {
+            const i = fac[q] as number;
+            if (status[i] === FREE) s[i] = (s[i] as number) - delta;
+          }
+          v[j] = vj + delta;
+          progress = true;
+        } else if (capped) continue;
+        if (capped) continue;
+        if (blocked || (v[j] as number) >= (cut[j] as number)) { done[j] = 1; continue; }
+        // reached the next level: advance the pointer past all entries at that cost
+        const nv = v[j] as number;
+        while (k < e) {
+          const st = status[fac[k] as number];
+          if (st === CLOSED) { k++; continue; }
+          if (st === OPEN || (cost[k] as number) > nv) break;
+          k++;
+        }
+        ptr[j] = k;
+      }
+      if (!progress && fair) { pass = this.fairPasses; progress = true; }
+    }
+    // Lagrangian value of v (valid for any v): sum_j v_j + sum_{free i} min(0, s_i)
+    let sum = 0;
+    for (let j = 0; j < m; j++) sum += v[j] as number;
+    for (let i = 0; i < n; i++) if (status[i] === FREE && (s[i] as number) < 0) sum += s[i] as number;
+    return sum;
+  }
+
+  /**
+   * Lagrangian bound of the node's windowed relaxation for ANY multipliers w (no feasibility needed):
+   * sum_j w_j + sum_{open} rc_i + sum_{free} min(0, rc_i), rc_i = f_i + sum_{j: i in W_j} min(0, c_ij - w_j).
+   * Fills rc and, when asked, the subgradient g.
+   */
+  lagrangian(w: Float64Array, wantGrad: boolean): number {
+    const { n, m, start, fac, cost, status, rc, g, f } = this;
+    for (let i = 0; i < n; i++) rc[i] = f[i] as number;
+    let L = 0;
+    for (let j = 0; j < m; j++) {
+      const wj = w[j] as number;
+      L += wj;
+      const e = start[j + 1] as number;
+      for (let q = start[j] as number; q < e; q++) {
+        const i = fac[q] as number;
+        const st = status[i];
+        if (st === CLOSED) continue;
+        const d = (cost[q] as number) - wj;
+        if (d >= 0) break;
+        rc[i] = (rc[i] as number) + d;
+        if (st === OPEN) break;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const st = status[i];
+      if (st === OPEN || (st === FREE && (rc[i] as number) < 0)) L += rc[i] as number;
+    }
+    if (wantGrad) {
+      for (let j = 0; j < m; j++) {
+        const wj = w[j] as number;
+        let cover = 0;
+        const e = start[j + 1] as number;
+        for (let q = start[j] as number; q < e; q++) {
+          const i = fac[q] as number;
+          const st = status[i];
+          if (st === CLOSED) continue;
+          if ((cost[q] as number) >= wj) break;
+          if (st === OPEN) { cover++; break; }
+          if ((rc[i] as number) < 0) cover++;
+        }
+        g[j] = 1 - cover;
+      }
+    }
+    return L;
+  }
+
+  /** Polyak subgradient ascent from v; leaves the best multipliers in v and returns their bound. */
+  subgradient(iters: number, theta0: number, goalIn: number): number {
+    const { m, v, g, bestW } = this;
+    bestW.set(v);
+    let bestL = -Infinity;
+    let theta = theta0;
+    let stall = 0;
+    for (let it = 0; it < iters; it++) {
+      const L = this.lagrangian(v, true);
+      if (L > bestL) { bestL = L; bestW.set(v); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
+      if (bestL > goalIn || theta < 1e-3) break;
+      let norm = 0;
+      for (let j = 0; j < m; j++) norm += (g[j] as number) * (g[j] as number);
+      if (norm === 0) break;
+      const goal = goalIn < Infinity ? goalIn + 1 : 1.05 * Math.abs(L) + 1;
+      const step = (theta * (goal - L)) / norm;
+      for (let j = 0; j < m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
+    }
+    v.set(bestW);
+    return bestL;
+  }
+
+  evalOpen(mask: Uint8Array): number {
+    const { n, m, start, fac, cost, f } = this;
+    let total = 0;
+    for (let i = 0; i < n; i++) if (mask[i] === 1) total += f[i] as number;
+    for (let j = 0; j < m; j++) {
+      const e = start[j + 1] as number;
+      let q = start[j] as number;
+      while (q < e && mask[fac[q] as number] !== 1) q++;
+      if (q === e) return Infinity;
+      total += cost[q] as number;
+    }
+    return total;
+  }
+
+  tryMask(mask: Uint8Array): void {
+    const val = this.evalOpen(mask);
+    if (val < this.ub) {
+      // the reduced graph's cost is an upper bound on the true one; use the exact evaluation
+      const exact = evaluateMask(this.p, mask);
+      if (exact < this.ub) { this.ub = exact; this.best = Uint8Array.from(mask); }
+    }
+  }
+
+  checkLimits(): boolean {
+    if (this.aborted) return true;
+    if (this.nodes >= this.nodeLimit) {
+      this.aborted = true;
+      this.reason = `node limit ${this.nodeLimit} reached`;
+    } else if ((this.nodes & 255) === 0 && Date.now() >= this.deadline) {
+      this.aborted = true;
+      this.reason = 'time limit reached';
+    }
+    return this.aborted;
+  }
+
+  run(): void {
+    // client order for the ascent: fewest candidates first (Erlenkotter)
+    const cnt = Array.from({ length: this.m }, (_, j) => (this.start[j + 1] as number) - (this.start[j] as number));
+    const ord = Array.from({ length: this.m }, (_, j) => j).sort((a, b) => (cnt[a] as number) - (cnt[b] as number) || a - b);
+    this.order.set(ord);
+    this.node(-Infinity, 0, true);
+  }
+
+  node(parentLB: number, depth: number, fresh: boolean): void {
+    if (this.checkLimits()) { this.pendingLB = Math.min(this.pendingLB, parentLB); return; }
+    this.nodes++;
+    const { n, m, start, fac, cost, status, v, s, f, mask } = this;
+    const mark = this.trailLen;
+    let lb = parentLB;
+    let branch = -1;
+    let warm = !fresh;
+    if (warm) v.set(this.savedV(depth - 1));
+    for (;;) {
+      if (!this.computeCuts()) { this.undo(mark); return; }
+      let openF = 0;
+      for (let i = 0; i < n; i++) if (status[i] === OPEN) openF += f[i] as number;
+      let T = this.target();
+      let sum = this.ascend(!warm);
+      let subL = -Infinity;
+      const iters = depth === 0 && !warm ? this.rootIters : this.nodeIters;
+      if (openF + sum <= T && iters > 0) {
+        const vs = this.savedV(depth);
+        vs.set(v);
+        subL = this.subgradient(iters, depth === 0 ? 1 : 0.25, T);
+        const sum2 = this.ascend(false);
+        if (sum2 < sum) { v.set(vs); sum = this.ascend(false); } else sum = sum2;
+      }
+      if (subL > lb) lb = subL;
+      warm = true;
+      const L = openF + sum;
+      if (L > lb) lb = L;
+      // primal: open + zero-slack free facilities
+      for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || (status[i] === FREE && (s[i] as number) <= 1e-9) ? 1 : 0;
+      this.tryMask(mask);
+      T = this.target();
+      if (lb > T) { this.undo(mark); return; }
+      const room = T - L;
+      let changed = false;
+      for (let i = 0; i < n; i++) {
+        if (status[i] === FREE && (s[i] as number) > room) { this.setStatus(i, CLOSED); changed = true; }
+      }
+      if (changed) continue;
+      // uncovered clients
+      let bestClient = -1;
+      let bestCount = Infinity;
+      let forced = false;
+      for (let j = 0; j < m; j++) {
+        if ((this.cut[j] as number) < Infinity) continue;
+        let c = 0;
+        let last = -1;
+        const e = start[j + 1] as number;
+        for (let q = start[j] as number; q < e; q++) {
+          const i = fac[q] as number;
+          if (status[i] === FREE) { c++; last = i; }
+        }
+        if (c === 1) { this.setStatus(last, OPEN); forced = true; break; }
+        if (c < bestCount) { bestCount = c; bestClient = j; }
+      }
+      if (forced) continue;
+      if (bestClient >= 0) {
+        let bs = Infinity;
+        const e = start[bestClient + 1] as number;
+        for (let q = start[bestClient] as number; q < e; q++) {
+          const i = fac[q] as number;
+          if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+        }
+      } else {
+        // every client covered: branch on a free facility cheaper than some client's open one
+        let bs = Infinity;
+        for (let j = 0; j < m; j++) {
+          const cj = this.cut[j] as number;
+          const e = start[j + 1] as number;
+          for (let q = start[j] as number; q < e; q++) {
+            if ((cost[q] as number) >= cj) break;
+            const i = fac[q] as number;
+            if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+          }
+        }
+        if (branch < 0) {
+          for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
+          this.tryMask(mask);
+        }
+      }
+      break;
+    }
+    if (branch >= 0) {
+      this.savedV(depth).set(v);
+      const m1 = this.trailLen;
+      const first = this.openFirst ? OPEN : CLOSED;
+      this.setStatus(branch, first);
+      this.node(lb, depth + 1, false);
+      this.undo(m1);
+      if (this.aborted) this.pendingLB = Math.min(this.pendingLB, lb);
+      else {
+        this.setStatus(branch, first === OPEN ? CLOSED : OPEN);
+        this.node(lb, depth + 1, false);
+        this.undo(m1);
+      }
+    }
+    this.undo(mark);
+  }
+}
