@@ -23,10 +23,28 @@ const CLOSED = 2;
 export const sparseTuning = {
   /** Fair dual-ascent passes before plain Erlenkotter passes. */
   fairPasses: 8,
+  /** Fair passes at warm-started nodes. */
+  warmFairPasses: 0,
+  /** Explore the open child first. */
+  openFirst: true,
   /** Subgradient iterations at the root (then repaired into dual-feasible multipliers). */
   rootIters: 300,
   /** Subgradient iterations at other nodes (measured: 0 is best, warm-started ascent is enough). */
   nodeIters: 0,
+  /** Run the node subgradient only when the ascent bound is within this of the target. */
+  subMargin: Infinity,
+  /** Branching rule (see node()). */
+  branchRule: 0,
+  /** Erlenkotter dual adjustment after the ascent. */
+  adjust: true,
+  /** ... only when the ascent bound is within this of the target. */
+  adjustMargin: Infinity,
+  /** ... or at depth <= this. */
+  adjustDepth: -1,
+  /** Dual adjustment in the first this-many bound rounds of a node. */
+  adjustRounds: 1000,
+  /** Recompute the bound after reduced-cost closings. */
+  refix: false,
   /** Largest share of the n*m assignments left after the dominance test for the sparse path. */
   maxDensity: 0.15,
 };
@@ -108,7 +126,29 @@ export class SparseBB {
   readonly bestW: Float64Array;
   rootIters = sparseTuning.rootIters;
   nodeIters = sparseTuning.nodeIters;
+  subMargin = sparseTuning.subMargin;
+  branchRule = sparseTuning.branchRule;
+  readonly deg: Int32Array;
+  /** Clients of each facility in the reduced graph: revClient[revStart[i] .. revStart[i+1]), with their list positions. */
+  readonly revStart: Int32Array;
+  readonly revClient: Int32Array;
+  readonly revPos: Int32Array;
+  logC: Int32Array = new Int32Array(256);
+  logCv: Float64Array = new Float64Array(256);
+  logCp: Int32Array = new Int32Array(256);
+  logS: Int32Array = new Int32Array(4096);
+  logSv: Float64Array = new Float64Array(4096);
+  readonly freed: Int32Array;
+  adjustOn = sparseTuning.adjust;
+  readonly tightCnt: Int32Array;
+  readonly markF: Int32Array;
+  markGen = 0;
+  adjustMargin = sparseTuning.adjustMargin;
+  adjustDepth = sparseTuning.adjustDepth;
+  adjustRounds = sparseTuning.adjustRounds;
+  refix = sparseTuning.refix;
   fairPasses = sparseTuning.fairPasses;
+  warmFairPasses = sparseTuning.warmFairPasses;
   readonly vStack: Float64Array[] = [];
   ub: number;
   best: Uint8Array | null;
@@ -119,7 +159,7 @@ export class SparseBB {
   readonly deadline: number;
   readonly nodeLimit: number;
   /** Open child first. */
-  openFirst = true;
+  openFirst = sparseTuning.openFirst;
 
   constructor(p: Prepared, ub: number, best: Uint8Array | null, deadline: number, nodeLimit: number) {
     this.p = p;
@@ -130,6 +170,22 @@ export class SparseBB {
     this.fac = g.fac;
     this.cost = g.cost;
     this.f = p.f;
+    const deg = new Int32Array(p.n + 1);
+    for (let q = 0; q < g.cnt; q++) { const i = (g.fac[q] as number) + 1; deg[i] = (deg[i] as number) + 1; }
+    for (let i = 0; i < p.n; i++) deg[i + 1] = (deg[i + 1] as number) + (deg[i] as number);
+    this.revStart = deg.slice();
+    this.revClient = new Int32Array(g.cnt);
+    this.revPos = new Int32Array(g.cnt);
+    const fill = deg.slice();
+    for (let j = 0; j < p.m; j++) {
+      for (let q = g.start[j] as number; q < (g.start[j + 1] as number); q++) {
+        const i = g.fac[q] as number;
+        const r = fill[i] as number;
+        this.revClient[r] = j;
+        this.revPos[r] = q;
+        fill[i] = r + 1;
+      }
+    }
     this.status = new Int8Array(p.n);
     for (const i of p.fixedOpen) this.status[i] = OPEN;
     for (const i of p.fixedClosed) this.status[i] = CLOSED;
@@ -141,6 +197,10 @@ export class SparseBB {
     this.order = new Int32Array(p.m);
     this.mask = new Uint8Array(p.n);
     this.share = new Float64Array(p.n);
+    this.deg = new Int32Array(p.n);
+    this.tightCnt = new Int32Array(p.m);
+    this.markF = new Int32Array(p.n);
+    this.freed = new Int32Array(p.n);
     this.rc = new Float64Array(p.n);
     this.g = new Float64Array(p.m);
     this.bestW = new Float64Array(p.m);
@@ -266,7 +326,7 @@ export class SparseBB {
     let progress = true;
     while (progress) {
       progress = false;
-      const fair = pass < this.fairPasses;
+      const fair = pass < (fresh ? this.fairPasses : this.warmFairPasses);
       pass++;
       if (fair) {
         share.fill(0);
@@ -320,13 +380,164 @@ export class SparseBB {
         }
         ptr[j] = k;
       }
-      if (!progress && fair) { pass = this.fairPasses; progress = true; }
+      if (!progress && fair) { pass = Infinity; progress = true; }
     }
     // Lagrangian value of v (valid for any v): sum_j v_j + sum_{free i} min(0, s_i)
     let sum = 0;
     for (let j = 0; j < m; j++) sum += v[j] as number;
     for (let i = 0; i < n; i++) if (status[i] === FREE && (s[i] as number) < 0) sum += s[i] as number;
     return sum;
+  }
+
+  /** Raises v_j level by level until a reached free facility's slack is exhausted or the open cut is hit. */
+  raiseClient(j: number): void {
+    const { start, fac, cost, status, v, s, cut, ptr } = this;
+    const a = start[j] as number;
+    const e = start[j + 1] as number;
+    const cj = cut[j] as number;
+    for (;;) {
+      const vj = v[j] as number;
+      if (vj >= cj) return;
+      let k = ptr[j] as number;
+      while (k < e && status[fac[k] as number] === CLOSED) k++;
+      let next = cj;
+      if (k < e && status[fac[k] as number] !== OPEN && (cost[k] as number) < next) next = cost[k] as number;
+      let delta = next - vj;
+      let blocked = false;
+      for (let q = a; q < k; q++) {
+        const i = fac[q] as number;
+        if (status[i] !== FREE) continue;
+        const si = s[i] as number;
+        if (si <= delta) { delta = si; blocked = true; }
+      }
+      if (delta > 0) {
+        for (let q = a; q < k; q++) {
+          const i = fac[q] as number;
+          if (status[i] === FREE) s[i] = (s[i] as number) - delta;
+        }
+        v[j] = vj + delta;
+      }
+      if (blocked || delta <= 0) return;
+      const nv = v[j] as number;
+      while (k < e) {
+        const st = status[fac[k] as number];
+        if (st === CLOSED) { k++; continue; }
+        if (st === OPEN || (cost[k] as number) > nv) break;
+        k++;
+      }
+      ptr[j] = k;
+    }
+  }
+
+  /**
+   * Erlenkotter's dual adjustment: a client blocked by two or more tight facilities drops to its next lower
+   * cost level; the clients blocked only by the freed facilities rise, then the client rises again. Kept
+   * when sum_j v_j grew, undone otherwise. v stays dual feasible (all slacks >= 0). Returns the gain.
+   */
+  adjust(): number {
+    const { m, start, fac, cost, status, v, s, cut, ptr, order, freed, revStart, revClient, revPos } = this;
+    const logC = this.logC;
+    const logCv = this.logCv;
+    const logS = this.logS;
+    const logSv = this.logSv;
+    let gain = 0;
+    // tight[c] = number of reached free facilities with no slack left (c is blocked by them)
+    const tc = this.tightCnt;
+    for (let c = 0; c < m; c++) {
+      let cnt = 0;
+      const k = ptr[c] as number;
+      for (let q = start[c] as number; q < k; q++) { const i = fac[q] as number; if (status[i] === FREE && (s[i] as number) <= 1e-9) cnt++; }
+      tc[c] = cnt;
+    }
+    for (let t = 0; t < m; t++) {
+      const j = order[t] as number;
+      const vj = v[j] as number;
+      if (vj >= (cut[j] as number) || (tc[j] as number) < 2) continue;
+      // worth trying only if clients blocked solely by one of j's tight facilities exist on two of them
+      let withBen = 0;
+      {
+        const a0 = start[j] as number;
+        const k0 = ptr[j] as number;
+        for (let q = a0; q < k0 && withBen < 2; q++) {
+          const i = fac[q] as number;
+          if (status[i] !== FREE || (s[i] as number) > 1e-9 || (cost[q] as number) >= vj) continue;
+          const re = revStart[i + 1] as number;
+          for (let x = revStart[i] as number; x < re; x++) {
+            const c2 = revClient[x] as number;
+            if (c2 !== j && tc[c2] === 1 && (revPos[x] as number) < (ptr[c2] as number) && (v[c2] as number) < (cut[c2] as number)) { withBen++; break; }
+          }
+        }
+      }
+      if (withBen < 2) continue;
+      const a = start[j] as number;
+      const k = ptr[j] as number;
+      let tight = 0;
+      let lower = -Infinity;
+      for (let q = a; q < k; q++) {
+        const i = fac[q] as number;
+        if (status[i] !== FREE) continue;
+        const cq = cost[q] as number;
+        if (cq < vj) {
+          if ((s[i] as number) <= 1e-9) tight++;
+          if (cq > lower) lower = cq;
+        }
+      }
+      if (tight < 2) continue;
+      let nc = 0;
+      let ns = 0;
+      // log j and its facilities, then lower v_j to `lower` (the highest cost level below it)
+      logC[nc] = j; logCv[nc] = vj; this.logCp[nc++] = k;
+      const e = start[j + 1] as number;
+      for (let q = a; q < e; q++) { const i = fac[q] as number; if (status[i] === FREE) { logS[ns] = i; logSv[ns++] = s[i] as number; } }
+      let nf = 0;
+      let kk = a;
+      for (let q = a; q < k; q++) {
+        const i = fac[q] as number;
+        if (status[i] !== FREE) continue;
+        const cq = cost[q] as number;
+        if (cq < vj) {
+          if ((s[i] as number) <= 1e-9) freed[nf++] = i; // only tight facilities block other clients
+          s[i] = (s[i] as number) + (vj - Math.max(cq, lower));
+        }
+        if (cq <= lower) kk = q + 1;
+      }
+      v[j] = lower;
+      ptr[j] = kk;
+      let delta = lower - vj;
+      // raise the clients that reach a freed facility
+      for (let r = 0; r < nf; r++) {
+        const i = freed[r] as number;
+        const re = revStart[i + 1] as number;
+        for (let x = revStart[i] as number; x < re; x++) {
+          const c2 = revClient[x] as number;
+          if (c2 === j || tc[c2] !== 1 || (revPos[x] as number) >= (ptr[c2] as number)) continue;
+          const old = v[c2] as number;
+          if (old >= (cut[c2] as number)) continue;
+          if (nc >= logC.length || ns + 64 >= logS.length) this.growLogs();
+          logC[nc] = c2; this.logCv[nc] = old; this.logCp[nc++] = ptr[c2] as number;
+          const e2 = start[c2 + 1] as number;
+          for (let q = start[c2] as number; q < e2; q++) { const i2 = fac[q] as number; if (status[i2] === FREE) { this.logS[ns] = i2; this.logSv[ns++] = s[i2] as number; } }
+          this.raiseClient(c2);
+          delta += (v[c2] as number) - old;
+        }
+      }
+      this.raiseClient(j);
+      delta += (v[j] as number) - lower;
+      if (delta <= 1e-9) {
+        for (let r = ns - 1; r >= 0; r--) s[this.logS[r] as number] = this.logSv[r] as number;
+        for (let r = nc - 1; r >= 0; r--) { const c2 = logC[r] as number; v[c2] = this.logCv[r] as number; ptr[c2] = this.logCp[r] as number; }
+      } else gain += delta;
+    }
+    return gain;
+  }
+
+  growLogs(): void {
+    const grow = <T extends Int32Array | Float64Array>(x: T, make: (len: number) => T): T => { const y = make(x.length * 2); y.set(x); return y; };
+    this.logC = grow(this.logC, (l) => new Int32Array(l));
+    this.logCv = grow(this.logCv, (l) => new Float64Array(l));
+    this.logCp = grow(this.logCp, (l) => new Int32Array(l));
+    this.logS = grow(this.logS, (l) => new Int32Array(l));
+    this.logSv = grow(this.logSv, (l) => new Float64Array(l));
   }
 
   /**
@@ -448,6 +659,7 @@ export class SparseBB {
     let lb = parentLB;
     let branch = -1;
     let warm = !fresh;
+    let round = 0;
     if (warm) v.set(this.savedV(depth - 1));
     for (;;) {
       if (!this.computeCuts()) { this.undo(mark); return; }
@@ -457,7 +669,7 @@ export class SparseBB {
       let sum = this.ascend(!warm);
       let subL = -Infinity;
       const iters = depth === 0 && !warm ? this.rootIters : this.nodeIters;
-      if (openF + sum <= T && iters > 0) {
+      if (openF + sum <= T && iters > 0 && (depth === 0 || T - openF - sum <= this.subMargin)) {
         const vs = this.savedV(depth);
         vs.set(v);
         subL = this.subgradient(iters, depth === 0 ? 1 : 0.25, T);
@@ -465,6 +677,8 @@ export class SparseBB {
         if (sum2 < sum) { v.set(vs); sum = this.ascend(false); } else sum = sum2;
       }
       if (subL > lb) lb = subL;
+      if (this.adjustOn && openF + sum <= T && round < this.adjustRounds && (T - openF - sum <= this.adjustMargin || depth <= this.adjustDepth)) sum += this.adjust();
+      round++;
       warm = true;
       const L = openF + sum;
       if (L > lb) lb = L;
@@ -478,11 +692,13 @@ export class SparseBB {
       for (let i = 0; i < n; i++) {
         if (status[i] === FREE && (s[i] as number) > room) { this.setStatus(i, CLOSED); changed = true; }
       }
-      if (changed) continue;
+      if (changed && this.refix) continue;
       // uncovered clients
       let bestClient = -1;
       let bestCount = Infinity;
       let forced = false;
+      const deg = this.deg;
+      deg.fill(0);
       for (let j = 0; j < m; j++) {
         if ((this.cut[j] as number) < Infinity) continue;
         let c = 0;
@@ -490,18 +706,32 @@ export class SparseBB {
         const e = start[j + 1] as number;
         for (let q = start[j] as number; q < e; q++) {
           const i = fac[q] as number;
-          if (status[i] === FREE) { c++; last = i; }
+          if (status[i] === FREE) { c++; last = i; deg[i] = (deg[i] as number) + 1; }
         }
         if (c === 1) { this.setStatus(last, OPEN); forced = true; break; }
         if (c < bestCount) { bestCount = c; bestClient = j; }
       }
       if (forced) continue;
-      if (bestClient >= 0) {
+      const rule = this.branchRule;
+      if (bestClient >= 0 && rule === 2) {
         let bs = Infinity;
+        let bd = -1;
+        for (let i = 0; i < n; i++) {
+          if (status[i] !== FREE || deg[i] === 0) continue;
+          const si = s[i] as number;
+          const di = deg[i] as number;
+          if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
+        }
+      } else if (bestClient >= 0) {
+        let bs = Infinity;
+        let bd = -1;
         const e = start[bestClient + 1] as number;
         for (let q = start[bestClient] as number; q < e; q++) {
           const i = fac[q] as number;
-          if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+          if (status[i] !== FREE) continue;
+          const si = rule === 3 ? 0 : (s[i] as number);
+          const di = rule === 0 ? 0 : (deg[i] as number);
+          if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
         }
       } else {
         // every client covered: branch on a free facility cheaper than some client's open one
