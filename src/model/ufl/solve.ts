@@ -22,6 +22,8 @@
  * - Branching: the uncovered client with the fewest candidates, on its candidate with the smallest slack
  *   (open child first); then free facilities that still appear in windows; then, for side constraints,
  *   any free facility.
+ * - Sparse classic instances (no prefs/coverage/maxOpen, at most 15% of the assignments left after dropping
+ *   dominated ones) go to the sparse branch and bound of sparse.ts after the greedy + local search start.
  * - Limits: on a node or time limit the best solution is returned with status 'gap', the lower bound being
  *   the minimum bound of the unexplored subtrees.
  */

@@ -4,14 +4,19 @@
  *
  * - Dominated assignments are dropped: c_ij > min_{k != i, k not fixed closed} (f_k + c_kj) can never be used
  *   by an optimal solution (opening k instead is strictly cheaper), so every optimum lives in the reduced
- *   graph. (Only valid without maxOpen and preferences, hence the gate in `sparseEligible`.)
- * - Per client, the remaining facilities sorted by cost (flat arrays). A node's bound costs O(edges).
- * - Bound: Erlenkotter dual ascent on the node's windows (not-closed facilities up to the cheapest open one),
- *   warm-started from the parent's duals (still dual feasible after closing / clipping), then a fresh ascent
- *   when the warm one does not prune; LB = sum_{open} f_i + sum_j v_j.
+ *   graph. (Only valid without maxOpen and preferences, hence the gate in `sparseApplicable`.)
+ * - Per client, the remaining facilities sorted by cost (flat arrays), plus per-facility client lists.
+ * - Bound at the root: fair dual ascent, then a Polyak subgradient (300 steps) whose multipliers are repaired
+ *   into dual-feasible ones (all slacks >= 0) and ascended again.
+ * - Bound at other nodes: the parent's duals (still feasible: closing drops constraints, opening clips v_j to
+ *   the open facility's cost and adds f_i >= the freed slack), plain Erlenkotter ascent, then one pass of
+ *   Erlenkotter's dual adjustment (a client blocked by >= 2 tight facilities steps down if two of them block
+ *   other clients alone; kept only when sum v grows). LB = sum_{open} f_i + sum_j v_j + sum_{free} min(0, s_i).
  * - Fixing: a free facility with LB + slack_i > target is closed (forcing it open adds its slack to the
- *   Lagrangian bound); an uncovered client with one candidate forces it open.
- * - Branching: the uncovered client with the fewest candidates, on its free candidate of smallest slack.
+ *   Lagrangian bound); an uncovered client with one candidate forces it open. Target = UB - 1 for integral
+ *   data, else UB minus a 1e-10 relative tolerance.
+ * - Branching: the uncovered client with the fewest candidates, on its free candidate of smallest slack,
+ *   closed child first; every new incumbent goes through add/drop/swap/drop-two-add-one local search.
  */
 import { evaluateMask, type Prepared } from './prepare.js';
 
@@ -43,6 +48,8 @@ export const sparseTuning = {
   adjustDepth: -1,
   /** Dual adjustment in the first this-many bound rounds of a node. */
   adjustRounds: 1000,
+  /** Repeat the adjustment while it gains, at most this many times. */
+  adjustPasses: 1,
   /** Recompute the bound after reduced-cost closings. */
   refix: false,
   /** Add/drop/swap local search from every new incumbent. */
@@ -152,6 +159,7 @@ export class SparseBB {
   adjustMargin = sparseTuning.adjustMargin;
   adjustDepth = sparseTuning.adjustDepth;
   adjustRounds = sparseTuning.adjustRounds;
+  adjustPasses = sparseTuning.adjustPasses;
   refix = sparseTuning.refix;
   fairPasses = sparseTuning.fairPasses;
   warmFairPasses = sparseTuning.warmFairPasses;
@@ -767,7 +775,13 @@ export class SparseBB {
         if (sum2 < sum) { v.set(vs); sum = this.ascend(false); } else sum = sum2;
       }
       if (subL > lb) lb = subL;
-      if (this.adjustOn && openF + sum <= T && round < this.adjustRounds && (T - openF - sum <= this.adjustMargin || depth <= this.adjustDepth)) sum += this.adjust();
+      if (this.adjustOn && openF + sum <= T && round < this.adjustRounds && (T - openF - sum <= this.adjustMargin || depth <= this.adjustDepth)) {
+        for (let r = 0; r < this.adjustPasses; r++) {
+          const gain = this.adjust();
+          sum += gain;
+          if (gain <= 1e-9 || openF + sum > T) break;
+        }
+      }
       round++;
       warm = true;
       const L = openF + sum;
