@@ -33,9 +33,16 @@ export const sparseTuning = {
   /** Explore the open child first (measured: closed first finds the Gap optima sooner). */
   openFirst: false,
   /** Subgradient iterations at the root (then repaired into dual-feasible multipliers). */
-  rootIters: 300,
+  rootIters: 1000,
   /** Subgradient iterations at other nodes (measured: 0 is best, warm-started ascent is enough). */
   nodeIters: 0,
+  /** Subgradient: halve the step after this many steps without improvement. */
+  subStall: 20,
+  /** Subgradient (shallowIters steps) also at nodes of depth <= subDepth; their duals are inherited below. */
+  subDepth: 0,
+  shallowIters: 200,
+  /** Polyak target = best bound + goalFrac * (incumbent target - best bound). */
+  goalFrac: 1,
   /** Run the node subgradient only when the ascent bound is within this of the target. */
   subMargin: Infinity,
   /**
@@ -139,6 +146,10 @@ export class SparseBB {
   readonly bestW: Float64Array;
   rootIters = sparseTuning.rootIters;
   nodeIters = sparseTuning.nodeIters;
+  subStall = sparseTuning.subStall;
+  subDepth = sparseTuning.subDepth;
+  shallowIters = sparseTuning.shallowIters;
+  goalFrac = sparseTuning.goalFrac;
   subMargin = sparseTuning.subMargin;
   branchRule = sparseTuning.branchRule;
   readonly deg: Int32Array;
@@ -146,11 +157,15 @@ export class SparseBB {
   readonly revStart: Int32Array;
   readonly revClient: Int32Array;
   readonly revPos: Int32Array;
-  logC: Int32Array = new Int32Array(256);
-  logCv: Float64Array = new Float64Array(256);
-  logCp: Int32Array = new Int32Array(256);
-  logS: Int32Array = new Int32Array(4096);
-  logSv: Float64Array = new Float64Array(4096);
+  /** Undo logs of one adjustment attempt: each client is logged once (<= m entries), with all its free
+   *  facilities' slacks (<= number of edges in total), so the preallocated sizes always suffice. */
+  readonly logC: Int32Array;
+  readonly logCv: Float64Array;
+  readonly logCp: Int32Array;
+  readonly logS: Int32Array;
+  readonly logSv: Float64Array;
+  readonly logStamp: Int32Array;
+  logGen = 0;
   readonly freed: Int32Array;
   adjustOn = sparseTuning.adjust;
   lsOn = sparseTuning.localSearch;
@@ -216,6 +231,12 @@ export class SparseBB {
     this.mask = new Uint8Array(p.n);
     this.share = new Float64Array(p.n);
     this.deg = new Int32Array(p.n);
+    this.logC = new Int32Array(p.m + 1);
+    this.logCv = new Float64Array(p.m + 1);
+    this.logCp = new Int32Array(p.m + 1);
+    this.logS = new Int32Array(g.cnt + 1);
+    this.logSv = new Float64Array(g.cnt + 1);
+    this.logStamp = new Int32Array(p.m);
     this.lsBuf = new Uint8Array(p.n);
     this.locked = new Uint8Array(p.n);
     for (const i of p.fixedOpen) this.locked[i] = 1;
@@ -508,6 +529,9 @@ export class SparseBB {
       let nc = 0;
       let ns = 0;
       // log j and its facilities, then lower v_j to `lower` (the highest cost level below it)
+      const gen = ++this.logGen;
+      const stamp = this.logStamp;
+      stamp[j] = gen;
       logC[nc] = j; logCv[nc] = vj; this.logCp[nc++] = k;
       const e = start[j + 1] as number;
       for (let q = a; q < e; q++) { const i = fac[q] as number; if (status[i] === FREE) { logS[ns] = i; logSv[ns++] = s[i] as number; } }
@@ -535,10 +559,12 @@ export class SparseBB {
           if (c2 === j || tc[c2] !== 1 || (revPos[x] as number) >= (ptr[c2] as number)) continue;
           const old = v[c2] as number;
           if (old >= (cut[c2] as number)) continue;
-          if (nc >= logC.length || ns + 64 >= logS.length) this.growLogs();
-          logC[nc] = c2; this.logCv[nc] = old; this.logCp[nc++] = ptr[c2] as number;
-          const e2 = start[c2 + 1] as number;
-          for (let q = start[c2] as number; q < e2; q++) { const i2 = fac[q] as number; if (status[i2] === FREE) { this.logS[ns] = i2; this.logSv[ns++] = s[i2] as number; } }
+          if (stamp[c2] !== gen) {
+            stamp[c2] = gen;
+            logC[nc] = c2; logCv[nc] = old; this.logCp[nc++] = ptr[c2] as number;
+            const e2 = start[c2 + 1] as number;
+            for (let q = start[c2] as number; q < e2; q++) { const i2 = fac[q] as number; if (status[i2] === FREE) { logS[ns] = i2; logSv[ns++] = s[i2] as number; } }
+          }
           this.raiseClient(c2);
           delta += (v[c2] as number) - old;
         }
@@ -553,14 +579,7 @@ export class SparseBB {
     return gain;
   }
 
-  growLogs(): void {
-    const grow = <T extends Int32Array | Float64Array>(x: T, make: (len: number) => T): T => { const y = make(x.length * 2); y.set(x); return y; };
-    this.logC = grow(this.logC, (l) => new Int32Array(l));
-    this.logCv = grow(this.logCv, (l) => new Float64Array(l));
-    this.logCp = grow(this.logCp, (l) => new Int32Array(l));
-    this.logS = grow(this.logS, (l) => new Int32Array(l));
-    this.logSv = grow(this.logSv, (l) => new Float64Array(l));
-  }
+
 
   /**
    * Lagrangian bound of the node's windowed relaxation for ANY multipliers w (no feasibility needed):
@@ -617,12 +636,12 @@ export class SparseBB {
     let stall = 0;
     for (let it = 0; it < iters; it++) {
       const L = this.lagrangian(v, true);
-      if (L > bestL) { bestL = L; bestW.set(v); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
-      if (bestL > goalIn || theta < 1e-3) break;
+      if (L > bestL) { bestL = L; bestW.set(v); stall = 0; } else if (++stall >= this.subStall) { theta /= 2; stall = 0; }
+      if (bestL > goalIn || theta < 1e-4) break;
       let norm = 0;
       for (let j = 0; j < m; j++) norm += (g[j] as number) * (g[j] as number);
       if (norm === 0) break;
-      const goal = goalIn < Infinity ? goalIn + 1 : 1.05 * Math.abs(L) + 1;
+      const goal = goalIn < Infinity ? bestL + this.goalFrac * (goalIn + 1 - bestL) : 1.05 * Math.abs(L) + 1;
       const step = (theta * (goal - L)) / norm;
       for (let j = 0; j < m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
     }
@@ -770,8 +789,9 @@ export class SparseBB {
       let T = this.target();
       let sum = this.ascend(!warm);
       let subL = -Infinity;
-      const iters = depth === 0 && !warm ? this.rootIters : this.nodeIters;
-      if (openF + sum <= T && iters > 0 && (depth === 0 || T - openF - sum <= this.subMargin)) {
+      const shallow = round === 0 && depth <= this.subDepth;
+      const iters = depth === 0 && !warm ? this.rootIters : shallow ? this.shallowIters : this.nodeIters;
+      if (openF + sum <= T && iters > 0 && (depth === 0 || shallow || T - openF - sum <= this.subMargin)) {
         const vs = this.savedV(depth);
         vs.set(v);
         subL = this.subgradient(iters, depth === 0 ? 1 : 0.25, T);

@@ -66,6 +66,26 @@ describe('sparse branch and bound (classic UFL path) vs brute force', () => {
     });
   }
 
+  it('agrees with the general branch and bound on mid-size sparse instances (dual adjustment logs, deep trees)', () => {
+    for (const seed of [3, 17, 99]) {
+      let x = seed;
+      const rnd = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const n = 60, m = 70;
+      const cost = new Float64Array(n * m).fill(54059);
+      for (let j = 0; j < m; j++) for (let t = 0; t < 6; t++) cost[Math.floor(rnd() * n) * m + j] = Math.floor(rnd() * 5);
+      const inst: UflInstance = { nFacilities: n, nClients: m, openCost: Array.from({ length: n }, () => 2900 + Math.floor(rnd() * 200)), cost };
+      const prep = prepare(inst);
+      if (!prep.ok) throw new Error('unexpected');
+      const bb = new SparseBB(prep.p, Infinity, null, Infinity, Infinity);
+      bb.run();
+      expect(bb.aborted).toBe(false);
+      const order = (j: number): number[] => Array.from({ length: n }, (_, i) => i).sort((a, b) => (cost[a * m + j] as number) - (cost[b * m + j] as number) || a - b);
+      const dense = solveUfl({ ...inst, prefs: Array.from({ length: m }, (_, j) => order(j)) });
+      expect(dense.status).toBe('optimal');
+      expect(close(bb.ub, dense.objective)).toBe(true);
+    }
+  });
+
   it('solveUfl takes the sparse path on a sparse instance and proves the optimum', () => {
     let x = 12345;
     const rnd = (): number => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
