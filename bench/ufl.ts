@@ -1,6 +1,6 @@
 /**
  * UFL benchmark: our exact solver vs HiGHS (WASM, strong MILP formulation) on the instances of
- * shared/bench/ufl (optima.json). Same per-instance time limit for both (UFL_TIME_LIMIT_S, default 60).
+ * shared/bench/ufl (optima.json). Same per-instance time limit for both (UFL_TIME_LIMIT_S, default 180: GapC needs about 2.5 minutes).
  * Writes bench/results/ufl.json and prints a table.
  *
  *   npm run bench:ufl                 # all instances
@@ -39,7 +39,7 @@ interface Row {
 // dist/bench/ufl.js -> repo root is two levels up; the data sits beside the repo: ../shared/bench/ufl
 const repoRoot = path.resolve(__dirname, '..', '..');
 const benchDir = process.env.UFL_BENCH_DIR ?? path.resolve(repoRoot, '..', 'shared', 'bench', 'ufl');
-const limitS = Number(process.env.UFL_TIME_LIMIT_S ?? 60);
+const limitS = Number(process.env.UFL_TIME_LIMIT_S ?? 180);
 const only = (process.env.UFL_ONLY ?? '').split(',').filter((s) => s.length > 0);
 const skipHighs = process.env.UFL_SKIP_HIGHS === '1';
 
