@@ -160,7 +160,7 @@ export async function startLocalHost(opts: LocalHostOptions & { port: number; ho
   return {
     server,
     port,
-    url: `http://${opts.host === '0.0.0.0' ? 'localhost' : 'localhost'}:${port}`,
+    url: `http://localhost:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -46,7 +46,8 @@ export function buildOpenApi(endpoints: readonly HttpEndpoint[], info: OpenApiIn
         responses.default = { description: 'Error (RFC 9457 problem details)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
       }
       item[method.toLowerCase()] = {
-        operationId: `${ep.name}${method === 'GET' && Object.keys(ep.operations).length > 1 ? 'Get' : method === 'GET' ? '' : method.charAt(0) + method.slice(1).toLowerCase()}`,
+        // `estimate` + `Post`; a GET-only route keeps the bare name.
+        operationId: `${ep.name}${method === 'GET' && Object.keys(ep.operations).length === 1 ? '' : method.charAt(0) + method.slice(1).toLowerCase()}`,
         summary: doc.summary,
         ...(doc.description ? { description: doc.description } : {}),
         ...(doc.tags ? { tags: doc.tags } : {}),
