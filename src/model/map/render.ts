@@ -153,8 +153,24 @@ interface LabelBox {
 }
 const overlaps = (a: LabelBox, b: LabelBox): boolean => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
-/** Renders the map with an already loaded world frame (synchronous; what the benchmark times). */
-export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMapInput, catalog: Catalog): string {
+/** What every part of the drawing needs: the placed hexagons and the texts derived from the input. */
+interface MapContext {
+  frame: WorldFrame;
+  input: ReplicationMapInput;
+  placed: Placed[];
+  byName: Map<string, Placed>;
+  /** Regions of the topologies that have no coordinates (not drawn). */
+  noCoords: string[];
+  /** Locations with regionEndpointEnabled=false. */
+  disabled: Set<string>;
+  display: (name: string) => string;
+  workloads: MapWorkload[];
+  title: string;
+  before: string | undefined;
+  after: string | undefined;
+}
+
+function mapContext(frame: WorldFrame, input: ReplicationMapInput, catalog: Catalog): MapContext {
   const { current, recommended } = input;
   const states = regionStates(catalog.regions, current, recommended);
   const withCoords = catalog.regions.filter((r) => r.latitude !== null && r.longitude !== null);
@@ -169,19 +185,22 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
   const byName = new Map(placed.map((p) => [p.region.name, p]));
   const disabled = new Set([...current.replicas, ...(recommended?.replicas ?? [])].filter((r) => !r.regionEndpointEnabled).map((r) => r.region));
   const display = (name: string): string => catalog.get(name)?.displayName ?? name;
-
-  const parts: string[] = [];
-  const count = (s: RegionState): number => placed.filter((p) => p.state === s).length;
-  const listOf = (s: RegionState): string[] => placed.filter((p) => p.state === s).map((p) => p.region.displayName);
-
-  // --- title, description
-  const shown = recommended ?? current;
   const title =
     input.title ??
     (recommended
       ? `Replication map: ${display(current.homeRegion)} registry, current vs recommended replicas`
       : `Replication map: ${display(current.homeRegion)} registry, ${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}`);
-  const workloads = input.workloads ?? [];
+  const before = input.costBefore !== undefined ? moneyText(input.costBefore, input.currency) : undefined;
+  const after = input.costAfter !== undefined ? moneyText(input.costAfter, input.currency) : undefined;
+  return { frame, input, placed, byName, noCoords, disabled, display, workloads: input.workloads ?? [], title, before, after };
+}
+
+/** The text of `<desc>`: what the map shows, in words. */
+function description(ctx: MapContext): string {
+  const { input, placed, display, workloads, noCoords, before, after } = ctx;
+  const { current, recommended } = input;
+  const count = (s: RegionState): number => placed.filter((p) => p.state === s).length;
+  const listOf = (s: RegionState): string[] => placed.filter((p) => p.state === s).map((p) => p.region.displayName);
   const descParts = [
     `World map with one hexagon per Azure region (${placed.length} regions).`,
     `Home region: ${display(current.homeRegion)} (${current.homeRegion}).`,
@@ -199,23 +218,28 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
       `Workloads: ${workloads.map((w) => `${w.id} (${volumeText(w.pullGBPerMonth)}) served by ${w.servedBy ? display(w.servedBy) : 'unknown'}`).join('; ')}.`,
     );
   }
-  const before = input.costBefore !== undefined ? moneyText(input.costBefore, input.currency) : undefined;
-  const after = input.costAfter !== undefined ? moneyText(input.costAfter, input.currency) : undefined;
   if (before !== undefined || after !== undefined) {
     descParts.push(`Monthly cost${before !== undefined ? `: current ${before}` : ''}${after !== undefined ? `${before !== undefined ? ',' : ':'} recommended ${after}` : ''}; list prices as of ${input.pricesAsOf}.`);
   }
+  return descParts.join(' ');
+}
 
-  parts.push(
+/** The `<svg>` root, title, description and the world underneath. */
+function backdrop(ctx: MapContext): string[] {
+  const { current, recommended } = ctx.input;
+  return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-labelledby="acr-map-title acr-map-desc" class="acr-replication-map" font-family="Segoe UI, Helvetica, Arial, sans-serif" data-home="${esc(current.homeRegion)}" data-topology="${recommended ? 'current+recommended' : 'current'}">`,
-    `<title id="acr-map-title">${esc(title)}</title>`,
-    `<desc id="acr-map-desc">${esc(descParts.join(' '))}</desc>`,
+    `<title id="acr-map-title">${esc(ctx.title)}</title>`,
+    `<desc id="acr-map-desc">${esc(description(ctx))}</desc>`,
     `<rect class="ocean" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" fill="#eaf2fa"/>`,
-    `<path class="land" d="${frame.landPath}" fill="#dfe3e8" stroke="none"/>`,
-    `<path class="borders" d="${frame.bordersPath}" fill="none" stroke="#ffffff" stroke-width="0.6"/>`,
-  );
+    `<path class="land" d="${ctx.frame.landPath}" fill="#dfe3e8" stroke="none"/>`,
+    `<path class="borders" d="${ctx.frame.bordersPath}" fill="none" stroke="#ffffff" stroke-width="0.6"/>`,
+  ];
+}
 
-  // --- leader lines for hexagons moved off their true position
-  parts.push('<g class="leaders" aria-hidden="true">');
+/** Leader lines for hexagons moved off their true position. */
+function leaderLines(placed: readonly Placed[]): string[] {
+  const parts = ['<g class="leaders" aria-hidden="true">'];
   for (const p of placed) {
     const d = Math.hypot(p.x - p.tx, p.y - p.ty);
     if (d > HEX_RADIUS * 1.2) {
@@ -225,9 +249,12 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     }
   }
   parts.push('</g>');
+  return parts;
+}
 
-  // --- hexagons
-  parts.push('<g class="regions">');
+/** One hexagon per placed region, with its state, tooltip and +/− badge. */
+function hexagons(placed: readonly Placed[], disabled: ReadonlySet<string>): string[] {
+  const parts = ['<g class="regions">'];
   for (const p of placed) {
     const st = STATE_STYLES[p.state];
     const r = p.region;
@@ -253,12 +280,16 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     parts.push('</g>');
   }
   parts.push('</g>');
+  return parts;
+}
 
-  // --- workload lines
+/** A line (or a ring, when served in its own region / unserved) from each workload to the location serving it. */
+function workloadLines(ctx: MapContext): string[] {
+  const { frame, workloads, byName, display } = ctx;
   const vols = workloads.map((w) => w.pullGBPerMonth ?? 0);
   const maxVol = Math.max(1e-9, ...vols);
   const width = (v: number | null): number => (v === null ? 1 : 1.2 + 5.8 * Math.sqrt(Math.max(0, v) / maxVol));
-  parts.push('<g class="workloads">');
+  const parts = ['<g class="workloads">'];
   for (const w of workloads) {
     const server = w.servedBy ? byName.get(w.servedBy) : undefined;
     const own = w.region !== undefined ? byName.get(w.region) : undefined;
@@ -296,10 +327,13 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     );
   }
   parts.push('</g>');
+  return parts;
+}
 
-  // --- labels of the registry's locations and of the recommended changes
+/** Labels of the registry's locations and of the recommended changes, each where it collides least. */
+function labels(placed: readonly Placed[]): string[] {
   const boxes: LabelBox[] = [];
-  parts.push('<g class="labels" aria-hidden="true" font-size="11" fill="#1b2a3a">');
+  const parts = ['<g class="labels" aria-hidden="true" font-size="11" fill="#1b2a3a">'];
   const hexBoxes = placed.map((p) => ({ name: p.region.name, x0: p.x - HEX_DRAWN, y0: p.y - HEX_DRAWN, x1: p.x + HEX_DRAWN, y1: p.y + HEX_DRAWN }));
   const labelled = placed.filter((p) => p.state !== 'available' && p.state !== 'unavailable');
   if (labelled.length <= 40) {
@@ -334,15 +368,21 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     }
   }
   parts.push('</g>');
+  return parts;
+}
 
-  // --- header: title and cost
-  parts.push(
+/** Header band: title, summary line, and the monthly cost before → after (or just the price date). */
+function header(ctx: MapContext): string[] {
+  const { input, display, placed, title, before, after } = ctx;
+  const { current } = input;
+  const shown = input.recommended ?? current;
+  const parts = [
     `<g class="header"><rect x="0" y="0" width="${MAP_WIDTH}" height="62" fill="#ffffff" fill-opacity="0.92"/>`,
     `<text x="20" y="28" font-size="19" font-weight="600" fill="#1b2a3a">${esc(title)}</text>`,
     `<text x="20" y="50" font-size="12.5" fill="#43505e">${esc(
       `Home ${display(current.homeRegion)} · ${shown === current ? `${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}` : `${current.replicas.length} → ${shown.replicas.length} replicas`} · ${placed.length} regions shown · hover a hexagon for its name`,
     )}</text>`,
-  );
+  ];
   if (before !== undefined || after !== undefined) {
     const line1 =
       before !== undefined && after !== undefined
@@ -368,18 +408,21 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     );
   }
   parts.push('</g>');
+  return parts;
+}
 
-  // --- legend (bottom left, over the open Pacific)
+/** Legend, bottom left over the open Pacific. */
+function legend(): string[] {
   const rows: { kind: 'hex'; state: RegionState }[] = (['home', 'replica', 'add', 'remove', 'available', 'unavailable'] as RegionState[]).map((state) => ({ kind: 'hex', state }));
   const lx = 14;
   const rowH = 19;
   const lh = 30 + rows.length * rowH + 3 * rowH + 6;
   const ly = MAP_HEIGHT - lh - 10;
-  parts.push(
+  const parts = [
     `<g class="legend" transform="translate(${lx},${ly})" font-size="12" fill="#1b2a3a">`,
     `<rect x="0" y="0" width="300" height="${lh}" rx="6" fill="#ffffff" fill-opacity="0.94" stroke="#c7d0d9"/>`,
     `<text x="12" y="20" font-weight="600">Legend</text>`,
-  );
+  ];
   rows.forEach((row, i) => {
     const st = STATE_STYLES[row.state];
     const cy = 36 + i * rowH;
@@ -396,9 +439,22 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
     `<g class="legend-item" data-kind="leader"><line x1="14" y1="${wy + 2 * rowH + 8}" x2="30" y2="${wy + 2 * rowH + 8}" stroke="#7a8794" stroke-width="0.8"/><circle cx="30" cy="${wy + 2 * rowH + 8}" r="1.5" fill="#7a8794"/><text x="40" y="${wy + 2 * rowH + 12}">Hexagon moved off its true location</text></g>`,
     '</g>',
   );
+  return parts;
+}
 
-  parts.push('</svg>');
-  return parts.join('\n');
+/** Renders the map with an already loaded world frame (synchronous; what the benchmark times). */
+export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMapInput, catalog: Catalog): string {
+  const ctx = mapContext(frame, input, catalog);
+  return [
+    ...backdrop(ctx),
+    ...leaderLines(ctx.placed),
+    ...hexagons(ctx.placed, ctx.disabled),
+    ...workloadLines(ctx),
+    ...labels(ctx.placed),
+    ...header(ctx),
+    ...legend(),
+    '</svg>',
+  ].join('\n');
 }
 
 /** The replication map as SVG text (1280×720). Loads the world (d3-geo, once per process), then renders. */
