@@ -77,17 +77,26 @@ export function validateTarget(current: Topology, target: Topology): void {
   }
 }
 
-export function diff(current: Topology, target: Topology, opts: DiffOptions): DiffResult {
-  validateTarget(current, target);
-  const home = normalizeRegion(current.homeRegion);
-  const cur = replicaMap(current, 'current');
-  const tgt = replicaMap(target, 'target');
-  const regions = (m: Map<string, ReplicaSpec>) => [...m.keys()].sort();
+/** The plan being built: actions in execution order, and the differences left alone. */
+interface PlanAcc {
+  actions: PlanAction[];
+  skipped: SkippedChange[];
+}
 
-  const actions: PlanAction[] = [];
-  const skipped: SkippedChange[] = [];
+/** Both topologies in normalized form, as the steps of `diff` read them. */
+interface DiffInput {
+  current: Topology;
+  target: Topology;
+  home: string;
+  cur: Map<string, ReplicaSpec>;
+  tgt: Map<string, ReplicaSpec>;
+  opts: DiffOptions;
+}
 
-  // 1. SKU upgrade (required when the target has replicas; or explicitly asked for).
+const regionsOf = (m: Map<string, ReplicaSpec>): string[] => [...m.keys()].sort();
+
+/** 1. SKU upgrade (required when the target has replicas; or explicitly asked for). */
+function planSkuUpgrade({ current, target, tgt }: DiffInput, acc: PlanAcc): void {
   if (SKU_RANK[target.sku] > SKU_RANK[current.sku]) {
     const a: UpgradeSkuAction = {
       id: actionIds.upgradeSku(),
@@ -98,11 +107,13 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
         `Upgrade registry SKU from ${current.sku} to ${target.sku}` +
         (target.sku === 'Premium' && tgt.size > 0 ? ' (geo-replication requires Premium)' : ''),
     };
-    actions.push(a);
+    acc.actions.push(a);
   }
+}
 
-  // 2. New replicas.
-  for (const region of regions(tgt)) {
+/** 2. New replicas. */
+function planCreates({ cur, tgt }: DiffInput, acc: PlanAcc): void {
+  for (const region of regionsOf(tgt)) {
     if (cur.has(region)) continue;
     const to = tgt.get(region)!;
     const a: CreateReplicaAction = {
@@ -112,12 +123,14 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
       to,
       description: `Create replica in ${region} (${flags(to)})`,
     };
-    actions.push(a);
+    acc.actions.push(a);
   }
+}
 
-  // 3. Endpoint updates (also for replicas whose zone change is blocked).
+/** 3. Endpoint updates (also for replicas whose zone change is blocked). Returns the zone changes to re-create. */
+function planEndpointUpdates({ cur, tgt, opts }: DiffInput, acc: PlanAcc): Array<{ from: ReplicaSpec; to: ReplicaSpec }> {
   const recreates: Array<{ from: ReplicaSpec; to: ReplicaSpec }> = [];
-  for (const region of regions(tgt)) {
+  for (const region of regionsOf(tgt)) {
     const from = cur.get(region);
     const to = tgt.get(region)!;
     if (!from) continue;
@@ -126,7 +139,7 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
         recreates.push({ from, to });
         continue;
       }
-      skipped.push({
+      acc.skipped.push({
         id: `recreate-replica:${region}`,
         kind: 'recreateReplica',
         region,
@@ -144,11 +157,14 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
         to: { ...from, regionEndpointEnabled: to.regionEndpointEnabled },
         description: `${to.regionEndpointEnabled ? 'Enable' : 'Disable'} the regional endpoint of replica ${region}`,
       };
-      actions.push(a);
+      acc.actions.push(a);
     }
   }
+  return recreates;
+}
 
-  // 4. Zone-redundancy re-creates: delete then create, same region.
+/** 4. Zone-redundancy re-creates: delete then create, same region. */
+function planRecreates(recreates: Array<{ from: ReplicaSpec; to: ReplicaSpec }>, acc: PlanAcc): void {
   for (const { from, to } of recreates) {
     const del: DeleteReplicaAction = {
       id: actionIds.deleteReplica(from.region),
@@ -166,11 +182,13 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
       recreate: true,
       description: `Re-create replica in ${to.region} (${flags(to)})`,
     };
-    actions.push(del, cre);
+    acc.actions.push(del, cre);
   }
+}
 
-  // 5. Deletes (never the home region: it is not a replica and validateTarget forbids it in target).
-  for (const region of regions(cur)) {
+/** 5. Deletes (never the home region: it is not a replica and validateTarget forbids it in target). */
+function planDeletes({ cur, tgt, home, opts }: DiffInput, acc: PlanAcc): void {
+  for (const region of regionsOf(cur)) {
     if (tgt.has(region)) continue;
     if (region === home) continue; // defensive: a current "replica" in the home region is ignored
     const from = cur.get(region)!;
@@ -182,9 +200,9 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
         from,
         description: `Delete replica ${region}`,
       };
-      actions.push(a);
+      acc.actions.push(a);
     } else {
-      skipped.push({
+      acc.skipped.push({
         id: actionIds.deleteReplica(region),
         kind: 'deleteReplica',
         region,
@@ -193,10 +211,12 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
       });
     }
   }
+}
 
-  // 6. SKU downgrade: never automatic.
+/** 6. SKU downgrade: never automatic. 7. Home zone redundancy is fixed at registry creation. */
+function skipFixedChanges({ current, target, home }: DiffInput, acc: PlanAcc): void {
   if (SKU_RANK[target.sku] < SKU_RANK[current.sku]) {
-    skipped.push({
+    acc.skipped.push({
       id: 'downgrade-sku',
       kind: 'downgradeSku',
       reason:
@@ -204,14 +224,12 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
       description: `SKU would change from ${current.sku} to ${target.sku}`,
     });
   }
-
-  // 7. Home zone redundancy is fixed at registry creation.
   if (
     target.homeZoneRedundancy !== undefined &&
     current.homeZoneRedundancy !== undefined &&
     target.homeZoneRedundancy !== current.homeZoneRedundancy
   ) {
-    skipped.push({
+    acc.skipped.push({
       id: 'home-zone-redundancy',
       kind: 'homeZoneRedundancy',
       region: home,
@@ -219,8 +237,26 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
       description: `Home zone redundancy would change from ${current.homeZoneRedundancy} to ${target.homeZoneRedundancy}`,
     });
   }
+}
 
-  return { actions, skipped };
+export function diff(current: Topology, target: Topology, opts: DiffOptions): DiffResult {
+  validateTarget(current, target);
+  const input: DiffInput = {
+    current,
+    target,
+    home: normalizeRegion(current.homeRegion),
+    cur: replicaMap(current, 'current'),
+    tgt: replicaMap(target, 'target'),
+    opts,
+  };
+  const acc: PlanAcc = { actions: [], skipped: [] };
+  planSkuUpgrade(input, acc);
+  planCreates(input, acc);
+  const recreates = planEndpointUpdates(input, acc);
+  planRecreates(recreates, acc);
+  planDeletes(input, acc);
+  skipFixedChanges(input, acc);
+  return { actions: acc.actions, skipped: acc.skipped };
 }
 
 /** The topology after performing `actions` on `t` (pure; used for expected states and exports). */
