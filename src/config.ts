@@ -3,8 +3,9 @@
  * `local.settings.json` → Values locally). Every setting is documented in
  * local.settings.example.json and the README.
  */
+import { availableParallelism } from 'node:os';
 
-export interface Settings {
+export interface Settings extends SolverSettings {
   /** Largest accepted request body, bytes. */
   maxBodyBytes: number;
   /** ARM endpoint; the local host points it at the ARM sandbox. */
@@ -38,5 +39,31 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retailPricesTimeoutMs: int(env.RETAIL_PRICES_TIMEOUT_MS, 10_000),
     localPrincipalHeader: (env.LOCAL_PRINCIPAL_HEADER ?? '').trim().toLowerCase() === 'true',
     planTtlHours: int(env.PLAN_TTL_HOURS, 168),
+    ...readSolverSettings(env),
+  };
+}
+
+/** The solver pool (src/solver/pool.ts): recommendations are solved in worker threads, never on the event loop. */
+export interface SolverSettings {
+  /** SOLVER_WORKERS: worker threads; default os.availableParallelism(). */
+  solverWorkers: number;
+  /** SOLVER_MAX_QUEUE: requests that may wait for a worker (0 = none); more get 503 + Retry-After at once. Default 4 × workers. */
+  solverMaxQueue: number;
+  /** SOLVER_QUEUE_TIMEOUT_MS: longest wait for a worker before 503 + Retry-After; unset = the request's solver time limit. */
+  solverQueueTimeoutMs: number | undefined;
+  /** SOLVER_IN_PROCESS_FALLBACK=true: without a compiled worker (TS sources not built), solve on the event loop instead of failing. */
+  solverInProcessFallback: boolean;
+}
+
+export function readSolverSettings(env: NodeJS.ProcessEnv = process.env): SolverSettings {
+  const workers = int(env.SOLVER_WORKERS, availableParallelism());
+  const q = (env.SOLVER_MAX_QUEUE ?? '').trim();
+  const queue = q !== '' && Number.isInteger(Number(q)) && Number(q) >= 0 ? Number(q) : 4 * workers;
+  const wait = int(env.SOLVER_QUEUE_TIMEOUT_MS, 0);
+  return {
+    solverWorkers: workers,
+    solverMaxQueue: queue,
+    solverQueueTimeoutMs: wait > 0 ? wait : undefined,
+    solverInProcessFallback: (env.SOLVER_IN_PROCESS_FALLBACK ?? '').trim().toLowerCase() === 'true',
   };
 }

@@ -18,7 +18,7 @@ import type { InvocationContext } from '@azure/functions';
 import { topologyFromLive } from './live-context';
 import type { QueueFunction } from './triggers';
 import { getServices, type Services } from '../services';
-import { checkDrift, errorReport } from '../model/drift/report';
+import { checkDriftWith, errorReport } from '../model/drift/report';
 import type { AppliedPlanRef, DriftPlanWorkload, DriftReport } from '../model/drift/types';
 import { isRunId } from '../model/drift/run-id';
 import type { Plan } from '../model/plan/types';
@@ -100,7 +100,9 @@ export async function checkRegistry(msg: DriftCheckMessage, rt: DriftRuntime, se
   const summary = await rt.armLimiter.run(() => metrics.getPullSummary(msg.registryId, { days: DRIFT_METRIC_DAYS }));
   const { plan, note } = await lastAppliedPlan(rt, live.id);
   const s = rt.settings;
-  return checkDrift(
+  // The optimizer runs in the solver pool, off the event loop; a busy pool (503) is transient, so the queue retries.
+  const solver = services.solver();
+  return checkDriftWith(
     {
       registryId: msg.registryId,
       runId: msg.runId,
@@ -113,6 +115,7 @@ export async function checkRegistry(msg: DriftCheckMessage, rt: DriftRuntime, se
       settings: { ...(s.avgPullSizeMB !== undefined ? { avgPullSizeMB: s.avgPullSizeMB } : {}), savingThreshold: s.savingThreshold, storageLagPercent: s.storageLagPercent },
     },
     { catalog: services.catalog, prices: services.prices() },
+    (input, ctx) => solver.recommend(input, ctx),
   );
 }
 

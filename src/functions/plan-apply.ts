@@ -20,7 +20,7 @@ export const planApply = httpEndpoint({
         tags: ['plans'],
         parameters: [{ name: 'dryRun', in: 'query', description: 'true: list the calls, make none', schema: { type: 'boolean' } }],
         responses: {
-          '200': { description: 'Applied, already applied (no-op), or the dry run', schema: { type: 'object', required: ['outcome', 'plan'] } },
+          '200': { description: 'Applied, already applied (no-op), or the dry run', schema: { type: 'object', required: ['outcome', 'plan'], properties: { outcome: { type: 'string', enum: ['applied', 'noop', 'dryRun'] }, plan: { type: 'object', description: 'The plan as GET /api/plans/{id} shows it' } } } },
           '409': { description: 'Not approved, expired, stale (what changed is listed) or another apply holds the lock', schema: problemSchema, contentType: 'application/problem+json' },
           '502': { description: 'An Azure call failed: the plan is partiallyApplied; apply again to resume', schema: problemSchema, contentType: 'application/problem+json' },
         },

@@ -108,7 +108,7 @@ export const plans = httpEndpoint({
         summary: 'List plans, newest first',
         tags: ['plans'],
         parameters: [{ name: 'registry', in: 'query', description: 'Only plans of this registry (resource id)', schema: { type: 'string' } }],
-        responses: { '200': { description: 'Plan summaries', schema: { type: 'object', required: ['plans'] } } },
+        responses: { '200': { description: 'Plan summaries', schema: { type: 'object', required: ['plans'], properties: { count: { type: 'integer', minimum: 0 }, plans: { type: 'array', items: { type: 'object' } } } } } },
       },
       run: async (rc) => {
         const registryId = rc.query.get('registry') ?? undefined;

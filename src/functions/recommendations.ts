@@ -1,7 +1,7 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import type { Catalog } from '../model/catalog';
 import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/inputs';
-import { recommend, type RecommendConstraints } from '../model/recommend';
+import type { RecommendConstraints } from '../model/recommend';
 import { problemSchema } from '../schemas/common';
 import { recommendationsRequestSchema, type ConstraintsInput, type RecommendationsRequest } from '../schemas/recommendations';
 import { recommendationsResponseSchema } from '../schemas/responses';
@@ -49,6 +49,7 @@ export const recommendations = httpEndpoint({
           '200': { description: 'The recommendation', schema: recommendationsResponseSchema },
           '400': { description: 'Invalid request: every problem with its JSON pointer', schema: problemSchema, contentType: 'application/problem+json' },
           '422': { description: 'The constraints cannot be satisfied (names the constraint)', schema: problemSchema, contentType: 'application/problem+json' },
+          '503': { description: 'Every solver worker is busy and the queue is full, or the request waited too long for one: retry after `Retry-After` seconds', schema: problemSchema, contentType: 'application/problem+json' },
         },
       },
       run: async (rc) => {
@@ -62,7 +63,8 @@ export const recommendations = httpEndpoint({
         const input = await resolvePlanningInput(rc, req, (out) => {
           constraints = resolveConstraints(req.constraints, catalog, out);
         });
-        const result = recommend(
+        // Solved in the worker pool, off the event loop (src/solver); 503 + Retry-After when it is saturated.
+        const result = await rc.services.solver().recommend(
           {
             current: input.costInput.topology,
             storageGiB: input.costInput.storageGiB,

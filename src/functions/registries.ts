@@ -18,7 +18,7 @@ export const registries = httpEndpoint({
         tags: ['registries'],
         parameters: [{ name: 'days', in: 'query', description: 'Metric window in days (1–93, default 30)', schema: { type: 'integer', minimum: 1, maximum: 93 } }],
         responses: {
-          '200': { description: 'Live topology and metrics', schema: { type: 'object', required: ['id', 'topology', 'replicas', 'metrics'] } },
+          '200': { description: 'Live topology and metrics', schema: { type: 'object', required: ['id', 'topology', 'replicas', 'metrics'], properties: { id: { type: 'string' }, topology: { type: 'object' }, replicas: { type: 'array' }, metrics: { type: 'object' } } } },
           '404': { description: 'No such registry' },
           '502': { description: 'Azure Resource Manager failed (upstream request id included)' },
           '503': { description: 'Azure Resource Manager unavailable or throttling' },

@@ -9,7 +9,7 @@
 import type { Catalog } from '../catalog';
 import { DAYS_PER_MONTH } from '../cost';
 import { buildEstimate, money } from '../estimate';
-import { recommend } from '../recommend';
+import { recommend, type RecommendContext, type RecommendInput, type Recommendation } from '../recommend';
 import type { PriceBook, Topology, Workload, WorkloadSite } from '../types';
 import type { DriftEconomics, DriftFinding, DriftInput, DriftPlanWorkload, DriftReplicaEconomics } from './types';
 
@@ -88,18 +88,56 @@ export function driftWorkloads(input: DriftInput, pulls: number, avgMB: number, 
   };
 }
 
+/** Runs recommend(): in-process, or through the solver port (worker pool) on request paths. */
+export type SolveRecommendation = (input: RecommendInput, ctx: RecommendContext) => Promise<Recommendation>;
+
+/** Economic drift in two halves around the optimizer call: either the result already, or the solve to run and how to finish. */
+export type EconomicJob =
+  | { done: EconomicResult }
+  | { solve: { input: RecommendInput; context: RecommendContext }; finish: (rec: Recommendation) => EconomicResult; failed: (e: unknown) => EconomicResult };
+
 export function economicDrift(input: DriftInput, ctx: EconomicContext): EconomicResult {
+  const job = economicDriftJob(input, ctx);
+  if ('done' in job) return job.done;
+  let rec: Recommendation;
+  try {
+    rec = recommend(job.solve.input, job.solve.context);
+  } catch (e) {
+    return job.failed(e);
+  }
+  return job.finish(rec);
+}
+
+/**
+ * economicDrift() with the optimizer behind `solve` (the worker pool). An
+ * error marked `transient` (solver busy or crashed) is thrown, so a queue
+ * trigger retries the check; any other makes the economics unknown.
+ */
+export async function economicDriftWith(input: DriftInput, ctx: EconomicContext, solve: SolveRecommendation): Promise<EconomicResult> {
+  const job = economicDriftJob(input, ctx);
+  if ('done' in job) return job.done;
+  let rec: Recommendation;
+  try {
+    rec = await solve(job.solve.input, job.solve.context);
+  } catch (e) {
+    if ((e as { transient?: unknown } | null)?.transient === true) throw e;
+    return job.failed(e);
+  }
+  return job.finish(rec);
+}
+
+export function economicDriftJob(input: DriftInput, ctx: EconomicContext): EconomicJob {
   const { catalog, prices } = ctx;
   const threshold = input.settings.savingThreshold;
   const avg = input.settings.avgPullSizeMB;
   if (avg === undefined) {
-    return unknown('DRIFT_AVG_PULL_SIZE_MB is not set, and Azure Monitor has no bytes-pulled metric: pull volumes (and so transfer costs) are unknown.', threshold);
+    return { done: unknown('DRIFT_AVG_PULL_SIZE_MB is not set, and Azure Monitor has no bytes-pulled metric: pull volumes (and so transfer costs) are unknown.', threshold) };
   }
   const pulls = pullsPerMonth(input.metrics);
-  if (pulls === null) return unknown('no TotalPullCount data for the last 30 days: pull volumes are unknown.', threshold);
+  if (pulls === null) return { done: unknown('no TotalPullCount data for the last 30 days: pull volumes are unknown.', threshold) };
   const t: Topology = input.topology;
   const missing = [t.homeRegion, ...t.replicas.map((r) => r.region)].filter((r) => !catalog.get(r));
-  if (missing.includes(t.homeRegion)) return unknown(`home region ${t.homeRegion} is not in the region catalog.`, threshold);
+  if (missing.includes(t.homeRegion)) return { done: unknown(`home region ${t.homeRegion} is not in the region catalog.`, threshold) };
   const storageGiB = storedGiB(input.metrics, t.homeRegion);
   const { workloads, note } = driftWorkloads(input, pulls, avg, catalog);
   const m = input.metrics;
@@ -112,21 +150,32 @@ export function economicDrift(input: DriftInput, ctx: EconomicContext): Economic
     'Optimizer: exact, no constraints (every catalog region a candidate); workloads served by their lowest-latency enabled location.',
     ...(missing.length ? [`Locations not in the catalog were left out: ${missing.join(', ')}.`] : []),
   ];
-  let rec: ReturnType<typeof recommend>;
-  try {
-    rec = recommend(
-      {
+  return {
+    solve: {
+      input: {
         current: t,
         storageGiB,
         workloads,
         constraints: { mustInclude: [], exclude: [], zoneRedundancyRequired: false, includeRestricted: false },
         solver: { timeLimitMs: ctx.solverTimeLimitMs ?? 2000, frontierMax: 0 },
       },
-      { catalog, prices, warnings: [] },
-    );
-  } catch (e) {
-    return unknown(`the optimizer could not run: ${(e as Error).message}`, threshold, assumptions);
-  }
+      context: { catalog, prices, warnings: [] },
+    },
+    failed: (e) => unknown(`the optimizer could not run: ${e instanceof Error ? e.message : String(e)}`, threshold, assumptions),
+    finish: (rec) => economicResult(input, ctx, { pulls, avg, storageGiB, workloads, assumptions }, rec),
+  };
+}
+
+function economicResult(
+  input: DriftInput,
+  ctx: EconomicContext,
+  d: { pulls: number; avg: number; storageGiB: number | null; workloads: Workload[]; assumptions: string[] },
+  rec: Recommendation,
+): EconomicResult {
+  const { catalog, prices } = ctx;
+  const threshold = input.settings.savingThreshold;
+  const t: Topology = input.topology;
+  const { pulls, avg, storageGiB, workloads, assumptions } = d;
   const current = buildEstimate({ topology: t, storageGiB, workloads }, catalog, prices);
   const replicas: DriftReplicaEconomics[] = current.locations
     .filter((l) => l.role === 'replica')

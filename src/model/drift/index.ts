@@ -2,6 +2,6 @@
 export * from './types';
 export { configurationFindings } from './configuration';
 export { healthFindings } from './health';
-export { economicDrift, driftWorkloads, pullsPerMonth, storedGiB, type EconomicContext, type EconomicResult } from './economic';
-export { checkDrift, errorReport, isDrift, matchesFilter, sortFindings, summarize, worstSeverity } from './report';
+export { economicDrift, economicDriftWith, economicDriftJob, type EconomicJob, type SolveRecommendation, driftWorkloads, pullsPerMonth, storedGiB, type EconomicContext, type EconomicResult } from './economic';
+export { checkDrift, checkDriftWith, errorReport, isDrift, matchesFilter, sortFindings, summarize, worstSeverity } from './report';
 export { isRunId, newRunId, runIdTime } from './run-id';

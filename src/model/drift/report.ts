@@ -1,6 +1,6 @@
 /** The drift report of one registry: every finding, a status and one short human line. Pure. */
 import { configurationFindings } from './configuration';
-import { economicDrift, type EconomicContext } from './economic';
+import { economicDrift, economicDriftWith, type EconomicContext, type EconomicResult, type SolveRecommendation } from './economic';
 import { healthFindings } from './health';
 import { DRIFT_SEVERITIES, type DriftFinding, type DriftInput, type DriftReport, type DriftSeverity } from './types';
 
@@ -39,7 +39,15 @@ export function summarize(status: DriftReport['status'], findings: readonly Drif
 
 /** Runs the three checks on one registry. */
 export function checkDrift(input: DriftInput, ctx: EconomicContext): DriftReport {
-  const econ = economicDrift(input, ctx);
+  return driftReport(input, economicDrift(input, ctx));
+}
+
+/** checkDrift() with the optimizer behind `solve` (the solver worker pool): see economicDriftWith. */
+export async function checkDriftWith(input: DriftInput, ctx: EconomicContext, solve: SolveRecommendation): Promise<DriftReport> {
+  return driftReport(input, await economicDriftWith(input, ctx, solve));
+}
+
+function driftReport(input: DriftInput, econ: EconomicResult): DriftReport {
   const findings = sortFindings([
     ...configurationFindings(input.topology, input.appliedPlan, input.planNote),
     ...healthFindings(input.live, input.metrics, input.settings.storageLagPercent),

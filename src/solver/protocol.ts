@@ -1,0 +1,105 @@
+/**
+ * What crosses the worker boundary (structured clone): the recommend() input,
+ * the request's price book and context, the result, and errors in a plain
+ * form that the caller rebuilds into the same class (so a 422 stays a 422).
+ * The shipped catalog is not sent: the worker loads it itself; only a
+ * catalog other than the shipped one travels as its raw data.
+ */
+import { Catalog, type LatencyMatrix } from '../model/catalog';
+import { DomainError, InvalidInputError, UnsatisfiableError, type InputIssue } from '../model/errors';
+import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
+import type { PriceBook, Region } from '../model/types';
+
+/** RecommendContext without the Catalog instance (a class, not cloneable as such). */
+export interface WireContext {
+  prices: PriceBook;
+  warnings: string[];
+  extraAssumptions?: string[];
+  registryId?: string;
+  /** Absent: the worker uses the shipped catalog. */
+  catalog?: { regions: Region[]; latency: LatencyMatrix };
+}
+
+export interface SolveRequest {
+  id: number;
+  input: RecommendInput;
+  context: WireContext;
+}
+
+export interface WireError {
+  kind: 'Unsatisfiable' | 'InvalidInput' | 'Error';
+  name: string;
+  message: string;
+  stack?: string;
+  constraint?: string;
+  issues?: InputIssue[];
+  status?: number;
+  code?: string;
+}
+
+export type SolveResponse = { id: number; ok: true; result: Recommendation; ms: number } | { id: number; ok: false; error: WireError; ms: number };
+
+export function toWireContext(ctx: RecommendContext, shipped: Catalog | undefined): WireContext {
+  return {
+    prices: ctx.prices,
+    warnings: [...ctx.warnings],
+    ...(ctx.extraAssumptions ? { extraAssumptions: ctx.extraAssumptions } : {}),
+    ...(ctx.registryId !== undefined ? { registryId: ctx.registryId } : {}),
+    ...(ctx.catalog === shipped ? {} : { catalog: { regions: [...ctx.catalog.regions], latency: ctx.catalog.latency } }),
+  };
+}
+
+export function fromWireContext(w: WireContext, shipped: () => Catalog): RecommendContext {
+  return {
+    catalog: w.catalog ? new Catalog(w.catalog.regions, w.catalog.latency) : shipped(),
+    prices: w.prices,
+    warnings: w.warnings,
+    ...(w.extraAssumptions ? { extraAssumptions: w.extraAssumptions } : {}),
+    ...(w.registryId !== undefined ? { registryId: w.registryId } : {}),
+  };
+}
+
+export function serializeError(e: unknown): WireError {
+  if (e instanceof UnsatisfiableError) {
+    return { kind: 'Unsatisfiable', name: e.name, message: e.message, constraint: e.constraint, issues: e.issues, ...(e.stack ? { stack: e.stack } : {}) };
+  }
+  if (e instanceof InvalidInputError) {
+    return { kind: 'InvalidInput', name: e.name, message: e.message, issues: e.issues, ...(e.stack ? { stack: e.stack } : {}) };
+  }
+  if (e instanceof Error) {
+    const extra = e as Error & { status?: unknown; code?: unknown };
+    return {
+      kind: 'Error',
+      name: e.name,
+      message: e.message,
+      ...(e.stack ? { stack: e.stack } : {}),
+      // A DomainError's status/code are part of its answer; other errors keep theirs only when numeric/string.
+      ...(e instanceof DomainError || typeof extra.status === 'number' ? { status: Number(extra.status) } : {}),
+      ...(typeof extra.code === 'string' ? { code: extra.code } : {}),
+    };
+  }
+  return { kind: 'Error', name: 'Error', message: String(e) };
+}
+
+/** An error of another class than the two the model throws, rebuilt with its name, status and code. */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function rebuildError(w: WireError): Error {
+  let e: Error;
+  if (w.kind === 'Unsatisfiable') e = new UnsatisfiableError(w.message, w.constraint ?? 'constraints', w.issues ?? []);
+  else if (w.kind === 'InvalidInput') e = new InvalidInputError(w.issues ?? [], w.message);
+  else {
+    e = new WorkerError(w.message, w.status, w.code);
+    e.name = w.name;
+  }
+  if (w.stack) e.stack = `${w.stack}\n    (thrown in a solver worker thread)`;
+  return e;
+}

@@ -1,0 +1,26 @@
+/**
+ * A solver worker thread: runs recommend() for each request the pool posts,
+ * and posts back the result or the error in its plain form. An exception in
+ * one solve is answered, never fatal: the worker stays for the next request.
+ * Loads the shipped catalog itself (once), so it is not cloned per call.
+ */
+import { parentPort } from 'node:worker_threads';
+import { shippedCatalog } from '../catalog';
+import { recommend } from '../model/recommend';
+import { fromWireContext, serializeError, type SolveRequest, type SolveResponse } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('src/solver/worker.ts runs as a worker thread (node:worker_threads), started by src/solver/pool.ts');
+
+shippedCatalog();
+port.on('message', (req: SolveRequest) => {
+  const t0 = performance.now();
+  let res: SolveResponse;
+  try {
+    const result = recommend(req.input, fromWireContext(req.context, shippedCatalog));
+    res = { id: req.id, ok: true, result, ms: performance.now() - t0 };
+  } catch (e) {
+    res = { id: req.id, ok: false, error: serializeError(e), ms: performance.now() - t0 };
+  }
+  port.postMessage(res);
+});
