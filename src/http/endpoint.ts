@@ -6,7 +6,7 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, problemResponse } from './problem';
-import { validateAgainst } from './validate';
+import { invalidRequestError, requestIssues, truncateForEcho } from './validate';
 import { getServices, type Services } from '../services';
 import type { InputIssue } from '../model/errors';
 
@@ -76,7 +76,7 @@ export function httpEndpoint(def: Omit<HttpEndpoint, 'kind' | 'handler'>): HttpE
   return { kind: 'http', ...def, handler };
 }
 
-/** Reads and validates a JSON body: 415 for non-JSON, 413 over the limit, 400 listing every problem. */
+/** Reads and validates a JSON body: 415 for non-JSON, 413 over the limit, 400 listing the problems (the first 50, + errorsOmitted). */
 export async function readJsonBody<T>(
   rc: RequestContext,
   schema: object,
@@ -96,19 +96,11 @@ export async function readJsonBody<T>(
   try {
     body = JSON.parse(buf.toString('utf8'));
   } catch (e) {
-    throw new BadRequestError(`The body is not valid JSON: ${(e as Error).message}`, [{ pointer: '', message: 'is not valid JSON', code: 'json' }]);
+    throw new BadRequestError(`The body is not valid JSON: ${truncateForEcho((e as Error).message, 200)}`, [{ pointer: '', message: 'is not valid JSON', code: 'json' }]);
   }
-  const issues = validateAgainst(schema, body);
-  if (semantic) {
-    const seen = new Set(issues.map((i) => i.pointer));
-    for (const extra of semantic(body)) if (!seen.has(extra.pointer)) issues.push(extra);
-  }
-  if (issues.length > 0) {
-    throw new BadRequestError(
-      `The request has ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((i) => `${i.pointer || '(body)'} ${i.message}`).join('; ')}`,
-      issues,
-    );
-  }
+  // Size bounds first (cheap), then ajv, then the semantic checks; the 400 lists at most 50 issues.
+  const issues = requestIssues(schema, body, semantic);
+  if (issues.length > 0) throw invalidRequestError(issues);
   return body as T;
 }
 

@@ -1,10 +1,19 @@
 /**
  * Request validation: one ajv (draft 2020-12 + formats) instance, each schema
  * compiled once on first use. Errors become JSON pointers into the body.
+ *
+ * Bounded by construction: a cheap pre-pass checks the size keywords of the
+ * schema (maxItems, maxLength, maxProperties) before ajv runs with
+ * allErrors, so a body with 300,000 array items or a megabyte string costs
+ * one linear walk, not 300,000 error objects or a did-you-mean over a
+ * megabyte; and the 400 lists at most LIMITS.listedIssues issues, each with
+ * echoed input cut short.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { InputIssue } from '../model/errors';
+import { LIMITS } from '../schemas/common';
+import { BadRequestError } from './problem';
 
 let ajv: Ajv2020 | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -28,6 +37,11 @@ export function compileSchema(schema: object): ValidateFunction {
 
 function escapePointer(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** `value` cut to `max` characters, with an ellipsis when it was longer (for echoing input in messages). */
+export function truncateForEcho(value: string, max: number = LIMITS.echoedValueLength): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…`;
 }
 
 export function ajvErrorToIssue(e: ErrorObject): InputIssue {
@@ -63,4 +77,160 @@ export function validateAgainst(schema: object, data: unknown): InputIssue[] {
     }
   }
   return issues;
+}
+
+// ---------------------------------------------------------------------------
+// Size pre-pass
+
+type SchemaNode = Record<string, unknown>;
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Most size issues the pre-pass collects before it stops walking (the answer lists fewer anyway). */
+const MAX_SIZE_ISSUES = 200;
+
+/**
+ * The size keywords of `schema` (maxItems, maxLength, maxProperties) checked
+ * along `properties`, `items` and `if`/`then`/`else`, in one walk whose cost
+ * is linear in the body. Returns the violations (at most MAX_SIZE_ISSUES);
+ * empty when every array, string and object the schema bounds is within
+ * its bound. Everything else is left to ajv.
+ */
+export function sizeIssues(schema: object, data: unknown): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const walk = (node: unknown, value: unknown, pointer: string): void => {
+    if (!isObj(node) || issues.length >= MAX_SIZE_ISSUES) return;
+    const s = node as SchemaNode;
+    if (typeof value === 'string' && typeof s.maxLength === 'number' && value.length > s.maxLength) {
+      issues.push({ pointer, message: `must NOT have more than ${s.maxLength} characters (has ${value.length})`, code: 'maxLength' });
+    }
+    if (Array.isArray(value)) {
+      if (typeof s.maxItems === 'number' && value.length > s.maxItems) {
+        // Too many items: the items themselves are not looked at (that is the work the bound is there to avoid).
+        issues.push({ pointer, message: `must NOT have more than ${s.maxItems} items (has ${value.length})`, code: 'maxItems' });
+        return;
+      }
+      if (isObj(s.items)) value.forEach((item, i) => walk(s.items, item, `${pointer}/${i}`));
+    }
+    if (isObj(value)) {
+      if (typeof s.maxProperties === 'number') {
+        const n = Object.keys(value).length;
+        if (n > s.maxProperties) {
+          issues.push({ pointer, message: `must NOT have more than ${s.maxProperties} properties (has ${n})`, code: 'maxProperties' });
+          return;
+        }
+      }
+      if (isObj(s.properties)) {
+        for (const [key, sub] of Object.entries(s.properties)) {
+          if (Object.hasOwn(value, key)) walk(sub, value[key], `${pointer}/${escapePointer(key)}`);
+        }
+      }
+    }
+    if (isObj(s.if)) {
+      const branch = compileSchema(s.if)(value) ? s.then : s.else;
+      walk(branch, value, pointer);
+    }
+  };
+  walk(schema, data, '');
+  return issues;
+}
+
+// ---------------------------------------------------------------------------
+// The 400
+
+/** Longest message or pointer kept in a listed issue (a pointer can carry an unknown property's name). */
+const MAX_ISSUE_TEXT = 300;
+
+/** One issue with its text bounded (pointer, message, suggestions). */
+export function boundIssue(i: InputIssue): InputIssue {
+  return {
+    pointer: truncateForEcho(i.pointer, MAX_ISSUE_TEXT),
+    message: truncateForEcho(i.message, MAX_ISSUE_TEXT),
+    code: truncateForEcho(i.code, LIMITS.echoedValueLength),
+    ...(i.didYouMean && i.didYouMean.length ? { didYouMean: i.didYouMean.slice(0, 5).map((s) => truncateForEcho(s)) } : {}),
+  };
+}
+
+/** How many issues the detail sentence spells out (all of them are in `errors`). */
+const ISSUES_IN_DETAIL = 10;
+
+/**
+ * The 400 for a list of issues: `errors` holds the first LIMITS.listedIssues
+ * (each bounded), `errorsOmitted` counts the rest and the detail says so.
+ * Its size does not grow with the body: ≤ 50 issues × a few hundred bytes.
+ */
+export function invalidRequestError(issues: readonly InputIssue[]): BadRequestError {
+  const listed = issues.slice(0, LIMITS.listedIssues).map(boundIssue);
+  const omitted = issues.length - listed.length;
+  const n = issues.length;
+  const spelled = listed.slice(0, ISSUES_IN_DETAIL).map((i) => `${i.pointer || '(body)'} ${i.message}`).join('; ');
+  const more = n > ISSUES_IN_DETAIL ? `; … ${n - ISSUES_IN_DETAIL} more` : '';
+  const note = omitted > 0 ? ` (errors lists the first ${listed.length}; ${omitted} more omitted)` : '';
+  const err = new BadRequestError(`The request has ${n} problem${n === 1 ? '' : 's'}${note}: ${spelled}${more}`, listed);
+  if (omitted > 0) err.extensions.errorsOmitted = omitted;
+  return err;
+}
+
+/**
+ * Schema validation of a parsed body, bounded: the size pre-pass first (a
+ * body over a size bound gets just those issues, without ajv's full pass or
+ * the semantic checks), then ajv, then `semantic` (issues at pointers ajv
+ * already flagged are dropped). `if` keyword errors (ajv's bookkeeping for
+ * if/then/else, always next to the real ones) are left out.
+ */
+export function requestIssues(schema: object, body: unknown, semantic?: (body: unknown) => InputIssue[]): InputIssue[] {
+  const size = sizeIssues(schema, body);
+  if (size.length > 0) return size;
+  const issues = validateAgainst(schema, body).filter((i) => i.code !== 'if');
+  if (semantic) {
+    const seen = new Set(issues.map((i) => i.pointer));
+    for (const extra of semantic(body)) if (!seen.has(extra.pointer)) issues.push(extra);
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------
+// Query parameters
+
+export interface QueryParameterDoc {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  schema: object;
+}
+
+/** A query parameter may repeat (`?kind=a&kind=b`) at most this often. */
+export const MAX_QUERY_REPEATS = 20;
+
+/** The string of a query value as the type its schema declares (`integer`/`number`/`boolean`), else the string itself. */
+function coerceQueryValue(schema: object, raw: string): unknown {
+  const type = (schema as { type?: unknown }).type;
+  if (type === 'integer' || type === 'number') return raw.trim() === '' ? raw : Number(raw);
+  if (type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+/**
+ * Checks the query string against the documented query parameters (the
+ * same schemas /api/openapi.json shows): every value of a documented
+ * parameter must satisfy its schema (maxLength first, so nothing long is
+ * matched against a pattern or echoed), and a parameter repeats at most
+ * MAX_QUERY_REPEATS times. Throws the 400; undocumented parameters are ignored.
+ */
+export function checkQuery(query: URLSearchParams, parameters: readonly QueryParameterDoc[]): void {
+  const issues: InputIssue[] = [];
+  for (const p of parameters) {
+    if (p.in !== 'query') continue;
+    const values = query.getAll(p.name);
+    const pointer = `/query/${escapePointer(p.name)}`;
+    if (values.length > MAX_QUERY_REPEATS) {
+      issues.push({ pointer, message: `is given ${values.length} times; at most ${MAX_QUERY_REPEATS}`, code: 'maxItems' });
+      continue;
+    }
+    for (const raw of values) {
+      const value = coerceQueryValue(p.schema, raw);
+      const size = sizeIssues(p.schema, value);
+      const found = size.length > 0 ? size : validateAgainst(p.schema, value);
+      for (const i of found) issues.push({ ...i, pointer });
+    }
+  }
+  if (issues.length > 0) throw invalidRequestError(issues);
 }

@@ -20,11 +20,17 @@ export interface DistanceFit {
   pairs: number;
 }
 
+/** Inputs longer than this (raw or normalised) get no did-you-mean: Azure's longest region name is < 30 characters. */
+export const SUGGEST_MAX_INPUT = 64;
+/** Distinct misspellings remembered per catalog (the memo is emptied when full). */
+const SUGGEST_MEMO_SIZE = 1000;
+
 export class Catalog {
   readonly regions: readonly Region[];
   private readonly byName = new Map<string, Region>();
   private readonly byKey = new Map<string, Region>();
   private fitCache: DistanceFit | undefined;
+  private readonly suggestMemo = new Map<string, readonly string[]>();
 
   constructor(
     regions: readonly Region[],
@@ -48,24 +54,36 @@ export class Catalog {
     return this.byKey.get(normalizeRegionKey(input));
   }
 
-  /** Up to `max` region names closest to an unknown input (edit distance on the normalised key). */
+  /**
+   * Up to `max` region names closest to an unknown input (edit distance on the
+   * normalised key). Bounded: an input longer than SUGGEST_MAX_INPUT gets no
+   * suggestion (no region name is that long), a candidate whose length alone
+   * puts it over the distance limit is skipped, and each distance stops as
+   * soon as it exceeds the limit; answers are memoised (a request may repeat
+   * one misspelling a thousand times).
+   */
   suggest(input: string, max = 3): string[] {
+    if (input.length > SUGGEST_MAX_INPUT) return [];
     const key = normalizeRegionKey(input);
-    if (!key) return [];
-    const scored = this.regions.map((r) => {
-      const d = Math.min(
-        levenshtein(key, normalizeRegionKey(r.name)),
-        levenshtein(key, normalizeRegionKey(r.displayName)),
-      );
-      const prefix = normalizeRegionKey(r.name).startsWith(key) ? -0.5 : 0;
-      return { name: r.name, score: d + prefix };
-    });
+    if (!key || key.length > SUGGEST_MAX_INPUT) return [];
+    const memoKey = `${max}\u0000${key}`;
+    const memo = this.suggestMemo.get(memoKey);
+    if (memo) return [...memo];
     const limit = Math.max(2, Math.ceil(key.length / 3));
-    return scored
-      .filter((s) => s.score <= limit)
+    const scored: { name: string; score: number }[] = [];
+    for (const r of this.regions) {
+      const nameKey = normalizeRegionKey(r.name);
+      const d = Math.min(boundedLevenshtein(key, nameKey, limit + 1), boundedLevenshtein(key, normalizeRegionKey(r.displayName), limit + 1));
+      const score = d + (nameKey.startsWith(key) ? -0.5 : 0);
+      if (score <= limit) scored.push({ name: r.name, score });
+    }
+    const out = scored
       .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
       .slice(0, max)
       .map((s) => s.name);
+    if (this.suggestMemo.size >= SUGGEST_MEMO_SIZE) this.suggestMemo.clear();
+    this.suggestMemo.set(memoKey, out);
+    return [...out];
   }
 
   /** Round-trip latency from `from` to `to` (both canonical names): published, estimated, or unknown. */
@@ -158,6 +176,34 @@ function fitDistance(catalog: Catalog): DistanceFit {
 /** Middle East and Africa are one bandwidth pricing group. */
 export function pricingGroup(c: Continent): string {
   return c === 'middle-east' || c === 'africa' ? 'middle-east-africa' : c;
+}
+
+/**
+ * levenshtein(a, b) when it is below `cap`, else `cap`: stops as soon as
+ * every entry of a row is ≥ cap, and at once when the lengths alone differ by
+ * cap or more, so its cost is bounded by the short side × the longer side at
+ * worst and usually far less.
+ */
+export function boundedLevenshtein(a: string, b: string, cap: number): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] ?? 0;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(up + 1, (prev[j - 1] ?? 0) + 1, diag + cost);
+      prev[j] = v;
+      if (v < rowMin) rowMin = v;
+      diag = up;
+    }
+    if (rowMin >= cap) return cap;
+  }
+  return Math.min(cap, prev[b.length] ?? 0);
 }
 
 export function levenshtein(a: string, b: string): number {

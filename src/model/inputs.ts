@@ -5,7 +5,7 @@
  * defensively so it can run on a body that also failed schema validation:
  * one 400 then lists every problem at once.
  */
-import type { Catalog } from './catalog';
+import { SUGGEST_MAX_INPUT, type Catalog } from './catalog';
 import { InvalidInputError, type InputIssue } from './errors';
 import type { PriceBook, ReplicaSpec, Sku, Topology, Workload, WorkloadSite } from './types';
 import type { PriceOverrides, RegistryInput, ReplicaInput, WorkloadInput } from '../schemas/estimate';
@@ -14,14 +14,36 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** Issues an InvalidInputError lists (the count of all of them is in its message). */
+export const MAX_LISTED_ISSUES = 50;
+/** Did-you-mean lookups one collector makes; later unknown names get the plain message (only the first issues are listed anyway). */
+export const SUGGESTION_BUDGET = 50;
+/** Input echoed in a message is cut to this many characters. */
+export const ECHO_MAX = 64;
+
+/** `value` as echoed in a message: at most ECHO_MAX characters, with an ellipsis when cut. */
+export function echo(value: string): string {
+  return value.length <= ECHO_MAX ? value : `${value.slice(0, ECHO_MAX)}…`;
+}
+
 export class IssueCollector {
   readonly issues: InputIssue[] = [];
   readonly warnings: string[] = [];
+  /** Did-you-mean lookups left (see SUGGESTION_BUDGET). */
+  suggestionsLeft = SUGGESTION_BUDGET;
   add(pointer: string, message: string, code: string, didYouMean?: string[]): void {
     this.issues.push({ pointer, message, code, ...(didYouMean && didYouMean.length ? { didYouMean } : {}) });
   }
+  /** Throws one InvalidInputError listing the first MAX_LISTED_ISSUES issues (its message gives the full count). */
   throwIfAny(): void {
-    if (this.issues.length > 0) throw new InvalidInputError(this.issues);
+    const n = this.issues.length;
+    if (n === 0) return;
+    if (n <= MAX_LISTED_ISSUES) throw new InvalidInputError(this.issues);
+    const listed = this.issues.slice(0, MAX_LISTED_ISSUES);
+    throw new InvalidInputError(
+      listed,
+      `The request has ${n} problems (the first ${MAX_LISTED_ISSUES} are listed, ${n - MAX_LISTED_ISSUES} omitted): ${listed.slice(0, 10).map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')}; …`,
+    );
   }
 }
 
@@ -44,12 +66,17 @@ export function precheckPlanningBody(raw: unknown, catalog: Catalog): InputIssue
 /** Resolves a region name at `pointer`; records an issue (with did-you-mean) and returns undefined if unknown. */
 export function resolveRegionAt(value: unknown, pointer: string, catalog: Catalog, out: IssueCollector): string | undefined {
   if (!isStr(value)) return undefined;
-  const region = catalog.find(value);
+  // No region name is longer than SUGGEST_MAX_INPUT: a longer value is unknown without looking it up or suggesting.
+  const region = value.length <= SUGGEST_MAX_INPUT ? catalog.find(value) : undefined;
   if (region) return region.name;
-  const suggestions = catalog.suggest(value);
+  let suggestions: string[] = [];
+  if (value.length <= SUGGEST_MAX_INPUT && out.suggestionsLeft > 0) {
+    out.suggestionsLeft -= 1;
+    suggestions = catalog.suggest(value);
+  }
   out.add(
     pointer,
-    `unknown Azure region '${value}'${suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''} (GET /api/regions lists them)`,
+    `unknown Azure region '${echo(value)}'${suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''} (GET /api/regions lists them)`,
     'unknownRegion',
     suggestions,
   );
@@ -184,7 +211,7 @@ export function resolveWorkloads(workloads: unknown, defaults: WorkloadDefaults,
     const id = site.kind === 'azure' ? site.region : site.name;
     const prev = ids.get(id);
     if (prev !== undefined) {
-      out.add(`${p}`, `duplicate workload '${id}' (also at ${base}/workloads/${prev}); merge them or give each a distinct name`, 'duplicateWorkload');
+      out.add(`${p}`, `duplicate workload '${echo(id)}' (also at ${base}/workloads/${prev}); merge them or give each a distinct name`, 'duplicateWorkload');
       return;
     }
     ids.set(id, i);

@@ -1,15 +1,70 @@
 /**
  * JSON Schemas (draft 2020-12) shared by the request schemas. One source:
  * ajv validates requests with them and /api/openapi.json embeds them.
+ *
+ * Every input is bounded here (LIMITS): each string has a maxLength, each
+ * array a maxItems, each number a finite minimum/maximum. The bounds are
+ * chosen so that no product the cost model forms from them (e.g.
+ * pullsPerMonth × avgPullSizeMB × a per-GB rate × the number of workloads)
+ * can overflow to Infinity, and so that no per-request work (did-you-mean,
+ * the solver) grows with the size of an untrusted value.
  */
 
+/** The input bounds (also shown in /api/openapi.json through the schemas below). */
+export const LIMITS = {
+  /** Region names: ARM (`westus`), display (`West US`) or hyphenated; the longest Azure name has < 30 characters. */
+  regionNameLength: 64,
+  /** Labels such as a workload name. */
+  nameLength: 80,
+  /** ARM resource ids of registries. */
+  registryIdLength: 1024,
+  /** Webhook URLs. */
+  urlLength: 2048,
+  /** Free text: approval comments, rejection reasons. */
+  textLength: 1000,
+  /** Geography / continent names in constraints. */
+  geographyLength: 64,
+  /** Replicas of one registry (Azure allows one per region: fewer than 100 regions). */
+  replicas: 100,
+  /** Workloads in one request. */
+  workloads: 1000,
+  /** Region lists in constraints (mustInclude, exclude, candidates): at most the catalog size. */
+  regionLists: 100,
+  /** Stored GiB of a registry (10 PiB). */
+  storageGiB: 1e7,
+  /** GB pulled by one workload per month. */
+  pullGBPerMonth: 1e9,
+  /** Pulls of one workload per month. */
+  pullsPerMonth: 1e12,
+  /** MB per pull (1 TB). */
+  avgPullSizeMB: 1e6,
+  /** Any price override (per day, per GiB-month or per GB), in the request's currency. */
+  price: 1e6,
+  /** Latency objective, ms round trip. */
+  latencyMs: 10_000,
+  /** A 400 lists at most this many issues in `errors` (the rest are counted in `errorsOmitted`). */
+  listedIssues: 50,
+  /** Input echoed in an error message is cut to this many characters (with an ellipsis). */
+  echoedValueLength: 64,
+} as const;
+
 export const REGISTRY_ID_PATTERN =
-  '^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$';
+  '^/subscriptions/[^/]{1,64}/resourceGroups/[^/]{1,90}/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$';
+
+/** An ARM registry resource id (bounded: the pattern alone would let an unbounded subscription or group segment through). */
+export const registryIdSchema = {
+  type: 'string',
+  maxLength: LIMITS.registryIdLength,
+  pattern: REGISTRY_ID_PATTERN,
+} as const;
+
+/** A price override: finite, non-negative, at most LIMITS.price. */
+export const priceSchema = { type: 'number', minimum: 0, maximum: LIMITS.price } as const;
 
 export const regionNameSchema = {
   type: 'string',
   minLength: 1,
-  maxLength: 64,
+  maxLength: LIMITS.regionNameLength,
   description: 'An Azure region: ARM name (`westus`), display name (`West US`) or hyphenated (`west-us`). Unknown names get a did-you-mean.',
   examples: ['westus'],
 } as const;
@@ -37,8 +92,7 @@ export const registrySchema = {
   description: 'The registry: its home region, SKU and stored GiB — or `id`, the resource id of a live registry to read them from.',
   properties: {
     id: {
-      type: 'string',
-      pattern: REGISTRY_ID_PATTERN,
+      ...registryIdSchema,
       description: 'ARM resource id of a live registry (read through Azure Resource Manager).',
     },
     homeRegion: regionNameSchema,
@@ -46,11 +100,15 @@ export const registrySchema = {
     storageGiB: {
       type: 'number',
       minimum: 0,
+      maximum: LIMITS.storageGiB,
       description: 'Stored GiB (each location holds a full copy). Omitted: storage cost is reported as unknown.',
     },
     zoneRedundancy: { type: 'boolean', default: false, description: 'Zone redundancy of the home location.' },
   },
 } as const;
+
+/** Average pull size, MB (10^6 bytes): positive and at most LIMITS.avgPullSizeMB. */
+export const avgPullSizeMBSchema = { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.avgPullSizeMB } as const;
 
 export const workloadSchema = {
   type: 'object',
@@ -59,12 +117,12 @@ export const workloadSchema = {
     'Where images are pulled: an Azure `region`, or a point outside Azure (`name` + `latitude` + `longitude`, priced as internet egress). Volume: `pullGBPerMonth`, or `pullsPerMonth` × `avgPullSizeMB`, or (with a live registry) a `share` of its pulls.',
   properties: {
     region: regionNameSchema,
-    name: { type: 'string', minLength: 1, maxLength: 80, description: 'Label; required for points outside Azure.' },
+    name: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength, description: 'Label; required for points outside Azure.' },
     latitude: { type: 'number', minimum: -90, maximum: 90 },
     longitude: { type: 'number', minimum: -180, maximum: 180 },
-    pullGBPerMonth: { type: 'number', minimum: 0, description: 'GB (10^9 bytes) pulled per month.' },
-    pullsPerMonth: { type: 'number', minimum: 0 },
-    avgPullSizeMB: { type: 'number', exclusiveMinimum: 0, description: 'Average MB (10^6 bytes) transferred per pull.' },
+    pullGBPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pullGBPerMonth, description: 'GB (10^9 bytes) pulled per month.' },
+    pullsPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pullsPerMonth },
+    avgPullSizeMB: { ...avgPullSizeMBSchema, description: 'Average MB (10^6 bytes) transferred per pull.' },
     share: { type: 'number', minimum: 0, maximum: 1, description: "This workload's share of the registry's pulls (live registries)." },
   },
 } as const;
@@ -73,7 +131,7 @@ const perContinent = {
   type: 'object',
   additionalProperties: false,
   properties: Object.fromEntries(
-    ['north-america', 'south-america', 'europe', 'asia', 'oceania', 'middle-east', 'africa'].map((c) => [c, { type: 'number', minimum: 0 }]),
+    ['north-america', 'south-america', 'europe', 'asia', 'oceania', 'middle-east', 'africa'].map((c) => [c, priceSchema]),
   ),
 } as const;
 
@@ -82,14 +140,14 @@ export const priceOverridesSchema = {
   additionalProperties: false,
   description: 'Per-request price overrides (e.g. negotiated prices); every override is echoed in `prices.overrides`.',
   properties: {
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    asOf: { type: 'string', maxLength: 40 },
+    currency: { type: 'string', minLength: 3, maxLength: 3, pattern: '^[A-Z]{3}$' },
+    asOf: { type: 'string', minLength: 1, maxLength: 40 },
     registryUnitPerDay: {
       type: 'object',
       additionalProperties: false,
-      properties: { Basic: { type: 'number', minimum: 0 }, Standard: { type: 'number', minimum: 0 }, Premium: { type: 'number', minimum: 0 } },
+      properties: { Basic: priceSchema, Standard: priceSchema, Premium: priceSchema },
     },
-    storageOveragePerGiBMonth: { type: 'number', minimum: 0 },
+    storageOveragePerGiBMonth: priceSchema,
     interRegionWithinContinentPerGB: perContinent,
     interRegionToOtherContinentPerGB: perContinent,
     internetEgressPerGB: perContinent,
@@ -108,6 +166,8 @@ export const problemSchema = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
+      maxItems: LIMITS.listedIssues,
+      description: `Every problem with its JSON pointer; at most ${LIMITS.listedIssues} (the first ones found), the rest counted in errorsOmitted.`,
       items: {
         type: 'object',
         required: ['pointer', 'message'],
@@ -119,5 +179,6 @@ export const problemSchema = {
         },
       },
     },
+    errorsOmitted: { type: 'integer', minimum: 1, description: 'How many further problems were found but not listed in errors.' },
   },
 } as const;

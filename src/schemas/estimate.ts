@@ -1,7 +1,7 @@
-import { priceOverridesSchema, registrySchema, replicaSchema, workloadSchema } from './common';
+import { LIMITS, avgPullSizeMBSchema, priceOverridesSchema, registrySchema, replicaSchema, workloadSchema } from './common';
 
-export const MAX_REPLICAS = 100;
-export const MAX_WORKLOADS = 1000;
+export const MAX_REPLICAS = LIMITS.replicas;
+export const MAX_WORKLOADS = LIMITS.workloads;
 
 /** The body properties every planning request shares (estimate, recommendations, map). */
 export const planningBodyProperties = {
@@ -14,8 +14,7 @@ export const planningBodyProperties = {
   },
   workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: workloadSchema },
   avgPullSizeMB: {
-    type: 'number',
-    exclusiveMinimum: 0,
+    ...avgPullSizeMBSchema,
     description: 'Default average pull size for workloads that give pullsPerMonth or share but no avgPullSizeMB.',
   },
   prices: priceOverridesSchema,

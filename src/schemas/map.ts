@@ -6,7 +6,16 @@
  * `recommended`.
  */
 import { MAX_REPLICAS, MAX_WORKLOADS, estimateRequestSchema } from './estimate';
-import { regionNameSchema } from './common';
+import { LIMITS, regionNameSchema } from './common';
+
+/**
+ * Bounds of the figures a posted recommendation carries: the largest an
+ * estimate can produce from bounded inputs (pullsPerMonth × avgPullSizeMB ×
+ * a per-GB price, for every workload) stays below them.
+ */
+const MAX_MONTHLY_AMOUNT = 1e25;
+const MAX_LINE_GB_PER_MONTH = (LIMITS.pullsPerMonth * LIMITS.avgPullSizeMB) / 1000;
+const MAX_LINE_LATENCY_MS = 100_000;
 
 const { $id: _estimateId, examples: _estimateExamples, ...estimateBody } = estimateRequestSchema;
 
@@ -33,8 +42,8 @@ const mapMonthlyCostSchema = {
   type: 'object',
   required: ['total'],
   properties: {
-    total: { type: ['number', 'null'], description: 'null = unknown' },
-    totalKnown: { type: 'number' },
+    total: { type: ['number', 'null'], minimum: 0, maximum: MAX_MONTHLY_AMOUNT, description: 'null = unknown' },
+    totalKnown: { type: 'number', minimum: 0, maximum: MAX_MONTHLY_AMOUNT },
     unknown: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 40 } },
   },
 } as const;
@@ -43,15 +52,15 @@ const mapWorkloadLineSchema = {
   type: 'object',
   required: ['id', 'servedBy', 'pullGBPerMonth'],
   properties: {
-    id: { type: 'string', minLength: 1, maxLength: 80 },
+    id: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength },
     kind: { type: 'string', enum: ['azure', 'external'] },
     region: regionNameSchema,
-    name: { type: 'string', maxLength: 80 },
+    name: { type: 'string', maxLength: LIMITS.nameLength },
     latitude: { type: 'number', minimum: -90, maximum: 90 },
     longitude: { type: 'number', minimum: -180, maximum: 180 },
     servedBy: { anyOf: [regionNameSchema, { type: 'null' }] },
-    pullGBPerMonth: { type: ['number', 'null'], minimum: 0 },
-    latencyMs: { type: ['number', 'null'], minimum: 0 },
+    pullGBPerMonth: { type: ['number', 'null'], minimum: 0, maximum: MAX_LINE_GB_PER_MONTH },
+    latencyMs: { type: ['number', 'null'], minimum: 0, maximum: MAX_LINE_LATENCY_MS },
   },
 } as const;
 

@@ -1,4 +1,4 @@
-import { REGISTRY_ID_PATTERN, replicaSchema, skuSchema, workloadSchema } from './common';
+import { LIMITS, avgPullSizeMBSchema, regionNameSchema, registryIdSchema, replicaSchema, skuSchema, workloadSchema } from './common';
 import { MAX_REPLICAS, MAX_WORKLOADS, type ReplicaInput, type WorkloadInput } from './estimate';
 
 export const createPlanRequestSchema = {
@@ -8,7 +8,7 @@ export const createPlanRequestSchema = {
   required: ['registryId'],
   description: 'A plan against a live registry: give `target` (the replica set wanted) or `recommendation` (the output of POST /api/recommendations; its recommended topology is the target).',
   properties: {
-    registryId: { type: 'string', pattern: REGISTRY_ID_PATTERN, description: 'ARM resource id of the registry.' },
+    registryId: { ...registryIdSchema, description: 'ARM resource id of the registry.' },
     target: {
       type: 'object',
       additionalProperties: false,
@@ -29,7 +29,7 @@ export const createPlanRequestSchema = {
             topology: {
               type: 'object',
               required: ['homeRegion', 'replicas'],
-              properties: { homeRegion: { type: 'string' }, sku: skuSchema, replicas: { type: 'array', maxItems: MAX_REPLICAS, items: replicaSchema } },
+              properties: { homeRegion: regionNameSchema, sku: skuSchema, replicas: { type: 'array', maxItems: MAX_REPLICAS, items: replicaSchema } },
             },
           },
         },
@@ -37,10 +37,10 @@ export const createPlanRequestSchema = {
     },
     allowDeletes: { type: 'boolean', default: false, description: 'Replicas missing from the target are deleted only when true.' },
     expiresInHours: { type: 'number', exclusiveMinimum: 0, maximum: 720, description: 'Default: PLAN_TTL_HOURS (168 = 7 days).' },
-    notificationUrl: { type: 'string', maxLength: 2000, description: 'https URL that receives a JSON POST on every state change (retried).' },
+    notificationUrl: { type: 'string', minLength: 1, maxLength: LIMITS.urlLength, description: 'https URL that receives a JSON POST on every state change (retried).' },
     workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: workloadSchema, description: 'To price data transfer before/after (as in /api/estimate). Omitted: registry units and storage only.' },
-    avgPullSizeMB: { type: 'number', exclusiveMinimum: 0 },
-    storageGiB: { type: 'number', minimum: 0, description: 'Overrides the stored size read from Azure Monitor.' },
+    avgPullSizeMB: avgPullSizeMBSchema,
+    storageGiB: { type: 'number', minimum: 0, maximum: LIMITS.storageGiB, description: 'Overrides the stored size read from Azure Monitor.' },
   },
 } as const;
 
@@ -61,8 +61,8 @@ export const approvePlanRequestSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    contentHash: { type: 'string', description: 'The contentHash the approver reviewed; approval fails (409) if the plan no longer hashes to it.' },
-    comment: { type: 'string', maxLength: 2000 },
+    contentHash: { type: 'string', minLength: 1, maxLength: 128, description: 'The contentHash the approver reviewed; approval fails (409) if the plan no longer hashes to it.' },
+    comment: { type: 'string', maxLength: LIMITS.textLength },
   },
 } as const;
 
@@ -71,7 +71,7 @@ export const rejectPlanRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+  properties: { reason: { type: 'string', minLength: 1, maxLength: LIMITS.textLength } },
 } as const;
 
 export const planResponseSchema = {

@@ -1,4 +1,4 @@
-import { regionNameSchema } from './common';
+import { LIMITS, regionNameSchema } from './common';
 import { MAX_REPLICAS, planningBodyProperties, type EstimateRequest } from './estimate';
 
 export const constraintsSchema = {
@@ -6,13 +6,13 @@ export const constraintsSchema = {
   additionalProperties: false,
   description: 'Constraints on the recommended replica set. Impossible combinations get 422 naming the constraint.',
   properties: {
-    mustInclude: { type: 'array', maxItems: MAX_REPLICAS, items: regionNameSchema, description: 'Regions that must have a replica (or be the home region).' },
-    exclude: { type: 'array', maxItems: 100, items: regionNameSchema, description: 'Regions that must not get a replica.' },
-    candidates: { type: 'array', maxItems: 100, items: regionNameSchema, description: 'Consider only these regions for replicas (default: every region with published latency that is not access-restricted).' },
+    mustInclude: { type: 'array', maxItems: LIMITS.regionLists, items: regionNameSchema, description: 'Regions that must have a replica (or be the home region).' },
+    exclude: { type: 'array', maxItems: LIMITS.regionLists, items: regionNameSchema, description: 'Regions that must not get a replica.' },
+    candidates: { type: 'array', maxItems: LIMITS.regionLists, items: regionNameSchema, description: 'Consider only these regions for replicas (default: every region with published latency that is not access-restricted).' },
     allowedGeographies: {
       type: 'array',
       maxItems: 50,
-      items: { type: 'string', minLength: 1, maxLength: 64 },
+      items: { type: 'string', minLength: 1, maxLength: LIMITS.geographyLength },
       description: 'Data residency: replicas only in these geographies (`United States`, `Europe`, …, as in GET /api/regions) or continents (`europe`, `north-america`, …).',
     },
     maxReplicas: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'At most this many replicas (the home location not counted).' },
@@ -22,7 +22,7 @@ export const constraintsSchema = {
       required: ['maxMs'],
       description: 'Latency objective: every workload (or the given volume-weighted percentile of pulls) served within maxMs round-trip.',
       properties: {
-        maxMs: { type: 'number', exclusiveMinimum: 0 },
+        maxMs: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.latencyMs, description: 'ms round trip (P50).' },
         percentile: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: 'Percent of pulled volume that must meet maxMs; omitted: every workload.' },
       },
     },
