@@ -178,30 +178,32 @@ function optimality(r: UflResult) {
   };
 }
 
-/** The optimal topology, the frontier for every replica count, per-replica economics and savings. */
-export function recommend(input: RecommendInput, ctx: RecommendContext) {
-  const { catalog, prices } = ctx;
-  const warnings = ctx.warnings;
-  const home = input.current.homeRegion;
-  const candidates = candidateRegions(home, input.constraints, catalog, warnings);
+type Estimator = (t: Topology) => EstimateResponse;
+type SolverOptions = { timeLimitMs: number; nodeLimit?: number };
+
+/** Refuses a request with no known volume; warns about unknown volumes and a missing storage size. */
+function checkVolumes(input: RecommendInput, warnings: string[]): void {
   const unknownVolume = input.workloads.filter((w) => w.pullGBPerMonth === null).map((w) => workloadId(w.site));
   if (unknownVolume.length === input.workloads.length) {
     throw new UnsatisfiableError('No workload has a known pull volume: there is nothing to optimise. Give pullGBPerMonth, pullsPerMonth + avgPullSizeMB, or share with a live registry.', 'workloads');
   }
   if (unknownVolume.length) warnings.push(`Optimised without the transfer of ${unknownVolume.join(', ')} (volume unknown).`);
   if (input.storageGiB === null) warnings.push('registry.storageGiB not given: replicas are priced on registry units only; storage above 500 GiB would add its overage per replica.');
+}
 
-  const { instance, facilities } = buildInstance(input, candidates, ctx);
-  const solverOpts = { timeLimitMs: input.solver.timeLimitMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+/** The exact optimum; throws 422 naming the constraint when there is none. */
+function solveBest(instance: UflInstance, solverOpts: SolverOptions): UflResult {
   const best = solveUfl(instance, solverOpts);
   if (best.status === 'infeasible') {
     const constraint = /latency|coverage/i.test(best.reason ?? '') ? 'latency' : /maxOpen|max/i.test(best.reason ?? '') ? 'maxReplicas' : 'constraints';
     throw new UnsatisfiableError(`The constraints cannot all be met: ${best.reason ?? 'no feasible replica set'}.`, constraint);
   }
+  return best;
+}
 
-  const est = (t: Topology): EstimateResponse =>
-    buildEstimate({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads }, catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
-
+/** The topology of the optimum, or the home-only plan on the current (cheaper) SKU when that costs less. */
+function chooseTopology(best: UflResult, facilities: readonly string[], input: RecommendInput, est: Estimator, warnings: string[]): Topology {
+  const home = input.current.homeRegion;
   let recommendedTopology = topologyOf(best.open, facilities, input);
   // The solver prices every location as Premium. A home-only plan may keep a cheaper current SKU.
   if (input.current.sku !== 'Premium' && !input.constraints.latency && input.constraints.mustInclude.every((m) => m === home)) {
@@ -215,16 +217,12 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       `No replica pays for itself: the registry stays ${recommendedTopology.sku} without replicas, cheaper than any Premium plan (optimality.objective prices every location as Premium, so it differs from this plan's cost).`,
     );
   }
-  const recommended = buildEstimate(
-    { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },
-    catalog,
-    prices,
-    { warnings, extraAssumptions: ctx.extraAssumptions, registryId: ctx.registryId },
-  );
-  const current = est(input.current);
+  return recommendedTopology;
+}
 
-  const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? 8, candidates.length);
-  const frontier = solveForEachCount(instance, kMax + 1, solverOpts).map(({ count, result }) => {
+/** The best plan for every replica count 0..kMax. */
+function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptions, facilities: readonly string[], input: RecommendInput, est: Estimator) {
+  return solveForEachCount(instance, kMax + 1, solverOpts).map(({ count, result }) => {
     if (result.status === 'infeasible') return { replicas: count - 1, status: 'infeasible' as const, reason: result.reason ?? 'infeasible' };
     const t = topologyOf(result.open, facilities, input);
     const e = est(t);
@@ -237,9 +235,12 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       ...(result.status === 'gap' ? { relativeGap: result.gap } : {}),
     };
   });
+}
 
+/** Per-replica economics of the recommended plan, with a sentence explaining each replica. */
+function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, prices: PriceBook) {
   const latencyObjective = input.constraints.latency;
-  const replicaDetails = recommended.locations
+  return recommended.locations
     .filter((l) => l.role === 'replica')
     .map((l) => {
       const servedGB = l.servedGBPerMonth;
@@ -265,13 +266,49 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
         explanation,
       };
     });
+}
 
+/** Monthly/annual saving (null when a total is unknown) and the replicas added, removed and kept. */
+function savingsOf(current: EstimateResponse, recommended: EstimateResponse, recommendedTopology: Topology, input: RecommendInput) {
   const saving = current.monthlyCost.total !== null && recommended.monthlyCost.total !== null ? money(current.monthlyCost.total - recommended.monthlyCost.total) : null;
   const changes = {
     add: recommendedTopology.replicas.filter((r) => !input.current.replicas.some((c) => c.region === r.region)).map((r) => r.region),
     remove: input.current.replicas.filter((c) => !recommendedTopology.replicas.some((r) => r.region === c.region)).map((r) => r.region),
     keep: recommendedTopology.replicas.filter((r) => input.current.replicas.some((c) => c.region === r.region)).map((r) => r.region),
   };
+  return {
+    monthly: saving,
+    annual: saving === null ? null : money(saving * 12),
+    percent: saving !== null && current.monthlyCost.total ? Math.round((saving / current.monthlyCost.total) * 1000) / 10 : null,
+    changes,
+  };
+}
+
+/** The optimal topology, the frontier for every replica count, per-replica economics and savings. */
+export function recommend(input: RecommendInput, ctx: RecommendContext) {
+  const { catalog, prices } = ctx;
+  const warnings = ctx.warnings;
+  const candidates = candidateRegions(input.current.homeRegion, input.constraints, catalog, warnings);
+  checkVolumes(input, warnings);
+
+  const { instance, facilities } = buildInstance(input, candidates, ctx);
+  const solverOpts = { timeLimitMs: input.solver.timeLimitMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+  const best = solveBest(instance, solverOpts);
+
+  const est = (t: Topology): EstimateResponse =>
+    buildEstimate({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads }, catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
+
+  const recommendedTopology = chooseTopology(best, facilities, input, est, warnings);
+  const recommended = buildEstimate(
+    { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },
+    catalog,
+    prices,
+    { warnings, extraAssumptions: ctx.extraAssumptions, registryId: ctx.registryId },
+  );
+  const current = est(input.current);
+
+  const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? 8, candidates.length);
+  const frontier = frontierOf(instance, kMax, solverOpts, facilities, input, est);
 
   return {
     currency: prices.currency,
@@ -282,16 +319,11 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       topology: recommended.topology,
       monthlyCost: recommended.monthlyCost,
       ...latencyStats(recommended),
-      replicas: replicaDetails,
+      replicas: replicaDetailsOf(recommended, input, prices),
       estimate: recommended,
     },
     current: { topology: current.topology, monthlyCost: current.monthlyCost, ...latencyStats(current) },
-    savings: {
-      monthly: saving,
-      annual: saving === null ? null : money(saving * 12),
-      percent: saving !== null && current.monthlyCost.total ? Math.round((saving / current.monthlyCost.total) * 1000) / 10 : null,
-      changes,
-    },
+    savings: savingsOf(current, recommended, recommendedTopology, input),
     frontier,
     search: {
       candidateRegions: candidates.map((r) => r.name),
