@@ -27,6 +27,8 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { QueueFunction, TimerFunction, TriggerFunction } from '../functions/triggers';
 import { decodeMessage, queueConnectionFromEnv, queueServiceClient } from '../azure/drift/queue';
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from './problem';
+import { clip, sendProblem } from './local-host';
 
 export type Log = (line: string) => void;
 
@@ -64,13 +66,7 @@ export function manualTimer(): Timer {
   return { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: now, next: now, lastUpdated: now } };
 }
 
-function sendJson(res: ServerResponse, status: number, body?: unknown): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
-
-/** `POST /admin/functions/{name}` → 202, the function runs in the background (Core Tools' admin API). */
+/** `POST /admin/functions/{name}` → 202, the function runs in the background (Core Tools' admin API). Errors are problem+json. */
 export function adminFunctionsHandler(triggers: readonly TriggerFunction[], log: Log = console.log): AdminHandler {
   const byName = new Map(triggers.map((t) => [t.name.toLowerCase(), t]));
   const running = new Set<Promise<void>>();
@@ -78,23 +74,30 @@ export function adminFunctionsHandler(triggers: readonly TriggerFunction[], log:
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const m = /^\/admin\/functions\/([^/]+)\/?$/i.exec(path);
     if (!m) return false;
-    const fn = byName.get(decodeURIComponent(m[1] ?? '').toLowerCase());
+    const raw = m[1] ?? '';
+    let name: string;
+    try {
+      name = decodeURIComponent(raw);
+    } catch {
+      sendProblem(res, new BadRequestError(`The function name '${clip(raw, 100)}' has a malformed percent-escape.`, [{ pointer: '/name', message: 'has a malformed percent-escape', code: 'malformedEscape' }]), path);
+      return true;
+    }
+    const fn = byName.get(name.toLowerCase());
     if (!fn) {
-      sendJson(res, 404, { error: `No non-HTTP function named '${m[1]}'. Known: ${triggers.map((t) => t.name).join(', ') || 'none'}` });
+      sendProblem(res, new NotFoundError(`No non-HTTP function named '${clip(name, 100)}'. Known: ${triggers.map((t) => t.name).join(', ') || 'none'}.`), path);
       return true;
     }
     if ((req.method ?? 'GET').toUpperCase() !== 'POST') {
-      res.setHeader('allow', 'POST');
-      sendJson(res, 405, { error: 'POST only' });
+      sendProblem(res, new MethodNotAllowedError(clip((req.method ?? 'GET').toUpperCase(), 20), ['POST']), path);
       return true;
     }
     let input: unknown = '';
     if (body.length > 0) {
       try {
-        const parsed = JSON.parse(body.toString('utf8')) as { input?: unknown };
+        const parsed = JSON.parse(body.toString('utf8')) as { input?: unknown } | null;
         input = parsed?.input ?? '';
       } catch {
-        sendJson(res, 400, { error: 'The body must be JSON: {"input": "..."}' });
+        sendProblem(res, new BadRequestError('The body must be JSON: {"input": "..."}.', [{ pointer: '', message: 'is not valid JSON', code: 'json' }]), path);
         return true;
       }
     }

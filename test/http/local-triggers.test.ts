@@ -2,6 +2,7 @@
  * Local host parity for non-HTTP functions: the admin endpoint (run on demand) and the
  * queue pollers against a real Azurite (in memory, free ports).
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { InvocationContext } from '@azure/functions';
@@ -146,12 +147,40 @@ describe('admin endpoint (Core Tools parity)', () => {
     expect(logs.join('\n')).toMatch(/admin: tick succeeded/);
   });
 
-  it('404 for an unknown function, 405 for GET, 400 for a non-JSON body', async () => {
-    expect((await fetch(`http://127.0.0.1:${host.port}/admin/functions/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+  it('404 for an unknown function, 405 for GET, 400 for a non-JSON body: all problem+json', async () => {
+    const expectProblem = async (res: Response, status: number): Promise<{ type: string; status: number; detail: string; instance?: string }> => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      const body = (await res.json()) as { type: string; status: number; detail: string; instance?: string };
+      expect(body.status).toBe(status);
+      return body;
+    };
+    const missing = await expectProblem(await fetch(`http://127.0.0.1:${host.port}/admin/functions/nope`, { method: 'POST', body: '{}' }), 404);
+    expect(missing.detail).toMatch(/No non-HTTP function named 'nope'\. Known: tick/);
+    expect(missing.instance).toBe('/admin/functions/nope');
     const get = await fetch(`http://127.0.0.1:${host.port}/admin/functions/tick`);
-    expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    expect((await fetch(`http://127.0.0.1:${host.port}/admin/functions/tick`, { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await expectProblem(get, 405)).type).toBe('urn:acr-geoplanner:problem:method-not-allowed');
+    await expectProblem(await fetch(`http://127.0.0.1:${host.port}/admin/functions/tick`, { method: 'POST', body: 'not json' }), 400);
+    await expectProblem(await fetch(`http://127.0.0.1:${host.port}/admin/functions/%E0%A4%A`, { method: 'POST', body: '{}' }), 400);
+    // a long unknown name is not echoed in full
+    const long = await expectProblem(await fetch(`http://127.0.0.1:${host.port}/admin/functions/${'x'.repeat(5000)}`, { method: 'POST', body: '{}' }), 404);
+    expect(long.detail.length).toBeLessThan(400);
+  });
+
+  it('TRACE on an admin path (raw socket) → 405 problem+json with Allow: POST, and the host still answers', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(host.port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write('TRACE /admin/functions/tick HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+    expect(answer).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+    expect(answer).toMatch(/\r\nallow: POST\r\n/i);
+    expect((await fetch(`http://127.0.0.1:${host.port}/admin/functions/nope`, { method: 'POST' })).status).toBe(404);
   });
 
   it('resolves %SETTING% schedules like the host, with the default', () => {
