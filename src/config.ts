@@ -17,8 +17,13 @@ export interface Settings extends SolverSettings {
   /** Allow GET /api/prices?refresh=true to call the Azure Retail Prices API. */
   retailPricesUrl: string;
   retailPricesTimeoutMs: number;
-  /** Accept the local stand-in identity header x-geoplanner-principal (never in Azure). */
+  /** Accept the local stand-in identity header x-geoplanner-principal (never in Azure; ignored while appServiceAuthEnabled). */
   localPrincipalHeader: boolean;
+  /**
+   * App Service authentication (Easy Auth) is on in front of the app: the platform sets
+   * WEBSITE_AUTH_ENABLED=True and only then is `x-ms-client-principal` trusted (see src/http/identity.ts).
+   */
+  appServiceAuthEnabled: boolean;
   /** Default lifetime of a plan before it must be approved and applied, hours. */
   planTtlHours: number;
 }
@@ -38,6 +43,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     retailPricesUrl: env.RETAIL_PRICES_URL?.trim() || 'https://prices.azure.com/api/retail/prices',
     retailPricesTimeoutMs: int(env.RETAIL_PRICES_TIMEOUT_MS, 10_000),
     localPrincipalHeader: (env.LOCAL_PRINCIPAL_HEADER ?? '').trim().toLowerCase() === 'true',
+    appServiceAuthEnabled: (env.WEBSITE_AUTH_ENABLED ?? '').trim().toLowerCase() === 'true',
     planTtlHours: int(env.PLAN_TTL_HOURS, 168),
     ...readSolverSettings(env),
   };

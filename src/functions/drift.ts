@@ -11,6 +11,7 @@
  * - `GET /api/drift/runs` — the recent runs (expected/checked counts, webhook outcome).
  */
 import { httpEndpoint, json } from '../http/endpoint';
+import { requirePrincipal, ROLES } from '../http/identity';
 import { BadRequestError, NotFoundError } from '../http/problem';
 import { matchesFilter, worstSeverity, isDrift } from '../model/drift/report';
 import { DRIFT_KINDS, DRIFT_SEVERITIES, type DriftReport } from '../model/drift/types';
@@ -52,7 +53,12 @@ function byConcern(a: DriftReport, b: DriftReport): number {
 
 const errorResponses = {
   '400': { description: 'Invalid query: every problem with its pointer', schema: problemSchema, contentType: 'application/problem+json' },
+  '401': { description: 'No signed-in principal', schema: problemSchema, contentType: 'application/problem+json' },
+  '403': { description: 'Missing the app role Planner.Read (or a role that includes it)', schema: problemSchema, contentType: 'application/problem+json' },
 };
+
+/** Every drift read needs Planner.Read (implied by the other planner roles). */
+const READ_NOTE = ' Needs the app role Planner.Read (implied by Planner.Request, Planner.Approve and Planner.Apply).';
 
 export const drift = httpEndpoint({
   name: 'drift',
@@ -63,7 +69,7 @@ export const drift = httpEndpoint({
       doc: {
         summary: 'Latest drift report of every watched registry',
         description:
-          'Written by the `topologyDrift` timer (DRIFT_SCHEDULE, default daily 06:00 UTC) through the `drift-checks` queue. Most concerning first. `kind` and `severity` select reports with at least one finding matching both (comma-separated lists); `status` selects by report status.',
+          'Written by the `topologyDrift` timer (DRIFT_SCHEDULE, default daily 06:00 UTC) through the `drift-checks` queue. Most concerning first. `kind` and `severity` select reports with at least one finding matching both (comma-separated lists); `status` selects by report status.' + READ_NOTE,
         tags: ['drift'],
         parameters: [
           { name: 'kind', in: 'query', description: 'configuration, economic and/or health', schema: { type: 'string' } },
@@ -73,6 +79,7 @@ export const drift = httpEndpoint({
         responses: { '200': { description: 'The latest reports', schema: driftListResponseSchema }, ...errorResponses },
       },
       run: async (rc) => {
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
         const issues: InputIssue[] = [];
         const kinds = listParam(rc.query, 'kind', DRIFT_KINDS, issues);
         const severities = listParam(rc.query, 'severity', DRIFT_SEVERITIES, issues);
@@ -102,7 +109,7 @@ export const driftHistory = httpEndpoint({
     GET: {
       doc: {
         summary: 'Drift reports of one registry, newest first',
-        description: 'The registry resource id goes in `?registry=` (ids contain slashes, so not in the path).',
+        description: 'The registry resource id goes in `?registry=` (ids contain slashes, so not in the path).' + READ_NOTE,
         tags: ['drift'],
         parameters: [
           { name: 'registry', in: 'query', required: true, description: 'Registry resource id (/subscriptions/…/registries/<name>), compared case-insensitively', schema: { type: 'string' } },
@@ -115,6 +122,7 @@ export const driftHistory = httpEndpoint({
         },
       },
       run: async (rc) => {
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
         const issues: InputIssue[] = [];
         const registryId = rc.query.get('registry')?.trim() ?? '';
         if (!registryId) issues.push({ pointer: '/query/registry', message: 'required: the registry resource id', code: 'required' });
@@ -139,12 +147,13 @@ export const driftRuns = httpEndpoint({
     GET: {
       doc: {
         summary: 'Recent drift runs, newest first',
-        description: 'Each run: registries enqueued, when it was closed, its outcome counts and the webhook outcome.',
+        description: 'Each run: registries enqueued, when it was closed, its outcome counts and the webhook outcome.' + READ_NOTE,
         tags: ['drift'],
         parameters: [{ name: 'limit', in: 'query', description: 'At most this many runs (1–1000, default 20)', schema: { type: 'integer', minimum: 1, maximum: 1000 } }],
         responses: { '200': { description: 'Runs', schema: driftRunsResponseSchema }, ...errorResponses },
       },
       run: async (rc) => {
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
         const issues: InputIssue[] = [];
         const limit = limitParam(rc.query, 20, issues);
         throwIf(issues);

@@ -26,7 +26,7 @@ export const planApply = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.apply, rc.services.settings.localPrincipalHeader);
+        const principal = requirePrincipal(rc.request, ROLES.apply, rc.services.settings);
         const dryRun = rc.query.get('dryRun') === 'true';
         const store = rc.services.planStore();
         const id = rc.params.id ?? '';

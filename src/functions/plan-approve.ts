@@ -25,13 +25,13 @@ export const planApprove = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings.localPrincipalHeader);
+        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings);
         const hasBody = (rc.request.headers.get('content-length') ?? '0') !== '0' || rc.request.headers.get('content-type') !== null;
         const body = hasBody ? await readJsonBody<{ contentHash?: string; comment?: string }>(rc, approvePlanRequestSchema) : {};
         const store = rc.services.planStore();
         const now = rc.services.now();
         const { plan } = await store.modify(rc.params.id ?? '', (p) => {
-          const approved = approve(p, { actor: principal.name, now, ...(body.contentHash ? { expectedContentHash: body.contentHash } : {}) });
+          const approved = approve(p, { actor: principal.name, ...(principal.objectId !== undefined ? { actorObjectId: principal.objectId } : {}), actorProvider: principal.provider, now, ...(body.contentHash ? { expectedContentHash: body.contentHash } : {}) });
           return body.comment ? { ...approved, audit: [...approved.audit, { at: now.toISOString(), actor: principal.name, event: 'comment', detail: body.comment }] } : approved;
         });
         await notifyPlanChange(store, plan, 'approved', rc.context, now);

@@ -23,7 +23,7 @@ export const planReject = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings.localPrincipalHeader);
+        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings);
         const body = await readJsonBody<{ reason: string }>(rc, rejectPlanRequestSchema);
         const store = rc.services.planStore();
         const now = rc.services.now();

@@ -48,7 +48,7 @@ export const plans = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.request, rc.services.settings.localPrincipalHeader);
+        const principal = requirePrincipal(rc.request, ROLES.request, rc.services.settings);
         const { catalog } = rc.services;
         const req = await readJsonBody<CreatePlanRequest>(rc, createPlanRequestSchema, precheck);
         const out = new IssueCollector();
@@ -76,6 +76,8 @@ export const plans = httpEndpoint({
           registryId: live.live.id,
           registryName: live.live.name,
           requester: principal.name,
+          ...(principal.objectId !== undefined ? { requesterObjectId: principal.objectId } : {}),
+          requesterProvider: principal.provider,
           current: current.topology,
           target: target.topology,
           allowDeletes: req.allowDeletes === true,
@@ -106,11 +108,17 @@ export const plans = httpEndpoint({
     GET: {
       doc: {
         summary: 'List plans, newest first',
+        description: 'Needs the app role Planner.Read (implied by Planner.Request, Planner.Approve and Planner.Apply).',
         tags: ['plans'],
         parameters: [{ name: 'registry', in: 'query', description: 'Only plans of this registry (resource id)', schema: { type: 'string' } }],
-        responses: { '200': { description: 'Plan summaries', schema: { type: 'object', required: ['plans'], properties: { count: { type: 'integer', minimum: 0 }, plans: { type: 'array', items: { type: 'object' } } } } } },
+        responses: {
+          '200': { description: 'Plan summaries', schema: { type: 'object', required: ['plans'], properties: { count: { type: 'integer', minimum: 0 }, plans: { type: 'array', items: { type: 'object' } } } } },
+          '401': { description: 'No signed-in principal', schema: problemSchema, contentType: 'application/problem+json' },
+          '403': { description: 'Missing the app role Planner.Read (or a role that includes it)', schema: problemSchema, contentType: 'application/problem+json' },
+        },
       },
       run: async (rc) => {
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
         const registryId = rc.query.get('registry') ?? undefined;
         const list = await rc.services.planStore().list(registryId ? { registryId } : {});
         return json({ count: list.length, plans: list });

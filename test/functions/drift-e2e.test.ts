@@ -19,10 +19,12 @@ let fleet: Fleet;
 let host: LocalHost;
 let stopPollers: (() => Promise<void>) | undefined;
 const logs: string[] = [];
+const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
 
 beforeAll(async () => {
   [azurite, fleet] = await Promise.all([ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 }), startFleet()]);
-  setServices(fleet.services);
+  // the drift reads need Planner.Read: the local stand-in header, enabled for this file
+  setServices({ ...fleet.services, settings: { ...fleet.services.settings, localPrincipalHeader: true } });
   const settings = readDriftSettings({ DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID, DRIFT_AVG_PULL_SIZE_MB: '200', DRIFT_FINALIZE_DELAY_SECONDS: '1' });
   setDriftRuntime(
     createDriftRuntime({}, {
@@ -52,17 +54,20 @@ describe('drift scan through the local host, Azurite queues and tables', () => {
     let runs: any;
     const end = Date.now() + 25_000;
     for (;;) {
-      runs = await (await fetch(`${base}/api/drift/runs`)).json();
+      runs = await (await fetch(`${base}/api/drift/runs`, { headers: reader })).json();
       if (runs.runs[0]?.finalizedAt) break;
       if (Date.now() > end) throw new Error(`run not finalized; logs:\n${logs.slice(-30).join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(runs.runs[0]).toMatchObject({ expected: 20, outcome: { checked: 20, drifted: 3, errors: 0, missing: 0 }, webhook: { status: 'skipped' } });
-    const latest: any = await (await fetch(`${base}/api/drift`)).json();
+    const anonymous = await fetch(`${base}/api/drift`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/problem\+json/);
+    const latest: any = await (await fetch(`${base}/api/drift`, { headers: reader })).json();
     expect(latest.count).toBe(20);
     expect(new Set(latest.reports.map((r: { registryId: string }) => r.registryId.toLowerCase())).size).toBe(20);
     expect(latest.reports.filter((r: { status: string }) => r.status === 'drifted').map((r: { registryName: string }) => r.registryName).sort()).toEqual([CONFIG, ECONOMIC, HEALTH].sort());
-    const hist = await fetch(`${base}/api/drift/history?registry=${encodeURIComponent(id(CONFIG))}`);
+    const hist = await fetch(`${base}/api/drift/history?registry=${encodeURIComponent(id(CONFIG))}`, { headers: reader });
     expect(hist.status).toBe(200);
     const h: any = await hist.json();
     expect(h.count).toBe(1);

@@ -14,10 +14,12 @@ import { invoke } from '../helpers/invoke';
 import { CONFIG, ECONOMIC, HEALTH, drain, id, runtimeFor, startFleet, testContext, type Fleet } from '../azure/drift/fleet';
 
 let fleet: Fleet;
+/** The drift reads need Planner.Read: the local stand-in header, enabled for this file. */
+const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
 
 beforeAll(async () => {
   fleet = await startFleet();
-  setServices(fleet.services);
+  setServices({ ...fleet.services, settings: { ...fleet.services.settings, localPrincipalHeader: true } });
 });
 afterAll(async () => {
   setServices();
@@ -62,24 +64,41 @@ describe('drift scan of a 20-registry fleet (3 drifted)', () => {
     expect(finished?.webhook?.status).toBe('skipped');
 
     // HTTP: filters by kind and severity
-    const all = await invoke(drift);
+    const all = await invoke(drift, { headers: reader });
     expect(all.status).toBe(200);
     expect(all.json.count).toBe(20);
     expect(all.json.reports.slice(0, 3).map((r: { status: string }) => r.status)).toEqual(['drifted', 'drifted', 'drifted']);
-    const eco2 = await invoke(drift, { query: { kind: 'economic', severity: 'warning' } });
+    const eco2 = await invoke(drift, { query: { kind: 'economic', severity: 'warning' }, headers: reader });
     expect(eco2.json.reports.map((r: { registryName: string }) => r.registryName)).toEqual([ECONOMIC]);
-    const crit = await invoke(drift, { query: { severity: 'critical' } });
+    const crit = await invoke(drift, { query: { severity: 'critical' }, headers: reader });
     expect(crit.json.reports.map((r: { registryName: string }) => r.registryName)).toEqual([CONFIG]);
-    const bad = await invoke(drift, { query: { kind: 'cost' } });
+    const bad = await invoke(drift, { query: { kind: 'cost' }, headers: reader });
     expect(bad.status).toBe(400);
     expect(bad.json.errors[0].pointer).toBe('/query/kind');
-    const hist = await invoke(driftHistory, { path: 'drift/history', query: { registry: id(HEALTH).toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/') } });
+    const hist = await invoke(driftHistory, { path: 'drift/history', query: { registry: id(HEALTH).toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/') }, headers: reader });
     expect(hist.status).toBe(200);
     expect(hist.json.reports).toHaveLength(1);
-    const none = await invoke(driftHistory, { path: 'drift/history', query: { registry: id('nosuchone') } });
+    const none = await invoke(driftHistory, { path: 'drift/history', query: { registry: id('nosuchone') }, headers: reader });
     expect(none.status).toBe(404);
-    const runs = await invoke(driftRuns, { path: 'drift/runs' });
+    const runs = await invoke(driftRuns, { path: 'drift/runs', headers: reader });
     expect(runs.json.runs[0].runId).toBe(run.runId);
+
+    // every drift read needs an identity with Planner.Read (or a role that includes it)
+    const requester = { 'x-geoplanner-principal': 'quinn@contoso.com; roles=Planner.Request' };
+    const outsider = { 'x-geoplanner-principal': 'oscar@contoso.com; roles=Something.Else' };
+    const routes = [
+      { fn: drift, opts: {} },
+      { fn: driftHistory, opts: { path: 'drift/history', query: { registry: id(HEALTH) } } },
+      { fn: driftRuns, opts: { path: 'drift/runs' } },
+    ];
+    for (const { fn, opts } of routes) {
+      const anonymous = await invoke(fn, opts);
+      expect(anonymous.status, `${fn.name}: ${anonymous.text}`).toBe(401);
+      expect(anonymous.json.detail).toMatch(/Planner\.Read/);
+      expect((await invoke(fn, { ...opts, headers: reader })).status, fn.name).toBe(200);
+      expect((await invoke(fn, { ...opts, headers: requester })).status, fn.name).toBe(200);
+      expect((await invoke(fn, { ...opts, headers: outsider })).status, fn.name).toBe(403);
+    }
   });
 
   it('re-processing a message overwrites its report: no duplicate', async () => {

@@ -14,6 +14,8 @@ import { planApply } from '../../src/functions/plan-apply';
 import { planExport } from '../../src/functions/plan-export';
 import { planWorkloads } from '../../src/functions/drift-check';
 import { invoke } from '../helpers/invoke';
+import { ensureAzurite, freePort, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { AzureStoragePlanStore } from '../../src/azure/store/azure-storage';
 import { expectContractClean } from '../helpers/contract';
 import type { RecordedExchange } from '../sandbox/types';
 
@@ -23,20 +25,22 @@ const seen: RecordedExchange[] = [];
 const contosoId = registryResourceId('contoso');
 const alice = { 'x-geoplanner-principal': 'alice@contoso.com; roles=Planner.Request,Planner.Approve,Planner.Apply' };
 const bob = { 'x-geoplanner-principal': 'bob@contoso.com; roles=Planner.Approve,Planner.Apply' };
+const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
 const contosoTarget = { replicas: [{ region: 'eastus' }, { region: 'canadacentral' }, { region: 'westeurope' }] };
 
 let sandbox: ArmSandbox;
 let services: Services;
 let clock: Date | undefined;
 
-function freshServices(): Services {
-  const env = {
+function freshServices(overrides: Record<string, string> = {}): Services {
+  const env: Record<string, string> = {
     ARM_ENDPOINT: sandbox.url,
     ARM_STATIC_TOKEN: 'test',
     ARM_LRO_POLL_INTERVAL_MS: '20',
     ARM_MAX_RETRIES: '0',
     PLAN_STORE: 'memory',
     LOCAL_PRINCIPAL_HEADER: 'true',
+    ...overrides,
   };
   const s = createServices(readSettings(env), env);
   return { ...s, now: () => clock ?? new Date() };
@@ -105,7 +109,7 @@ describe('plans', () => {
     expect(again.json.outcome).toBe('noop');
     expect(mutating()).toEqual([]);
 
-    const got = await invoke(planFn, { params: { id: p.id }, path: `plans/${p.id}` });
+    const got = await invoke(planFn, { params: { id: p.id }, path: `plans/${p.id}`, headers: reader });
     expect(got.json.steps.filter((s: { status: string }) => s.status === 'succeeded').length).toBe(4);
     expect(got.json.audit.map((a: { event: string }) => a.event)).toEqual(expect.arrayContaining(['created', 'approved']));
   });
@@ -173,7 +177,7 @@ describe('plans', () => {
     clock = new Date(Date.now() + 8 * 24 * 3600 * 1000);
     const expired = await call(planApprove, p.id, { headers: bob });
     expect(expired.status).toBe(409);
-    const shown = await invoke(planFn, { params: { id: p.id }, path: `plans/${p.id}` });
+    const shown = await invoke(planFn, { params: { id: p.id }, path: `plans/${p.id}`, headers: reader });
     expect(shown.json.state).toBe('expired');
   });
 
@@ -201,15 +205,15 @@ describe('plans', () => {
 
   it('exports the plan as az, Bicep and Terraform with the same replicas', async () => {
     const p = await createPlan();
-    const az = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'az' } });
+    const az = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'az' }, headers: reader });
     expect(az.status).toBe(200);
     expect(az.text).toMatch(/az acr update .*--sku Premium/);
     for (const region of ['eastus', 'canadacentral', 'westeurope']) expect(az.text).toMatch(new RegExp(`az acr replication create .*-l ${region}`));
-    const bicep = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'bicep' } });
+    const bicep = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'bicep' }, headers: reader });
     expect((bicep.text.match(/Microsoft\.ContainerRegistry\/registries\/replications@/g) ?? []).length).toBeGreaterThanOrEqual(1);
-    const tf = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'terraform' } });
+    const tf = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'terraform' }, headers: reader });
     expect((tf.text.match(/georeplications\s*\{/g) ?? []).length).toBe(3);
-    const bad = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'pulumi' } });
+    const bad = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'pulumi' }, headers: reader });
     expect(bad.status).toBe(400);
   });
 
@@ -255,10 +259,212 @@ describe('plan notifications', () => {
     }
     // nobody listens on that port any more: the plan is still created, and the failure is in its audit trail
     const down = await createPlan({ notificationUrl: `http://127.0.0.1:${port}/hook` });
-    const shown = await invoke(planFn, { params: { id: down.id }, path: `plans/${down.id}` });
+    const shown = await invoke(planFn, { params: { id: down.id }, path: `plans/${down.id}`, headers: reader });
     const failed = shown.json.audit.find((a: { event: string }) => a.event === 'notificationFailed');
     expect(failed.detail).toMatch(/after 3 attempt/);
   });
+});
+
+/** A base64 x-ms-client-principal the way App Service builds it (Entra ID: auth_typ 'aad'). */
+function clientPrincipal(name: string, roles: string[], oid?: string, extra: Record<string, unknown> = {}): string {
+  const claims = [
+    { typ: 'preferred_username', val: name },
+    ...(oid ? [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: oid }] : []),
+    ...roles.map((r) => ({ typ: 'roles', val: r })),
+  ];
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'preferred_username', role_typ: 'roles', claims, ...extra })).toString('base64');
+}
+const eveForged = { 'x-ms-client-principal': Buffer.from(JSON.stringify({ claims: [{ typ: 'name', val: 'eve' }, { typ: 'roles', val: 'Planner.Request' }] })).toString('base64') };
+
+describe('identity: x-ms-client-principal is trusted only behind App Service authentication', () => {
+  it('a hand-made x-ms-client-principal without WEBSITE_AUTH_ENABLED → 401 on create and approve, saying how to enable authentication', async () => {
+    services = freshServices({ LOCAL_PRINCIPAL_HEADER: 'false' });
+    setServices(services);
+    const create = await invoke(plans, { method: 'POST', body: { registryId: contosoId, target: contosoTarget }, headers: eveForged });
+    expect(create.status, create.text).toBe(401);
+    expect(create.headers.get('content-type')).toBe('application/problem+json');
+    expect(create.json.detail).toMatch(/App Service authentication/);
+    expect(create.json.detail).toMatch(/WEBSITE_AUTH_ENABLED=True/);
+    expect(create.json.detail).toMatch(/x-ms-client-principal header sent was ignored/);
+    expect(create.json.detail).toMatch(/LOCAL_PRINCIPAL_HEADER=true .*x-geoplanner-principal/);
+    expect(await services.planStore().list()).toEqual([]);
+
+    // a plan made by alice (through the stand-in header, allowed in a second configuration) …
+    services = freshServices();
+    setServices(services);
+    const p = await createPlan();
+    const store = services.planStore();
+    // … cannot be approved by a forged principal once the stand-in is off
+    setServices({ ...freshServices({ LOCAL_PRINCIPAL_HEADER: 'false' }), planStore: () => store });
+    const forgedApprover = { 'x-ms-client-principal': clientPrincipal('mallory@contoso.com', ['Planner.Approve']) };
+    const approve = await call(planApprove, p.id, { headers: forgedApprover });
+    expect(approve.status, approve.text).toBe(401);
+    expect((await store.get(p.id)).plan.state).toBe('pending');
+    // with the stand-in enabled, a forged x-ms-client-principal is still not an identity
+    setServices({ ...freshServices(), planStore: () => store });
+    expect((await call(planApprove, p.id, { headers: forgedApprover })).status).toBe(401);
+  });
+
+  it('with WEBSITE_AUTH_ENABLED=True the platform principal is accepted and its object id is stored; the local header is then ignored', async () => {
+    services = freshServices({ WEBSITE_AUTH_ENABLED: 'True' });
+    setServices(services);
+    const alicePlatform = { 'x-ms-client-principal': clientPrincipal('alice@contoso.com', ['Planner.Request'], '11111111-1111-1111-1111-111111111111') };
+    const p = await createPlan({}, alicePlatform);
+    expect(p.requester).toBe('alice@contoso.com');
+    expect(p.requesterObjectId).toBe('11111111-1111-1111-1111-111111111111');
+    expect(p.requesterProvider).toBe('aad');
+    const local = await invoke(plans, { method: 'POST', body: { registryId: contosoId, target: contosoTarget }, headers: alice });
+    expect(local.status).toBe(401);
+    expect(local.json.detail).toMatch(/x-geoplanner-principal is ignored while App Service authentication is on/);
+  });
+
+  it('self-approval is decided by object id: the same oid under another name → 403; another oid → approved', async () => {
+    services = freshServices({ WEBSITE_AUTH_ENABLED: 'true' });
+    setServices(services);
+    const oid = '22222222-2222-2222-2222-222222222222';
+    const p = await createPlan({}, { 'x-ms-client-principal': clientPrincipal('alice@contoso.com', ['Planner.Request', 'Planner.Approve'], oid) });
+    const renamed = await call(planApprove, p.id, { headers: { 'x-ms-client-principal': clientPrincipal('Alice Renamed', ['Planner.Approve'], oid) } });
+    expect(renamed.status, renamed.text).toBe(403);
+    expect(renamed.json.type).toMatch(/self-approval/);
+    // a different principal that happens to share the display name is not the requester
+    const namesake = await call(planApprove, p.id, { headers: { 'x-ms-client-principal': clientPrincipal('alice@contoso.com', ['Planner.Approve'], '33333333-3333-3333-3333-333333333333') } });
+    expect(namesake.status, namesake.text).toBe(200);
+    expect(namesake.json.approverObjectId).toBe('33333333-3333-3333-3333-333333333333');
+  });
+
+  it('without ids, names are compared normalised: a soft hyphen or zero-width space in the name → 403', async () => {
+    const p = await createPlan();
+    // header values are Latin-1 on the wire: the soft hyphen (U+00AD) fits
+    for (const name of ['ali\u00ADce@contoso.com', 'ALICE@contoso.com\u00AD']) {
+      const res = await call(planApprove, p.id, { headers: { 'x-geoplanner-principal': `${name}; roles=Planner.Approve` } });
+      expect(res.status, `${JSON.stringify(name)}: ${res.text}`).toBe(403);
+      expect(res.json.type).toMatch(/self-approval/);
+    }
+    expect((await call(planApprove, p.id, { headers: bob })).status).toBe(200);
+
+    // platform principals without an object id (and any Unicode in the base64 JSON): zero-width space, full-width letters
+    services = freshServices({ WEBSITE_AUTH_ENABLED: 'true' });
+    setServices(services);
+    const q = await createPlan({}, { 'x-ms-client-principal': clientPrincipal('alice@contoso.com', ['Planner.Request']) });
+    expect(q.requesterObjectId).toBeUndefined();
+    for (const name of ['alice\u200B@contoso.com', '\uFEFFalice@contoso.com', 'ａｌｉｃｅ@contoso.com']) {
+      const res = await call(planApprove, q.id, { headers: { 'x-ms-client-principal': clientPrincipal(name, ['Planner.Approve']) } });
+      expect(res.status, `${JSON.stringify(name)}: ${res.text}`).toBe(403);
+    }
+    expect((await call(planApprove, q.id, { headers: { 'x-ms-client-principal': clientPrincipal('bob@contoso.com', ['Planner.Approve']) } })).status).toBe(200);
+  });
+
+  it('an identity header that is JSON null, an array, oversize or has an oversize name → 401, never 500', async () => {
+    services = freshServices({ WEBSITE_AUTH_ENABLED: 'true' });
+    setServices(services);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
+    const cases: [string, string, RegExp][] = [
+      ['null', b64(null), /null, not a JSON object/],
+      ['array', b64([{ typ: 'name', val: 'x' }]), /an array/],
+      ['oversize header', clientPrincipal('alice@contoso.com', ['Planner.Request'], undefined, { pad: 'x'.repeat(20_000) }), /longer than 16384 characters/],
+      ['oversize name', clientPrincipal('a'.repeat(300), ['Planner.Request']), /name is longer than 256/],
+      ['not base64', '%%%not-base64%%%', /not base64/],
+    ];
+    for (const [label, header, why] of cases) {
+      const res = await invoke(plans, { method: 'POST', body: { registryId: contosoId, target: contosoTarget }, headers: { 'x-ms-client-principal': header } });
+      expect(res.status, `${label}: ${res.text}`).toBe(401);
+      expect(res.json.detail, label).toMatch(why);
+    }
+    const localOversize = await invoke(plans, { method: 'GET', headers: { 'x-geoplanner-principal': `${'b'.repeat(300)}; roles=Planner.Read` } });
+    expect(localOversize.status).toBe(401); // App Service auth on: the stand-in is ignored
+    services = freshServices();
+    setServices(services);
+    const localLong = await invoke(plans, { method: 'GET', headers: { 'x-geoplanner-principal': `${'b'.repeat(300)}; roles=Planner.Read` } });
+    expect(localLong.status).toBe(401);
+    expect(localLong.json.detail).toMatch(/name is longer than 256/);
+  });
+
+  it('reads need Planner.Read or a role that includes it: none → 401, Planner.Read → 200, only Planner.Request → 200, no planner role → 403', async () => {
+    const p = await createPlan();
+    const reads = [
+      () => ({ fn: plans, opts: { method: 'GET' } }),
+      () => ({ fn: planFn, opts: { params: { id: p.id }, path: `plans/${p.id}` } }),
+      () => ({ fn: planExport, opts: { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'az' } } }),
+    ];
+    const requester = { 'x-geoplanner-principal': 'quinn@contoso.com; roles=Planner.Request' };
+    const outsider = { 'x-geoplanner-principal': 'oscar@contoso.com; roles=Something.Else' };
+    for (const r of reads) {
+      const { fn, opts } = r();
+      const anonymous = await invoke(fn, opts);
+      expect(anonymous.status, `${fn.name}: ${anonymous.text}`).toBe(401);
+      expect(anonymous.json.detail).toMatch(/Planner\.Read/);
+      expect(anonymous.text).not.toContain('alice@contoso.com');
+      expect((await invoke(fn, { ...opts, headers: reader })).status, fn.name).toBe(200);
+      expect((await invoke(fn, { ...opts, headers: requester })).status, fn.name).toBe(200);
+      const forbidden = await invoke(fn, { ...opts, headers: outsider });
+      expect(forbidden.status, fn.name).toBe(403);
+      expect(forbidden.text).not.toContain('alice@contoso.com');
+    }
+    const list = await invoke(plans, { method: 'GET', headers: reader });
+    expect(list.json.plans.map((x: { requester: string }) => x.requester)).toEqual(['alice@contoso.com']);
+  });
+});
+
+describe('plans with the Azure Storage plan store (Azurite): refusals keep their status', () => {
+  let azurite: AzuriteHandle;
+  let n = 0;
+  beforeAll(async () => {
+    azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
+  }, 60_000);
+  afterAll(async () => {
+    await azurite?.stop();
+  });
+  function azureServices(): Services {
+    n += 1;
+    const suffix = `${process.pid}x${n}`;
+    const store = new AzureStoragePlanStore({
+      connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true },
+      tableName: `httpplans${suffix}`,
+      containerName: `httpplans-${suffix}`,
+      lockContainerName: `httplocks-${suffix}`,
+    });
+    return { ...freshServices(), planStore: () => store };
+  }
+
+  it('self-approval → 403, wrong contentHash → 409, apply unapproved → 409, approve twice → 409 (not 503)', async () => {
+    services = azureServices();
+    setServices(services);
+    const p = await createPlan();
+    const self = await call(planApprove, p.id, { headers: alice });
+    expect(self.status, self.text).toBe(403);
+    expect(self.json.type).toMatch(/self-approval/);
+    expect(self.headers.get('retry-after')).toBeNull();
+    const wrongHash = await call(planApprove, p.id, { headers: bob, body: { contentHash: 'sha256:0000' } });
+    expect(wrongHash.status, wrongHash.text).toBe(409);
+    expect(wrongHash.json.type).toMatch(/plan-content-changed/);
+    const unapproved = await call(planApply, p.id, { headers: bob });
+    expect(unapproved.status, unapproved.text).toBe(409);
+    expect(unapproved.json.type).toMatch(/plan-state/);
+    const first = await call(planApprove, p.id, { headers: bob, body: { contentHash: p.contentHash } });
+    expect(first.status, first.text).toBe(200);
+    const twice = await call(planApprove, p.id, { headers: bob });
+    expect(twice.status, twice.text).toBe(409);
+    expect(twice.json.type).toMatch(/plan-state/);
+    const stored = await invoke(planFn, { params: { id: p.id }, path: `plans/${p.id}`, headers: reader });
+    expect(stored.json.state).toBe('approved');
+    expect(stored.json.approver).toBe('bob@contoso.com');
+  }, 30_000);
+
+  it('a real storage outage (nothing listens) → 503 StoreUnavailable with Retry-After: 5', async () => {
+    const port = await freePort();
+    const cs = azurite.connectionString.replace(`:${azurite.tablePort}/`, `:${port}/`).replace(`:${azurite.blobPort}/`, `:${port}/`);
+    const down = new AzureStoragePlanStore({ connection: { kind: 'connectionString', connectionString: cs, insecure: true }, maxRetries: 0, tableName: 'unreachable' });
+    setServices({ ...freshServices(), planStore: () => down });
+    for (const res of [
+      await invoke(planFn, { params: { id: 'some-plan' }, path: 'plans/some-plan', headers: reader }),
+      await call(planApprove, 'some-plan', { headers: bob }),
+      await invoke(plans, { method: 'GET', headers: reader }),
+    ]) {
+      expect(res.status, res.text).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.json.type).toMatch(/store-unavailable/);
+    }
+  }, 30_000);
 });
 
 describe('contract', () => {

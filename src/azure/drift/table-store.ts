@@ -21,6 +21,7 @@ import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { DriftReport } from '../../model/drift/types';
 import type { StorageConnection } from '../store/config';
+import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/errors';
 import { entryOf } from './entries';
 import { registryKey, type DriftReportStore, type DriftRun, type DriftRunEntry } from './types';
 
@@ -49,9 +50,15 @@ function docOf<T>(e: Record<string, unknown>): T {
   return JSON.parse(text) as T;
 }
 
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown })?.statusCode;
-  return typeof s === 'number' ? s : undefined;
+const statusOf = storageStatusOf;
+
+/** Runs table I/O: storage failures become StoreUnavailableError (503 + Retry-After), anything else passes through. */
+async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toStoreError(e, what, 'drift report store');
+  }
 }
 
 export interface TableDriftReportStoreOptions {
@@ -77,7 +84,7 @@ export class TableDriftReportStore implements DriftReportStore {
         const { TableClient } = loadTables();
         const conn = this.opts.connection;
         const name = this.opts.tableName ?? 'driftreports';
-        if (!conn) throw new Error('TableDriftReportStore: no storage connection');
+        if (!conn) throw new StoreUnavailableError('drift report store unavailable: no storage connection (AzureWebJobsStorage)');
         if (conn.kind === 'connectionString') {
           client = TableClient.fromConnectionString(conn.connectionString, name, { allowInsecureConnection: conn.insecure });
         } else {
@@ -92,33 +99,37 @@ export class TableDriftReportStore implements DriftReportStore {
       try {
         await client.createTable();
       } catch (e) {
-        if (statusOf(e) !== 409) {
-          this.ready = undefined;
-          throw e;
-        }
+        if (statusOf(e) !== 409) throw e;
       }
       this.client = client;
       return client;
-    })();
+    })().catch((e: unknown) => {
+      this.ready = undefined; // retry on next call
+      throw toStoreError(e, 'initialising', 'drift report store');
+    });
     return this.ready;
   }
 
   private async query<T extends Record<string, unknown>>(partitionKey: string): Promise<TableEntityResult<T>[]> {
     const t = await this.table();
     const { odata } = loadTables();
-    const out: TableEntityResult<T>[] = [];
-    for await (const e of t.listEntities<T>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) out.push(e);
-    return out;
+    return io('query', async () => {
+      const out: TableEntityResult<T>[] = [];
+      for await (const e of t.listEntities<T>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) out.push(e);
+      return out;
+    });
   }
 
   async put(report: DriftReport): Promise<void> {
     const t = await this.table();
     const key = registryKey(report.registryId);
     const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
-    await t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace');
-    const entry = entryOf(report);
-    await t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace');
-    await this.putLatest(t, key, base, report);
+    await io('put', async () => {
+      await t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace');
+      const entry = entryOf(report);
+      await t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace');
+      await this.putLatest(t, key, base, report);
+    });
   }
 
   private async putLatest(t: TableClient, key: string, base: Record<string, unknown>, report: DriftReport): Promise<void> {
@@ -166,17 +177,19 @@ export class TableDriftReportStore implements DriftReportStore {
 
   async putRun(run: DriftRun): Promise<void> {
     const t = await this.table();
-    await t.upsertEntity(withDoc({ partitionKey: RUNS, rowKey: run.runId, startedAt: run.startedAt, expected: run.expected }, run), 'Replace');
+    await io('putRun', () => t.upsertEntity(withDoc({ partitionKey: RUNS, rowKey: run.runId, startedAt: run.startedAt, expected: run.expected }, run), 'Replace'));
   }
 
   async getRun(runId: string): Promise<DriftRun | null> {
     const t = await this.table();
-    try {
-      return docOf<DriftRun>(await t.getEntity<Record<string, unknown>>(RUNS, runId));
-    } catch (e) {
-      if (statusOf(e) === 404) return null;
-      throw e;
-    }
+    return io('getRun', async () => {
+      try {
+        return docOf<DriftRun>(await t.getEntity<Record<string, unknown>>(RUNS, runId));
+      } catch (e) {
+        if (statusOf(e) === 404) return null;
+        throw e;
+      }
+    });
   }
 
   async listRuns(limit = 50): Promise<DriftRun[]> {

@@ -27,8 +27,9 @@ import {
   LockLostError,
   PlanAlreadyExistsError,
   PlanNotFoundError,
-  StoreError,
   StoreUnavailableError,
+  storageStatusOf,
+  toStoreError,
 } from './errors';
 import { PlanStoreBase, assertPlanId, assertTtl, checkMutation, isValidPlanId, newestFirst, registryKey } from './common';
 import type { ListFilter, PlanMutation, PlanSummary, RegistryLock, StoredPlan } from './types';
@@ -81,20 +82,24 @@ interface PlanRow {
   updatedAt: string;
 }
 
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown } | null)?.statusCode;
-  return typeof s === 'number' ? s : undefined;
+const statusOf = storageStatusOf;
+
+/**
+ * Storage failures → StoreUnavailableError (503 + Retry-After). Errors that carry their own
+ * status (the store's named errors, the plan engine's PlanError such as self-approval 403 or
+ * a content-hash 409, HttpError) pass through unchanged: see toStoreError.
+ */
+function unavailable(e: unknown, what: string): unknown {
+  return toStoreError(e, what, 'plan store');
 }
 
-/** Maps SDK/network errors to StoreUnavailableError; named store errors and other errors pass through. */
-function unavailable(e: unknown, what: string): unknown {
-  if (e instanceof StoreError) return e;
-  const status = statusOf(e);
-  if (status === undefined || status >= 500 || status === 429 || status === 401 || status === 403) {
-    const msg = e instanceof Error ? e.message : String(e);
-    return new StoreUnavailableError(`plan store unavailable (${what}): ${msg}`, { cause: e });
+/** Runs storage I/O, mapping its failures with `unavailable`. */
+async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw unavailable(e, what);
   }
-  return e;
 }
 
 function rowOf(plan: Plan, docBlob: string, revision: number): PlanRow {
@@ -277,12 +282,16 @@ export class AzureStoragePlanStore extends PlanStoreBase {
   async update(id: string, expectedEtag: string, mutate: PlanMutation): Promise<StoredPlan> {
     if (!isValidPlanId(id)) throw new PlanNotFoundError(id);
     const c = await this.clients();
-    try {
-      const row = await this.getRow(c, id);
-      if (row.etag !== expectedEtag) throw new ConcurrencyError(id);
-      const current = await this.readDoc(c, row.docBlob);
-      const next = await mutate(current);
-      checkMutation(current, next);
+    const { row, current } = await io('update', async () => {
+      const r = await this.getRow(c, id);
+      if (r.etag !== expectedEtag) throw new ConcurrencyError(id);
+      return { row: r, current: await this.readDoc(c, r.docBlob) };
+    });
+    // The caller's mutation runs outside the storage error mapping: what it throws (the plan
+    // engine's refusals: self-approval 403, wrong content hash 409, ...) reaches the caller as is.
+    const next = await mutate(current);
+    checkMutation(current, next);
+    return io('update', async () => {
       const revision = (row.revision ?? 1) + 1;
       const doc = await this.writeDoc(c, next, revision);
       try {
@@ -294,9 +303,7 @@ export class AzureStoragePlanStore extends PlanStoreBase {
         if (statusOf(e) === 404) throw new PlanNotFoundError(id);
         throw e;
       }
-    } catch (e) {
-      throw unavailable(e, 'update');
-    }
+    });
   }
 
   async acquireRegistryLock(registryId: string, holder: string, ttlSeconds: number): Promise<RegistryLock> {

@@ -66,8 +66,63 @@ export class InvalidKeyError extends StoreError {
   readonly code = 'invalid-key';
 }
 
-/** The storage service cannot be reached or is misconfigured. */
+/** Seconds a client should wait before retrying after a StoreUnavailableError (the `Retry-After` of the 503). */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** The storage service cannot be reached or is misconfigured (503 with Retry-After). */
 export class StoreUnavailableError extends StoreError {
   readonly status = 503;
   readonly code = 'store-unavailable';
+  /** Read by the problem mapper (src/http/problem.ts) into the `Retry-After` header. */
+  readonly retryAfterSeconds = STORE_RETRY_AFTER_SECONDS;
+}
+
+/**
+ * An error that already knows its HTTP answer: the store's own errors, the plan engine's
+ * (PlanError: self-approval 403, state/hash 409, ...), DomainError, HttpError — anything
+ * with a numeric `status` in 400..599. Store adapters must pass these through untouched.
+ */
+export function carriesOwnStatus(e: unknown): boolean {
+  if (e instanceof StoreError) return true;
+  const s = (e as { status?: unknown } | null)?.status;
+  return e instanceof Error && typeof s === 'number' && s >= 400 && s <= 599;
+}
+
+/** HTTP status of an Azure SDK error (RestError.statusCode), if any. */
+export function storageStatusOf(e: unknown): number | undefined {
+  const s = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+const NETWORK_CODES = /^(E[A-Z0-9_]+|REQUEST_SEND_ERROR|PARSE_ERROR|UND_ERR_[A-Z_]+)$/;
+
+/**
+ * A failure of the storage service or the way to it: an Azure SDK RestError (any status or
+ * none: DNS, refused, reset), a Node network error (ECONNREFUSED, ETIMEDOUT, ...), an abort or
+ * timeout, or a credential that cannot get a token. Not: programming errors, bad data.
+ */
+export function isStorageFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'RestError' || storageStatusOf(e) !== undefined) return true;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.test(code)) return true;
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
+  return /^(CredentialUnavailableError|AuthenticationError|AggregateAuthenticationError)$/.test(e.name);
+}
+
+/**
+ * The one mapping of store adapters: errors that carry their own status pass through; real
+ * storage failures (unreachable, 5xx, throttled 429, 401/403 = the app's identity lacks
+ * access) become StoreUnavailableError (503 + Retry-After); a storage 4xx that is none of
+ * these, and anything else (a bug), passes through unchanged (500, logged).
+ */
+export function toStoreError(e: unknown, what: string, label = 'store'): unknown {
+  if (carriesOwnStatus(e)) return e;
+  if (!isStorageFailure(e)) return e;
+  const status = storageStatusOf(e);
+  if (status === undefined || status >= 500 || status === 429 || status === 401 || status === 403 || status === 408) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return new StoreUnavailableError(`${label} unavailable (${what}): ${msg}`, { cause: e });
+  }
+  return e;
 }

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Topology } from '../types';
+import { sameActor } from './actor';
 import { diff } from './diff';
 import { PlanExpiredError, PlanIntegrityError, PlanStateError, SelfApprovalError } from './errors';
 import { contentHash, fingerprint, planContent } from './fingerprint';
@@ -27,6 +28,9 @@ export interface CreatePlanInput {
   registryId: string;
   registryName: string;
   requester: string;
+  /** The requester's object id and identity provider, when known: self-approval is decided by them. */
+  requesterObjectId?: string;
+  requesterProvider?: string;
   /** Live topology read from the registry now. */
   current: Topology;
   target: Topology;
@@ -75,6 +79,8 @@ export function createPlan(input: CreatePlanInput): Plan {
   if (input.costAfter !== undefined) base.costAfter = input.costAfter;
   if (input.priceAsOf !== undefined) base.priceAsOf = input.priceAsOf;
   if (input.notificationUrl !== undefined) base.notificationUrl = input.notificationUrl;
+  if (input.requesterObjectId !== undefined) base.requesterObjectId = input.requesterObjectId;
+  if (input.requesterProvider !== undefined) base.requesterProvider = input.requesterProvider;
   return { ...base, contentHash: contentHash(base) };
 }
 
@@ -88,10 +94,6 @@ export function effectiveState(plan: Plan, now: Date): PlanState {
 
 export function isExpired(plan: Plan, now: Date): boolean {
   return effectiveState(plan, now) === 'expired';
-}
-
-function sameActor(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function withAudit(plan: Plan, entry: AuditEntry): AuditEntry[] {
@@ -116,7 +118,11 @@ function assertNotExpired(plan: Plan, now: Date, operation: string): void {
 }
 
 export interface ActorContext {
+  /** Display name (audit). */
   actor: string;
+  /** The actor's object id and identity provider, when known (see actor.ts sameActor). */
+  actorObjectId?: string;
+  actorProvider?: string;
   now: Date;
 }
 
@@ -125,7 +131,9 @@ export function approve(plan: Plan, ctx: ActorContext & { expectedContentHash?: 
   if (plan.state !== 'pending') {
     throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only a pending plan can be approved`, plan.state, 'approve');
   }
-  if (sameActor(ctx.actor, plan.requester)) {
+  const approver = { name: ctx.actor, ...(ctx.actorObjectId !== undefined ? { objectId: ctx.actorObjectId } : {}), ...(ctx.actorProvider !== undefined ? { provider: ctx.actorProvider } : {}) };
+  const requester = { name: plan.requester, ...(plan.requesterObjectId !== undefined ? { objectId: plan.requesterObjectId } : {}), ...(plan.requesterProvider !== undefined ? { provider: plan.requesterProvider } : {}) };
+  if (sameActor(approver, requester)) {
     throw new SelfApprovalError(`${ctx.actor} requested plan ${plan.id} and cannot also approve it`);
   }
   assertIntegrity(plan);
@@ -141,6 +149,8 @@ export function approve(plan: Plan, ctx: ActorContext & { expectedContentHash?: 
     ...plan,
     state: 'approved',
     approver: ctx.actor,
+    ...(ctx.actorObjectId !== undefined ? { approverObjectId: ctx.actorObjectId } : {}),
+    ...(ctx.actorProvider !== undefined ? { approverProvider: ctx.actorProvider } : {}),
     approvedAt: at,
     approvedContentHash: plan.contentHash,
     audit: withAudit(plan, { at, actor: ctx.actor, event: 'approved', detail: `content ${plan.contentHash}` }),

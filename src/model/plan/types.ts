@@ -111,8 +111,15 @@ export interface Plan {
   registryName: string;
   createdAt: string;
   expiresAt: string;
+  /** Display name of the requester. */
   requester: string;
+  /** Object id of the requester, when their identity carried one (absent in plans stored before ids were recorded). */
+  requesterObjectId?: string;
+  /** Identity provider of the requester ('aad', 'local', ...), when known. */
+  requesterProvider?: string;
   approver?: string;
+  approverObjectId?: string;
+  approverProvider?: string;
   approvedAt?: string;
   /** contentHash at approval time; apply refuses when the content no longer hashes to it. */
   approvedContentHash?: string;
