@@ -96,9 +96,20 @@ export const plannerPage = httpEndpoint({
         description:
           'A page to paste workloads and constraints, see the recommended replicas, the cost/latency frontier and the replication map. Served from the `public/` folder; `/api/planner` redirects to `/api/planner/`. It calls the public API only (POST /api/recommendations, POST /api/map.svg).',
         tags: ['service'],
+        parameters: [
+          {
+            // The Functions route is the catch-all `planner/{*path}`; OpenAPI has no catch-all, and the page's files are flat.
+            name: 'path',
+            in: 'path',
+            description:
+              'A file of the page under `public/` (`index.html`, `planner.js`, `planner.css`). Empty, i.e. `/api/planner/`, serves `index.html`. A NUL, backslash, control character or malformed escape, or a path over 2048 characters, is a 400; anything that leaves `public/`, is hidden (`.`-prefixed) or does not exist is a 404.',
+            schema: { type: 'string', examples: ['index.html', 'planner.js', 'planner.css'] },
+          },
+        ],
         responses: {
           '200': { description: 'The file', schema: { type: 'string' }, contentType: 'text/html' },
           '302': { description: '/api/planner → /api/planner/ (so the page\'s relative links resolve)' },
+          '400': { description: 'The path holds a NUL, a backslash, a control character or a malformed escape, or is over 2048 characters', schema: problemSchema, contentType: 'application/problem+json' },
           '404': { description: 'No such file', schema: problemSchema, contentType: 'application/problem+json' },
         },
       },
