@@ -14,6 +14,8 @@ import type { EstimateOptions } from '../model/estimate';
 import type { PriceBook } from '../model/types';
 import type { Sku, Topology } from '../model/types';
 import type { LiveRegistry, PullSummary } from '../azure/arm';
+import { registryResourceIdIssue } from '../azure/arm/resource-id';
+import { BadRequestError } from '../http/problem';
 import type { EstimateRequest, RegistryInput, WorkloadInput } from '../schemas/estimate';
 
 export const METRIC_DAYS = 30;
@@ -81,6 +83,9 @@ export function fillEqualShares(workloads: WorkloadInput[]): string[] {
 export async function resolveLiveContext(rc: RequestContext, registry: RegistryInput, out: IssueCollector, workloads?: WorkloadInput[]): Promise<LiveContext | undefined> {
   if (registry.id === undefined) return undefined;
   const registryId = registry.id;
+  // A bad id (malformed escape, bad resource group) is the caller's input: a 400 naming the field, not an adapter error.
+  const idIssue = registryResourceIdIssue(registryId, '/registry/id');
+  if (idIssue) throw new BadRequestError(`/registry/id ${idIssue.message}`, [idIssue]);
   const { topology, metrics } = rc.services.arm();
   const live = await topology.getRegistry(registryId);
   const shareNotes = workloads ? fillEqualShares(workloads) : [];

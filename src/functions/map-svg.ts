@@ -9,6 +9,7 @@ import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/
 import { mapInputFromEstimateRequest, mapInputFromRecommendation, renderReplicationMap, type RecommendationLike } from '../model/map';
 import type { PriceBook } from '../model/types';
 import { REGISTRY_ID_PATTERN, problemSchema } from '../schemas/common';
+import { MAX_RESOURCE_ID_LENGTH, registryResourceIdIssue } from '../azure/arm/resource-id';
 import type { EstimateRequest } from '../schemas/estimate';
 import { mapRequestSchema, type MapTopologyInput, type RecommendationMapInput } from '../schemas/map';
 import { resolveLiveContext, resolvePlanningInput } from './live-context';
@@ -160,11 +161,18 @@ export const mapSvg = httpEndpoint({
       },
       run: async (rc) => {
         const id = rc.query.get('registry');
-        if (!id || !new RegExp(REGISTRY_ID_PATTERN).test(id)) {
+        if (!id || id.length > MAX_RESOURCE_ID_LENGTH || !new RegExp(REGISTRY_ID_PATTERN).test(id)) {
           throw new BadRequestError('Give ?registry=/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}.', [
-            { pointer: '/registry', message: 'must be a registry resource id', code: 'pattern' },
+            {
+              pointer: '/registry',
+              message: id && id.length > MAX_RESOURCE_ID_LENGTH ? `is ${id.length} characters long; a registry resource id has at most ${MAX_RESOURCE_ID_LENGTH}` : 'must be a registry resource id',
+              code: 'pattern',
+            },
           ]);
         }
+        // The pattern lets any resource group through: parse it now (bad escapes, bad names) so it is a 400 naming the parameter.
+        const issue = registryResourceIdIssue(id, '/registry');
+        if (issue) throw new BadRequestError(`?registry ${issue.message}`, [issue]);
         const out = new IssueCollector();
         const live = await resolveLiveContext(rc, { id }, out, []);
         const resolved = live?.resolved(undefined, out);

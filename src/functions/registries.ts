@@ -1,9 +1,33 @@
 import { httpEndpoint, json } from '../http/endpoint';
 import { formatRegistryResourceId } from '../azure/arm';
+import { clipForMessage, isValidResourceGroupName, isValidSubscriptionId } from '../azure/arm/resource-id';
 import { METRIC_DAYS, monthlyPulls, storageGiBFromMetrics, topologyFromLive } from './live-context';
 import { BadRequestError } from '../http/problem';
+import type { InputIssue } from '../model/errors';
 
 const NAME = /^[A-Za-z0-9]{5,50}$/;
+
+/**
+ * The path parameters, already percent-decoded once by the host, checked as
+ * they are: none of them may contain '%' (so nothing is decoded twice on the
+ * way to ARM) or anything else outside its ARM syntax.
+ */
+export function registryPathIssues(params: { subscription?: string; resourceGroup?: string; name?: string }): InputIssue[] {
+  const { subscription = '', resourceGroup = '', name = '' } = params;
+  const issues: InputIssue[] = [];
+  if (!isValidSubscriptionId(subscription)) {
+    issues.push({ pointer: '/subscription', message: `'${clipForMessage(subscription, 60)}' is not a subscription id (a GUID)`, code: 'pattern' });
+  }
+  if (!isValidResourceGroupName(resourceGroup)) {
+    issues.push({
+      pointer: '/resourceGroup',
+      message: `'${clipForMessage(resourceGroup, 100)}' is not a resource group name (1-90 letters, digits, '-', '_', '.', '(', ')'; not ending in '.')`,
+      code: 'pattern',
+    });
+  }
+  if (!NAME.test(name)) issues.push({ pointer: '/name', message: `'${clipForMessage(name, 60)}' is not a registry name (5–50 letters and digits)`, code: 'pattern' });
+  return issues;
+}
 
 /** GET /api/registries/{subscription}/{resourceGroup}/{name} — live topology + metric summary. */
 export const registries = httpEndpoint({
@@ -26,7 +50,8 @@ export const registries = httpEndpoint({
       },
       run: async (rc) => {
         const { subscription = '', resourceGroup = '', name = '' } = rc.params;
-        if (!NAME.test(name)) throw new BadRequestError(`'${name}' is not a valid registry name (5–50 letters and digits).`, [{ pointer: '/name', message: 'must be 5–50 letters and digits', code: 'pattern' }]);
+        const issues = registryPathIssues({ subscription, resourceGroup, name });
+        if (issues.length > 0) throw new BadRequestError(`The registry path is not valid: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}.`, issues);
         const daysParam = rc.query.get('days');
         const days = daysParam === null ? METRIC_DAYS : Number(daysParam);
         if (!Number.isInteger(days) || days < 1 || days > 93) throw new BadRequestError('days must be an integer from 1 to 93.', [{ pointer: '/days', message: 'must be an integer from 1 to 93', code: 'range' }]);

@@ -56,17 +56,61 @@ export interface HttpEndpoint {
   handler: HttpHandler;
 }
 
+/** Longest path parameter accepted, in characters (the host caps the whole request line at ~16 KiB anyway). */
+export const MAX_PATH_PARAM_LENGTH = 2048;
+
+/**
+ * Path parameters as the handler gets them, checked: a value that is not
+ * well-formed text (a lone surrogate, a control character: what a malformed
+ * or hostile escape decodes to) or longer than MAX_PATH_PARAM_LENGTH is a 400
+ * naming the parameter.
+ */
+export function checkPathParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') continue;
+    if (value.length > MAX_PATH_PARAM_LENGTH) {
+      throw new BadRequestError(`Path parameter '${name}' is ${value.length} characters long; at most ${MAX_PATH_PARAM_LENGTH} are accepted.`, [
+        { pointer: `/${name}`, message: `is longer than ${MAX_PATH_PARAM_LENGTH} characters`, code: 'maxLength' },
+      ]);
+    }
+    if (/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+      throw new BadRequestError(`Path parameter '${name}' contains a control character or a malformed escape.`, [
+        { pointer: `/${name}`, message: 'contains a control character or a malformed escape', code: 'malformedEscape' },
+      ]);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/** The request URL, or a 400: a host could hand over one `new URL` refuses. */
+function requestUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new BadRequestError('The request URL is not valid.', [{ pointer: '', message: 'the request URL cannot be parsed', code: 'url' }]);
+  }
+}
+
+/** The path as a problem's `instance`, unless it is too long to echo back (then none). */
+export function problemInstance(pathname: string): string | undefined {
+  return pathname.length <= MAX_PATH_PARAM_LENGTH / 2 ? pathname : undefined;
+}
+
 /** Declares an HTTP function; its handler answers 405 (+ Allow) for methods it has no operation for. */
 export function httpEndpoint(def: Omit<HttpEndpoint, 'kind' | 'handler'>): HttpEndpoint {
   const allow = Object.keys(def.operations) as Method[];
   const handler: HttpHandler = async (request, context) => {
-    const method = request.method.toUpperCase() as Method;
-    const url = new URL(request.url);
-    const instance = url.pathname;
+    let instance: string | undefined;
     try {
-      const op = def.operations[method];
+      const url = requestUrl(request.url);
+      instance = problemInstance(url.pathname);
+      const method = request.method.toUpperCase();
+      const op = Object.hasOwn(def.operations, method) ? def.operations[method as Method] : undefined;
       if (!op) throw new MethodNotAllowedError(method, allow);
-      return await op.run({ request, context, params: { ...request.params }, query: url.searchParams, services: getServices() });
+      const params = checkPathParams({ ...request.params });
+      return await op.run({ request, context, params, query: url.searchParams, services: getServices() });
     } catch (err) {
       const res = problemResponse(err, instance, context.invocationId);
       if (res.status === 500) context.error(`${def.name}: unhandled error`, err);

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
-import type { HttpEndpoint } from './endpoint';
+import { problemInstance, type HttpEndpoint } from './endpoint';
 import { BadRequestError, HttpError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from './problem';
 
 export interface CompiledRoute {
@@ -227,16 +227,18 @@ export async function startLocalHost(opts: LocalHostOptions & { port: number; ho
       log(`${new Date().toISOString()} ${method} ${label} ${status} ${ms.toFixed(1)}ms`);
     };
     let instance: string | undefined;
+    let bodyRead = false;
     const handle = async (): Promise<number> => {
       const url = requestUrl(target, req.headers.host, req.httpVersion);
-      instance = url.pathname;
+      instance = problemInstance(url.pathname);
       let body: Buffer;
       try {
         body = await readBody(req, opts.maxBodyBytes);
+        bodyRead = true;
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close');
-          return send(res, problemResponse(new PayloadTooLargeError(opts.maxBodyBytes), url.pathname));
+          return send(res, problemResponse(new PayloadTooLargeError(opts.maxBodyBytes), instance));
         }
         throw e;
       }
@@ -245,13 +247,13 @@ export async function startLocalHost(opts: LocalHostOptions & { port: number; ho
       }
       const match = matchRoute(routes, url.pathname);
       if (!match) {
-        return send(res, problemResponse(new NotFoundError(`No function serves ${clip(url.pathname)} (GET /api/openapi.json lists the routes).`), url.pathname));
+        return send(res, problemResponse(new NotFoundError(`No function serves ${clip(url.pathname)} (GET /api/openapi.json lists the routes).`), instance));
       }
       const { endpoint } = match.route;
       label = `/api/${endpoint.route}`;
       // Only methods the function has an operation for get this far: undici's Request (inside HttpRequest) refuses TRACE/TRACK/CONNECT.
       const allow = Object.keys(endpoint.operations);
-      if (!allow.includes(method)) return send(res, problemResponse(new MethodNotAllowedError(method, allow), url.pathname));
+      if (!allow.includes(method)) return send(res, problemResponse(new MethodNotAllowedError(method, allow), instance));
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -281,8 +283,8 @@ export async function startLocalHost(opts: LocalHostOptions & { port: number; ho
       let status = res.statusCode;
       if (!res.headersSent) {
         try {
-          // A 400 before the body was read (bad Host, bad target): close, so unread bytes can't be taken for a next request.
-          if (err instanceof HttpError && err.status === 400 && instance === undefined) res.setHeader('connection', 'close');
+          // An answer before the body was read (bad Host, bad target): close, so unread bytes can't be taken for a next request.
+          if (!bodyRead) res.setHeader('connection', 'close');
           status = sendProblem(res, err instanceof HttpError ? err : new Error('internal'), instance);
         } catch (e) {
           log(`  [error] ${method} ${label}: could not answer: ${errorText(e)}`);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mapSvg } from '../../src/functions/map-svg';
 import { recommendations } from '../../src/functions/recommendations';
 import { openapi } from '../../src/functions/openapi';
-import { setServices } from '../../src/services';
+import { getServices, setServices } from '../../src/services';
 import { invoke } from '../helpers/invoke';
 
 const contosoBody = {
@@ -96,6 +96,35 @@ describe('POST /api/map.svg', () => {
     const put = await invoke(mapSvg, { method: 'PUT' });
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('POST, GET');
+  });
+
+  it('GET ?registry= with a malformed escape or double-encoded garbage → 400 naming the parameter, before any ARM call', async () => {
+    const sub = '00000000-0000-0000-0000-000000000000';
+    const id = (rg: string): string => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/contoso`;
+    // services whose ARM port fails the test if reached
+    setServices({ ...getServices(), arm: () => { throw new Error('ARM must not be called for a bad id'); } });
+    for (const rg of ['%E0%A4%A', 'rg%', '%25E0%25A4%25A', 'a%2Fb', '%ED%A0%80']) {
+      const res = await invoke(mapSvg, { method: 'GET', query: { registry: id(rg) } });
+      expect(res.status, rg).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.json.type).toBe('urn:acr-geoplanner:problem:invalid-input');
+      expect(res.json.errors[0].pointer).toBe('/registry');
+    }
+    const long = await invoke(mapSvg, { method: 'GET', query: { registry: id('r'.repeat(5000)) } });
+    expect(long.status).toBe(400);
+    expect(long.json.errors[0].message).toMatch(/at most 1024/);
+    expect(long.text.length).toBeLessThan(2000);
+  });
+
+  it('POST with registry.id holding a malformed escape → 400 at /registry/id, not 500', async () => {
+    setServices({ ...getServices(), arm: () => { throw new Error('ARM must not be called for a bad id'); } });
+    const res = await invoke(mapSvg, {
+      body: { registry: { id: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/%E0%A4%A/providers/Microsoft.ContainerRegistry/registries/contoso' }, workloads: [{ region: 'westus', pullGBPerMonth: 1 }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.json.type).toBe('urn:acr-geoplanner:problem:invalid-input');
+    expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/registry/id', code: 'invalidResourceId' })]);
   });
 
   it('is in the OpenAPI document with its SVG answer and request schema', async () => {

@@ -239,3 +239,47 @@ describe('requestUrl', () => {
     }
   });
 });
+
+describe('local host: registry ids with malformed escapes are 400s naming the parameter', () => {
+  const SUB = '00000000-0000-0000-0000-000000000000';
+  const get = async (path: string): Promise<{ status: number; type: string; pointers: string[]; contentType: string | null }> => {
+    const res = await fetch(`http://127.0.0.1:${host.port}${path}`);
+    const body = (await res.json()) as { type: string; errors?: { pointer: string }[] };
+    return { status: res.status, type: body.type, pointers: (body.errors ?? []).map((e) => e.pointer), contentType: res.headers.get('content-type') };
+  };
+
+  it.each([
+    [`/api/registries/${SUB}/%E0%A4%A/contoso`, '/resourceGroup'], // malformed escape in the path
+    [`/api/registries/${SUB}/%25E0%25A4%25A/contoso`, '/resourceGroup'], // double-encoded: '%E0%A4%A' after the host decodes
+    [`/api/registries/${SUB}/rg%2541/contoso`, '/resourceGroup'], // 'rg%41' must not become 'rgA' by a second decoding
+    [`/api/registries/not-a-guid/rg/contoso`, '/subscription'],
+    [`/api/registries/${SUB}/rg/ab`, '/name'],
+    [`/api/map.svg?registry=/subscriptions/${SUB}/resourceGroups/%25E0%25A4%25A/providers/Microsoft.ContainerRegistry/registries/contoso`, '/registry'],
+    [`/api/map.svg?registry=/subscriptions/${SUB}/resourceGroups/%2525E0/providers/Microsoft.ContainerRegistry/registries/contoso`, '/registry'],
+  ])('GET %s → 400 at %s', async (path, pointer) => {
+    const res = await get(path);
+    expect(res.status).toBe(400);
+    expect(res.contentType).toBe('application/problem+json');
+    expect(res.type).toBe('urn:acr-geoplanner:problem:invalid-input');
+    expect(res.pointers).toContain(pointer);
+  });
+
+  it('a 5000-character resource group is a 400 that echoes at most ~200 characters of it', async () => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/registries/${SUB}/${'r'.repeat(5000)}/contoso`);
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(1500);
+  });
+
+  it('POST /api/estimate with registry.id holding a malformed escape → 400 at /registry/id', async () => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/estimate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ registry: { id: `/subscriptions/${SUB}/resourceGroups/%E0%A4%A/providers/Microsoft.ContainerRegistry/registries/contoso` }, workloads: [{ region: 'westus', pullGBPerMonth: 1 }] }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; errors: { pointer: string; code: string }[] };
+    expect(body.type).toBe('urn:acr-geoplanner:problem:invalid-input');
+    expect(body.errors).toEqual([expect.objectContaining({ pointer: '/registry/id', code: 'invalidResourceId' })]);
+  });
+});
