@@ -46,7 +46,7 @@ function freshServices(overrides: Record<string, string> = {}): Services {
   return { ...s, now: () => clock ?? new Date() };
 }
 
-async function createPlan(body: Record<string, unknown> = {}, headers = alice) {
+async function createPlan(body: Record<string, unknown> = {}, headers: Record<string, string> = alice) {
   const res = await invoke(plans, { method: 'POST', body: { registryId: contosoId, target: contosoTarget, ...body }, headers });
   expect(res.status, res.text).toBe(201);
   return res.json;

@@ -4,6 +4,9 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureStoragePlanStore } from '../../../src/azure/store/azure-storage';
 import { ensureAzurite, freePort, type AzuriteHandle } from '../../../src/azure/store/azurite';
 import { LockBusyError, PlanNotFoundError, StoreUnavailableError } from '../../../src/azure/store/errors';
+import { TableDriftReportStore } from '../../../src/azure/drift/table-store';
+import { approve, PlanIntegrityError, PlanStateError, SelfApprovalError } from '../../../src/model/plan';
+import { ForbiddenError, problemResponse } from '../../../src/http/problem';
 import { createPlanStore } from '../../../src/azure/store/index';
 import { REG_A, planStoreContract, samplePlan } from './contract';
 
@@ -78,6 +81,32 @@ describe('AzureStoragePlanStore specifics', () => {
     expect((await blob.getProperties()).leaseState).toBe('available');
   });
 
+  it("the caller's refusals inside update keep their type and status; nothing is written", async () => {
+    const { store, table } = freshStore();
+    const plan = samplePlan();
+    const { etag } = await store.create(plan);
+    const now = new Date(Date.parse(plan.createdAt) + 1000);
+    const self = await store.modify(plan.id, (p) => approve(p, { actor: p.requester, now })).catch((e: unknown) => e);
+    expect(self).toBeInstanceOf(SelfApprovalError);
+    expect((self as SelfApprovalError).status).toBe(403);
+    const hash = await store.modify(plan.id, (p) => approve(p, { actor: 'bob', now, expectedContentHash: 'sha256:00' })).catch((e: unknown) => e);
+    expect(hash).toBeInstanceOf(PlanIntegrityError);
+    const http = await store.update(plan.id, etag, () => {
+      throw new ForbiddenError('no');
+    }).catch((e: unknown) => e);
+    expect(http).toBeInstanceOf(ForbiddenError);
+    const bug = await store.update(plan.id, etag, () => {
+      throw new TypeError('a bug in the mutation');
+    }).catch((e: unknown) => e);
+    expect(bug).toBeInstanceOf(TypeError); // a bug is a 500, not "storage unavailable"
+    await store.modify(plan.id, (p) => approve(p, { actor: 'bob', now }));
+    const twice = await store.modify(plan.id, (p) => approve(p, { actor: 'carol', now })).catch((e: unknown) => e);
+    expect(twice).toBeInstanceOf(PlanStateError);
+    expect(problemResponse(twice).status).toBe(409);
+    const tc = TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+    expect((await tc.getEntity<Record<string, unknown>>('plan', plan.id))['revision']).toBe(2); // only the one approval was written
+  });
+
   it('an unreachable account is StoreUnavailableError (503)', async () => {
     const port = await freePort();
     const cs = azurite.connectionString.replace(`:${azurite.tablePort}/`, `:${port}/`).replace(`:${azurite.blobPort}/`, `:${port}/`);
@@ -89,6 +118,17 @@ describe('AzureStoragePlanStore specifics', () => {
     const err = await store.get('some-plan').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect((err as StoreUnavailableError).status).toBe(503);
+    const res = problemResponse(err, '/api/plans/some-plan');
+    expect(res.status).toBe(503);
+    expect((res.headers as Record<string, string>)['Retry-After']).toBe('5');
+    const updating = await store.update('some-plan', '*', (p) => p).catch((e: unknown) => e);
+    expect(updating).toBeInstanceOf(StoreUnavailableError);
+
+    // the drift report table behind the same outage: 503 + Retry-After too (it answered 500 before)
+    const drift = new TableDriftReportStore({ client: TableClient.fromConnectionString(cs, 'driftreports', { allowInsecureConnection: true, retryOptions: { maxRetries: 0 } }) });
+    const latest = await drift.latest().catch((e: unknown) => e);
+    expect(latest).toBeInstanceOf(StoreUnavailableError);
+    expect((problemResponse(latest).headers as Record<string, string>)['Retry-After']).toBe('5');
   });
 
   it('createPlanStore reads AzureWebJobsStorage and PLAN_STORE_* settings', async () => {
