@@ -54,6 +54,11 @@ async function main(): Promise<void> {
     await step('backends', () => stopBackends(running, log));
     process.exit(0);
   };
+  // Last resort only: every request path answers its own errors (src/http/local-host.ts). A promise
+  // rejected with nobody listening (a background task's bug) is logged instead of killing the dev host.
+  process.on('unhandledRejection', (reason) => {
+    log(`[error] unhandled promise rejection (the host keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

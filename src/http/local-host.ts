@@ -349,6 +349,18 @@ export async function startLocalHost(opts: LocalHostOptions & { port: number; ho
     }
   });
 
+  // An Expect other than 100-continue: Node would answer a bare 417.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      res.setHeader('connection', 'close');
+      const status = sendProblem(res, new HttpError(417, 'ExpectationFailed', 'Expectation failed', `Expect: ${clip(String(req.headers.expect ?? ''), 100)} is not supported (only 100-continue is).`));
+      log(`${new Date().toISOString()} ${clip(req.method ?? '?', 20)} ${clip((req.url ?? '/').split('?')[0] ?? '/')} ${status}`);
+    } catch (e) {
+      log(`  [error] checkExpectation: ${errorText(e)}`);
+      res.destroy();
+    }
+  });
+
   // CONNECT (Node hands it over as a tunnel request): no function takes it, so 405 with the route's Allow.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     try {

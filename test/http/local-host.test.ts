@@ -174,6 +174,11 @@ describe('local host: hostile requests never take it down', () => {
     expect(body.limitBytes).toBeGreaterThan(0);
   });
 
+  it('an unsupported Expect → 417 problem+json', async () => {
+    const body = await expectProblem(await raw('GET /api/health HTTP/1.1\r\nHost: localhost\r\nExpect: teapot\r\n\r\n'), 417);
+    expect(body.detail).toMatch(/Expect: teapot/);
+  });
+
   it('garbage that is not HTTP → 400 problem+json', async () => {
     await expectProblem(await raw('HELLO\r\n\r\n'), 400);
     await expectProblem(await raw('GET /a\x00b HTTP/1.1\r\nHost: localhost\r\n\r\n'), 400);

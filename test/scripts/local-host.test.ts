@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -41,6 +42,20 @@ describe('npm start (local host process)', () => {
       expect(((await res.json()) as { status: string }).status).toBe('ok');
       for (let i = 0; i < 50 && !/GET \/api\/health 200/.test(output); i++) await new Promise((r) => setTimeout(r, 20));
       expect(output).toMatch(/GET \/api\/health 200/);
+      // the issue's reproducer (`curl --path-as-is http://127.0.0.1:7071//` with odd Host headers): a 400 problem, and the process lives on
+      for (const hostHeader of ['', 'a b', '[', 'x:99999']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          let text = '';
+          socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          socket.on('end', () => resolve(text));
+          socket.on('error', reject);
+          socket.write(`GET // HTTP/1.1\r\nHost: ${hostHeader}\r\n\r\n`);
+        });
+        expect(answer, hostHeader).toMatch(/^HTTP\/1\.1 400 /);
+        expect(answer).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+      }
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }
