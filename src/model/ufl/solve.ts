@@ -28,12 +28,13 @@
  *   the minimum bound of the unexplored subtrees.
  */
 import { evaluateMask, prepare, type Prepared } from './prepare.js';
+import { addDropSwap, CLOSED, FREE, improvingTarget, OPEN, polyakStep, SearchLimits, Trail, VectorStack } from './search.js';
 import { SparseBB, sparseEligible } from './sparse.js';
 import type { UflCountResult, UflInstance, UflOptions, UflResult } from './types.js';
 
-const FREE = 0;
-const OPEN = 1;
-const CLOSED = 2;
+/** Outcome of eliminateAssignments: a client lost every candidate / a facility was forced open. */
+const PRUNED = -2;
+const FORCED = -3;
 
 class BranchAndBound {
   readonly p: Prepared;
@@ -41,8 +42,7 @@ class BranchAndBound {
   readonly m: number;
   readonly status: Int8Array;
   readonly elim: Uint8Array;
-  trail: Int32Array;
-  trailLen = 0;
+  readonly trail: Trail;
   // scratch, overwritten by every node
   readonly cut: Int32Array;
   readonly nStart: Int32Array;
@@ -59,7 +59,7 @@ class BranchAndBound {
   readonly g: Float64Array;
   readonly bestV: Float64Array;
   readonly ordBuf: Int32Array;
-  readonly vStack: Float64Array[] = [];
+  readonly vStack: VectorStack;
   cDrop = 0;
   outBase = Infinity;
   /** Subgradient iterations at the root and at other nodes, and the initial step factor at nodes. */
@@ -73,12 +73,7 @@ class BranchAndBound {
   ub = Infinity;
   best: Uint8Array | null = null;
   nodes = 0;
-  aborted = false;
-  abortReason = '';
-  pendingLB = Infinity;
-  readonly t0: number;
-  readonly deadline: number;
-  readonly nodeLimit: number;
+  readonly limits: SearchLimits;
 
   constructor(p: Prepared, opts: UflOptions, t0: number) {
     this.p = p;
@@ -88,7 +83,8 @@ class BranchAndBound {
     for (const i of p.fixedOpen) this.status[i] = OPEN;
     for (const i of p.fixedClosed) this.status[i] = CLOSED;
     this.elim = new Uint8Array(p.n * p.m);
-    this.trail = new Int32Array(1024);
+    this.trail = new Trail(this.status, this.elim, 1024);
+    this.vStack = new VectorStack(p.m);
     this.cut = new Int32Array(p.m);
     this.nStart = new Int32Array(p.m + 1);
     this.nFac = new Int32Array(p.candFac.length);
@@ -104,43 +100,12 @@ class BranchAndBound {
     this.g = new Float64Array(p.m);
     this.bestV = new Float64Array(p.m);
     this.ordBuf = new Int32Array(p.n);
-    this.t0 = t0;
-    this.deadline = opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs;
-    this.nodeLimit = opts.nodeLimit ?? Infinity;
+    this.limits = new SearchLimits(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.nodeLimit ?? Infinity, 32);
   }
 
   /** Objective threshold a solution must reach to improve the incumbent. */
   target(): number {
-    if (this.ub === Infinity) return Infinity;
-    return this.p.integral ? this.ub - 1 + 1e-6 : this.ub - 1e-10 * Math.max(1, Math.abs(this.ub));
-  }
-
-  push(code: number): void {
-    if (this.trailLen === this.trail.length) {
-      const t = new Int32Array(this.trail.length * 2);
-      t.set(this.trail);
-      this.trail = t;
-    }
-    this.trail[this.trailLen++] = code;
-  }
-
-  setStatus(i: number, st: number): void {
-    this.status[i] = st;
-    this.push(-(i + 1));
-  }
-
-  eliminate(j: number, i: number): void {
-    const k = j * this.n + i;
-    this.elim[k] = 1;
-    this.push(k);
-  }
-
-  undo(mark: number): void {
-    while (this.trailLen > mark) {
-      const code = this.trail[--this.trailLen] as number;
-      if (code < 0) this.status[-code - 1] = FREE;
-      else this.elim[code] = 0;
-    }
+    return improvingTarget(this.ub, this.p.integral);
   }
 
   tryIncumbent(mask: Uint8Array): boolean {
@@ -275,18 +240,6 @@ class BranchAndBound {
     return w >= p.covNeed - 1e-9 * Math.max(1, Math.abs(p.covNeed));
   }
 
-  checkLimits(): boolean {
-    if (this.aborted) return true;
-    if (this.nodes >= this.nodeLimit) {
-      this.aborted = true;
-      this.abortReason = `node limit ${this.nodeLimit} reached`;
-    } else if ((this.nodes & 31) === 0 && Date.now() >= this.deadline) {
-      this.aborted = true;
-      this.abortReason = `time limit reached`;
-    }
-    return this.aborted;
-  }
-
   /**
    * Lagrangian bound L(w) of the windowed relaxation for ANY multipliers w (valid whatever w is):
    * L = sum_j w_j + sum_{i open} rc_i + min { sum_{i in C} rc_i : C free, |C| within the cardinality room },
@@ -360,7 +313,7 @@ class BranchAndBound {
 
   /** Subgradient ascent on L from this.v; leaves the best multipliers in this.v and returns the best L. */
   subgradient(startL: number, iters: number, theta0: number): number {
-    const { m, v, g, bestV } = this;
+    const { v, g, bestV } = this;
     bestV.set(v);
     let bestL = startL;
     let theta = theta0;
@@ -370,196 +323,207 @@ class BranchAndBound {
       const L = this.lagrangian(v, true);
       if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
       if (bestL > T || theta < 1e-4) break;
-      let norm = 0;
-      for (let j = 0; j < m; j++) norm += (g[j] as number) * (g[j] as number);
-      if (norm === 0) break;
       const goal = T < Infinity ? T + 1e-6 * Math.max(1, Math.abs(T)) : 1.05 * Math.abs(L) + 1;
-      const step = (theta * (goal - L)) / norm;
-      for (let j = 0; j < m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
+      if (!polyakStep(v, g, theta, goal, L)) break;
     }
     v.set(bestV);
     return bestL;
   }
 
-  savedV(depth: number): Float64Array {
-    let a = this.vStack[depth];
-    if (a === undefined) { a = new Float64Array(this.m); this.vStack[depth] = a; }
-    return a;
-  }
-
   /** Explores the subtree of the current status/elim state. */
   node(parentLB: number, depth: number): void {
-    if (this.checkLimits()) {
-      this.pendingLB = Math.min(this.pendingLB, parentLB);
-      return;
-    }
+    if (this.limits.stop(this.nodes, parentLB)) return;
     this.nodes++;
-    const { n, m, p, status, s, v, rc, inC, nStart, nFac } = this;
-    const c = p.c;
-    const mark = this.trailLen;
+    const trail = this.trail;
+    const mark = trail.len;
     let lb = parentLB;
     let branch = -1;
-    const mask = this.mask;
     for (let round = 0; ; round++) {
-      // cardinality propagation
-      let nOpen = 0;
-      let nFree = 0;
-      for (let i = 0; i < n; i++) {
-        if (status[i] === OPEN) nOpen++;
-        else if (status[i] === FREE) nFree++;
-      }
-      if (nOpen > p.kmax || nOpen + nFree < p.kmin) { this.undo(mark); return; }
-      if (nFree > 0 && (nOpen === p.kmax || nOpen + nFree === p.kmin)) {
-        const st = nOpen === p.kmax ? CLOSED : OPEN;
-        for (let i = 0; i < n; i++) if (status[i] === FREE) this.setStatus(i, st);
-        continue;
-      }
-      if (!this.coverageReachable()) { this.undo(mark); return; }
-      if (!this.buildWindows()) { this.undo(mark); return; }
-      this.dualAscent();
-      // primal: open + zero-slack facilities of the dual ascent
-      for (let i = 0; i < n; i++) {
-        const st = status[i];
-        mask[i] = st === OPEN || (st === FREE && (s[i] as number) <= 1e-9 * (1 + (p.f[i] as number))) ? 1 : 0;
-      }
-      this.tryIncumbent(mask);
-      let lag = this.lagrangian(v, false);
-      if (round > 0) {
-        const pv = this.savedV(depth);
-        const lp = this.lagrangian(pv, false);
-        if (lp > lag) { v.set(pv); lag = lp; }
-      } else if (depth > 0) {
-        const pv = this.savedV(depth - 1);
-        const lp = this.lagrangian(pv, false);
-        if (lp > lag) { v.set(pv); lag = lp; }
-      }
-      if (lag <= this.target()) {
-        const iters = depth === 0 ? this.rootIters : this.nodeIters;
-        if (iters > 0) lag = this.subgradient(lag, iters, depth === 0 ? 1 : this.nodeTheta);
-      }
-      lag = this.lagrangian(v, false); // Lagrangian bound of THIS multiplier vector (fixing must use it)
-      this.savedV(depth).set(v);
+      const card = this.propagateCardinality();
+      if (card < 0) { trail.undo(mark); return; }
+      if (card > 0) continue;
+      if (!this.coverageReachable()) { trail.undo(mark); return; }
+      if (!this.buildWindows()) { trail.undo(mark); return; }
+      const lag = this.bound(depth, round);
       lb = Math.max(lb, lag);
-      for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || inC[i] === 1 ? 1 : 0;
-      this.tryIncumbent(mask);
       const T = this.target();
-      if (lb > T) { this.undo(mark); return; }
+      if (lb > T) { trail.undo(mark); return; }
       const room = T - lag;
-      const cDrop = this.cDrop;
-      let changed = false;
-      // facility fixing by reduced costs
-      for (let i = 0; i < n; i++) {
-        if (status[i] !== FREE) continue;
-        if (inC[i] === 0) {
-          if ((rc[i] as number) - cDrop > room) { this.setStatus(i, CLOSED); changed = true; }
-        } else if (this.outBase - (rc[i] as number) > room) { this.setStatus(i, OPEN); changed = true; }
-      }
-      if (changed) continue;
-      // assignment elimination (takes effect from the next bound on) and client propagation
-      let reopen = false;
-      let bestClient = -1;
-      let bestCount = Infinity;
-      for (let j = 0; j < m; j++) {
-        const a = nStart[j] as number;
-        const e = nStart[j + 1] as number;
-        const vj = v[j] as number;
-        let cnt = 0;
-        let last = -1;
-        let covered = false;
-        for (let q = a; q < e; q++) {
-          const i = nFac[q] as number;
-          if (status[i] === CLOSED) continue;
-          const pen = Math.max(0, (c[i * m + j] as number) - vj) + (status[i] === FREE && inC[i] === 0 ? Math.max(0, (rc[i] as number) - cDrop) : 0);
-          if (pen > room) { this.eliminate(j, i); continue; }
-          cnt++;
-          last = i;
-          if (status[i] === OPEN) covered = true;
-        }
-        if (cnt === 0) { this.undo(mark); return; }
-        if (!covered) {
-          // uncovered client (no open facility in its window)
-          if (cnt === 1) {
-            if (status[last] !== OPEN) { this.setStatus(last, OPEN); reopen = true; }
-          } else if (cnt < bestCount) {
-            bestCount = cnt;
-            bestClient = j;
-          }
-        }
-      }
-      if (reopen) continue;
-      // choose the branching facility (smallest reduced cost)
-      if (bestClient >= 0) {
-        let bs = Infinity;
-        for (let q = nStart[bestClient] as number; q < (nStart[bestClient + 1] as number); q++) {
-          const i = nFac[q] as number;
-          if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
-        }
-      }
-      if (branch < 0) {
-        let bs = Infinity;
-        for (let q = 0; q < (nStart[m] as number); q++) {
-          const i = nFac[q] as number;
-          if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
-        }
-      }
-      if (branch < 0) {
-        // every window is decided; only side constraints can still require more open facilities
-        for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
-        if (evaluateMask(p, mask) === Infinity) {
-          let bs = Infinity;
-          for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
-        }
-      }
+      if (this.fixFacilities(room)) continue;
+      const bestClient = this.eliminateAssignments(room);
+      if (bestClient === PRUNED) { trail.undo(mark); return; }
+      if (bestClient === FORCED) continue;
+      branch = this.chooseBranch(bestClient);
       break;
     }
-    if (branch >= 0) {
-      const m1 = this.trailLen;
-      const first = this.closedFirst ? CLOSED : OPEN;
-      this.setStatus(branch, first);
-      this.node(lb, depth + 1);
-      this.undo(m1);
-      if (this.aborted) {
-        this.pendingLB = Math.min(this.pendingLB, lb);
-      } else {
-        this.setStatus(branch, first === OPEN ? CLOSED : OPEN);
-        this.node(lb, depth + 1);
-        this.undo(m1);
+    if (branch >= 0) this.branchOn(branch, lb, depth);
+    trail.undo(mark);
+  }
+
+  /** Cardinality propagation: -1 infeasible, 1 when it fixed every free facility (closed at maxOpen, open at minOpen), else 0. */
+  propagateCardinality(): number {
+    const { n, p, status } = this;
+    let nOpen = 0;
+    let nFree = 0;
+    for (let i = 0; i < n; i++) {
+      if (status[i] === OPEN) nOpen++;
+      else if (status[i] === FREE) nFree++;
+    }
+    if (nOpen > p.kmax || nOpen + nFree < p.kmin) return -1;
+    if (nFree > 0 && (nOpen === p.kmax || nOpen + nFree === p.kmin)) {
+      const st = nOpen === p.kmax ? CLOSED : OPEN;
+      for (let i = 0; i < n; i++) if (status[i] === FREE) this.trail.setStatus(i, st);
+      return 1;
+    }
+    return 0;
+  }
+
+  /**
+   * Bound of the node (windows built): dual ascent, the best of its and the parent's (or the previous
+   * round's) multipliers, subgradient steps while below the target; tries the two primal sets on the way.
+   * Returns the Lagrangian bound of the multipliers left in v (the ones reduced-cost fixing uses).
+   */
+  bound(depth: number, round: number): number {
+    const { n, p, status, s, v, inC, mask } = this;
+    this.dualAscent();
+    // primal: open + zero-slack facilities of the dual ascent
+    for (let i = 0; i < n; i++) {
+      const st = status[i];
+      mask[i] = st === OPEN || (st === FREE && (s[i] as number) <= 1e-9 * (1 + (p.f[i] as number))) ? 1 : 0;
+    }
+    this.tryIncumbent(mask);
+    let lag = this.lagrangian(v, false);
+    if (round > 0) {
+      const pv = this.vStack.at(depth);
+      const lp = this.lagrangian(pv, false);
+      if (lp > lag) { v.set(pv); lag = lp; }
+    } else if (depth > 0) {
+      const pv = this.vStack.at(depth - 1);
+      const lp = this.lagrangian(pv, false);
+      if (lp > lag) { v.set(pv); lag = lp; }
+    }
+    if (lag <= this.target()) {
+      const iters = depth === 0 ? this.rootIters : this.nodeIters;
+      if (iters > 0) lag = this.subgradient(lag, iters, depth === 0 ? 1 : this.nodeTheta);
+    }
+    lag = this.lagrangian(v, false); // Lagrangian bound of THIS multiplier vector (fixing must use it)
+    this.vStack.at(depth).set(v);
+    for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || inC[i] === 1 ? 1 : 0;
+    this.tryIncumbent(mask);
+    return lag;
+  }
+
+  /** Facility fixing by reduced costs (`room` = target - bound). True when a facility was fixed. */
+  fixFacilities(room: number): boolean {
+    const { n, status, rc, inC, cDrop } = this;
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      if (status[i] !== FREE) continue;
+      if (inC[i] === 0) {
+        if ((rc[i] as number) - cDrop > room) { this.trail.setStatus(i, CLOSED); changed = true; }
+      } else if (this.outBase - (rc[i] as number) > room) { this.trail.setStatus(i, OPEN); changed = true; }
+    }
+    return changed;
+  }
+
+  /**
+   * Assignment elimination (takes effect from the next bound on) and client propagation. Returns PRUNED
+   * when a client lost every candidate, FORCED when a client's last candidate was opened, else the
+   * uncovered client with the fewest candidates (-1 if every client is covered).
+   */
+  eliminateAssignments(room: number): number {
+    const { n, m, p, status, v, rc, inC, nStart, nFac, cDrop } = this;
+    const c = p.c;
+    let reopen = false;
+    let bestClient = -1;
+    let bestCount = Infinity;
+    for (let j = 0; j < m; j++) {
+      const a = nStart[j] as number;
+      const e = nStart[j + 1] as number;
+      const vj = v[j] as number;
+      let cnt = 0;
+      let last = -1;
+      let covered = false;
+      for (let q = a; q < e; q++) {
+        const i = nFac[q] as number;
+        if (status[i] === CLOSED) continue;
+        const pen = Math.max(0, (c[i * m + j] as number) - vj) + (status[i] === FREE && inC[i] === 0 ? Math.max(0, (rc[i] as number) - cDrop) : 0);
+        if (pen > room) { this.trail.eliminate(j * n + i); continue; }
+        cnt++;
+        last = i;
+        if (status[i] === OPEN) covered = true;
+      }
+      if (cnt === 0) return PRUNED;
+      if (!covered) {
+        // uncovered client (no open facility in its window)
+        if (cnt === 1) {
+          if (status[last] !== OPEN) { this.trail.setStatus(last, OPEN); reopen = true; }
+        } else if (cnt < bestCount) {
+          bestCount = cnt;
+          bestClient = j;
+        }
       }
     }
-    this.undo(mark);
+    return reopen ? FORCED : bestClient;
+  }
+
+  /** The branching facility (smallest reduced cost): in bestClient's window, else in any window, else (side constraints) any free one; -1 if none. */
+  chooseBranch(bestClient: number): number {
+    const { n, m, p, status, rc, nStart, nFac, mask } = this;
+    let branch = -1;
+    if (bestClient >= 0) {
+      let bs = Infinity;
+      for (let q = nStart[bestClient] as number; q < (nStart[bestClient + 1] as number); q++) {
+        const i = nFac[q] as number;
+        if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
+      }
+    }
+    if (branch < 0) {
+      let bs = Infinity;
+      for (let q = 0; q < (nStart[m] as number); q++) {
+        const i = nFac[q] as number;
+        if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
+      }
+    }
+    if (branch < 0) {
+      // every window is decided; only side constraints can still require more open facilities
+      for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
+      if (evaluateMask(p, mask) === Infinity) {
+        let bs = Infinity;
+        for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
+      }
+    }
+    return branch;
+  }
+
+  /** Explores both children of `branch` (open first unless closedFirst); the second is skipped once a limit stopped the search. */
+  branchOn(branch: number, lb: number, depth: number): void {
+    const trail = this.trail;
+    const m1 = trail.len;
+    const first = this.closedFirst ? CLOSED : OPEN;
+    trail.setStatus(branch, first);
+    this.node(lb, depth + 1);
+    trail.undo(m1);
+    if (this.limits.aborted) {
+      this.limits.unexplored(lb);
+    } else {
+      trail.setStatus(branch, first === OPEN ? CLOSED : OPEN);
+      this.node(lb, depth + 1);
+      trail.undo(m1);
+    }
   }
 
   /** First-improvement drop/add/swap local search from `start` (mask), within an evaluation budget. */
   localSearch(start: Uint8Array, evalBudget: number): void {
-    const { n, p } = this;
+    const p = this.p;
     const cur = Uint8Array.from(start);
-    let curVal = evaluateMask(p, cur);
-    let evals = 0;
-    let improved = true;
-    while (improved && evals < evalBudget) {
-      improved = false;
-      for (let i = 0; i < n && evals < evalBudget; i++) {
-        cur[i] = cur[i] === 1 ? 0 : 1;
-        const val = evaluateMask(p, cur);
-        evals++;
-        if (val < curVal - 1e-12 * Math.abs(curVal)) { curVal = val; improved = true; continue; }
-        cur[i] = cur[i] === 1 ? 0 : 1;
-      }
-      if (improved) continue;
-      for (let i = 0; i < n && !improved && evals < evalBudget; i++) {
-        if (cur[i] !== 1) continue;
-        for (let k = 0; k < n && evals < evalBudget; k++) {
-          if (cur[k] === 1) continue;
-          cur[i] = 0;
-          cur[k] = 1;
-          const val = evaluateMask(p, cur);
-          evals++;
-          if (val < curVal - 1e-12 * Math.abs(curVal)) { curVal = val; improved = true; break; }
-          cur[i] = 1;
-          cur[k] = 0;
-        }
-      }
-    }
+    addDropSwap(cur, {
+      n: this.n,
+      evaluate: (mask) => evaluateMask(p, mask),
+      improves: (x, val) => x < val - 1e-12 * Math.abs(val),
+      locked: null,
+      budget: evalBudget,
+    });
     this.tryIncumbent(cur);
   }
 
@@ -588,27 +552,34 @@ class BranchAndBound {
   }
 }
 
-function resultFrom(bb: BranchAndBound, t0: number, reason?: string): UflResult {
-  const p = bb.p;
+/** What either engine leaves behind: its incumbent, the nodes it explored and why it stopped. */
+interface SearchOutcome {
+  best: Uint8Array | null;
+  nodes: number;
+  limits: SearchLimits;
+}
+
+function resultFrom(p: Prepared, out: SearchOutcome, t0: number): UflResult {
   const open: number[] = [];
   const assignment: number[] = new Array<number>(p.m).fill(-1);
   let objective = Infinity;
-  if (bb.best !== null) {
-    for (let i = 0; i < p.n; i++) if (bb.best[i] === 1) open.push(i);
+  if (out.best !== null) {
+    for (let i = 0; i < p.n; i++) if (out.best[i] === 1) open.push(i);
     const a = new Int32Array(p.m);
-    objective = evaluateMask(p, bb.best, a);
+    objective = evaluateMask(p, out.best, a);
     for (let j = 0; j < p.m; j++) assignment[j] = a[j] as number;
   }
   const ms = Date.now() - t0;
-  if (!bb.aborted) {
-    if (bb.best === null) {
-      return { status: 'infeasible', open, objective, lowerBound: Infinity, gap: 0, nodes: bb.nodes, ms, assignment, reason: reason ?? 'no open set satisfies all constraints together (fixedOpen/fixedClosed, minOpen/maxOpen, coverage, prefs); search exhausted' };
+  const { limits, nodes } = out;
+  if (!limits.aborted) {
+    if (out.best === null) {
+      return { status: 'infeasible', open, objective, lowerBound: Infinity, gap: 0, nodes, ms, assignment, reason: 'no open set satisfies all constraints together (fixedOpen/fixedClosed, minOpen/maxOpen, coverage, prefs); search exhausted' };
     }
-    return { status: 'optimal', open, objective, lowerBound: objective, gap: 0, nodes: bb.nodes, ms, assignment };
+    return { status: 'optimal', open, objective, lowerBound: objective, gap: 0, nodes, ms, assignment };
   }
-  const lowerBound = Math.min(bb.pendingLB, objective);
+  const lowerBound = Math.min(limits.pendingLB, objective);
   const gap = objective === Infinity ? Infinity : (objective - lowerBound) / Math.max(1, Math.abs(objective));
-  return { status: 'gap', open, objective, lowerBound, gap, nodes: bb.nodes, ms, assignment, reason: bb.abortReason };
+  return { status: 'gap', open, objective, lowerBound, gap, nodes, ms, assignment, reason: limits.reason };
 }
 
 /**
@@ -634,18 +605,12 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
   bb.localSearch(g, budget);
   if (bb.best !== null) bb.localSearch(bb.best, budget);
   if (sparseEligible(p)) {
-    const sb = new SparseBB(p, bb.ub, bb.best, bb.deadline, bb.nodeLimit);
+    const sb = new SparseBB(p, bb.ub, bb.best, bb.limits.deadline, bb.limits.nodeLimit);
     sb.run();
-    bb.ub = sb.ub;
-    bb.best = sb.best;
-    bb.nodes = sb.nodes;
-    bb.aborted = sb.aborted;
-    bb.abortReason = sb.reason;
-    bb.pendingLB = sb.pendingLB;
-    return resultFrom(bb, t0);
+    return resultFrom(p, sb, t0);
   }
   bb.node(-Infinity, 0);
-  return resultFrom(bb, t0);
+  return resultFrom(p, bb, t0);
 }
 
 /**

@@ -6,8 +6,8 @@
  *   by an optimal solution (opening k instead is strictly cheaper), so every optimum lives in the reduced
  *   graph. (Only valid without maxOpen and preferences, hence the gate in `sparseApplicable`.)
  * - Per client, the remaining facilities sorted by cost (flat arrays), plus per-facility client lists.
- * - Bound at the root: fair dual ascent, then a Polyak subgradient (300 steps) whose multipliers are repaired
- *   into dual-feasible ones (all slacks >= 0) and ascended again.
+ * - Bound at the root: fair dual ascent, then a Polyak subgradient (TUNING.rootIters = 1000 steps) whose
+ *   multipliers are repaired into dual-feasible ones (all slacks >= 0) and ascended again.
  * - Bound at other nodes: the parent's duals (still feasible: closing drops constraints, opening clips v_j to
  *   the open facility's cost and adds f_i >= the freed slack), plain Erlenkotter ascent, then one pass of
  *   Erlenkotter's dual adjustment (a client blocked by >= 2 tight facilities steps down if two of them block
@@ -17,15 +17,16 @@
  *   data, else UB minus a 1e-10 relative tolerance.
  * - Branching: the uncovered client with the fewest candidates, on its free candidate of smallest slack,
  *   closed child first; every new incumbent goes through add/drop/swap/drop-two-add-one local search.
+ * - Trail, limits (clock read every 256 nodes), target, Polyak step and local search: shared with solve.ts (search.ts).
  */
 import { evaluateMask, type Prepared } from './prepare.js';
+import { addDropSwap, CLOSED, FREE, improvingTarget, OPEN, polyakStep, SearchLimits, Trail, VectorStack, type MoveSearch } from './search.js';
 
-const FREE = 0;
-const OPEN = 1;
-const CLOSED = 2;
+/** Knobs, with the values measured best (module-internal; an instance's `openFirst` may be changed by tests). */
+/** pickClient: a client's last free candidate was forced open. */
+const FORCED = -2;
 
-/** Knobs (internal; benchmarks and tests may change them). */
-export const sparseTuning = {
+const TUNING = {
   /** Fair dual-ascent passes before plain Erlenkotter passes. */
   fairPasses: 8,
   /** Fair passes at warm-started nodes. */
@@ -77,7 +78,7 @@ export function sparseApplicable(p: Prepared): boolean {
 /** Classic UFL whose reduced graph keeps at most 15% of the n*m assignments. */
 export function sparseEligible(p: Prepared): boolean {
   if (!sparseApplicable(p)) return false;
-  return buildGraph(p).cnt <= sparseTuning.maxDensity * p.n * p.m;
+  return buildGraph(p).cnt <= TUNING.maxDensity * p.n * p.m;
 }
 
 interface Graph { start: Int32Array; fac: Int32Array; cost: Float64Array; cnt: number }
@@ -113,15 +114,6 @@ function buildGraph(p: Prepared): Graph {
   return { start, fac: Int32Array.from(facs), cost: Float64Array.from(costs), cnt: facs.length };
 }
 
-export interface SparseOutcome {
-  best: Uint8Array | null;
-  ub: number;
-  nodes: number;
-  aborted: boolean;
-  reason: string;
-  pendingLB: number;
-}
-
 export class SparseBB {
   readonly p: Prepared;
   readonly n: number;
@@ -131,8 +123,7 @@ export class SparseBB {
   readonly cost: Float64Array;
   readonly f: Float64Array;
   readonly status: Int8Array;
-  trail: Int32Array = new Int32Array(4096);
-  trailLen = 0;
+  readonly trail: Trail;
   readonly v: Float64Array;
   readonly s: Float64Array;
   readonly cut: Float64Array;
@@ -144,14 +135,14 @@ export class SparseBB {
   readonly rc: Float64Array;
   readonly g: Float64Array;
   readonly bestW: Float64Array;
-  rootIters = sparseTuning.rootIters;
-  nodeIters = sparseTuning.nodeIters;
-  subStall = sparseTuning.subStall;
-  subDepth = sparseTuning.subDepth;
-  shallowIters = sparseTuning.shallowIters;
-  goalFrac = sparseTuning.goalFrac;
-  subMargin = sparseTuning.subMargin;
-  branchRule = sparseTuning.branchRule;
+  rootIters = TUNING.rootIters;
+  nodeIters = TUNING.nodeIters;
+  subStall = TUNING.subStall;
+  subDepth = TUNING.subDepth;
+  shallowIters = TUNING.shallowIters;
+  goalFrac = TUNING.goalFrac;
+  subMargin = TUNING.subMargin;
+  branchRule = TUNING.branchRule;
   readonly deg: Int32Array;
   /** Clients of each facility in the reduced graph: revClient[revStart[i] .. revStart[i+1]), with their list positions. */
   readonly revStart: Int32Array;
@@ -167,32 +158,31 @@ export class SparseBB {
   readonly logStamp: Int32Array;
   logGen = 0;
   readonly freed: Int32Array;
-  adjustOn = sparseTuning.adjust;
-  lsOn = sparseTuning.localSearch;
+  adjustOn = TUNING.adjust;
+  lsOn = TUNING.localSearch;
   inLS = false;
   readonly lsBuf: Uint8Array;
+  readonly moves: MoveSearch;
   readonly locked: Uint8Array;
   readonly tightCnt: Int32Array;
   readonly markF: Int32Array;
   markGen = 0;
-  adjustMargin = sparseTuning.adjustMargin;
-  adjustDepth = sparseTuning.adjustDepth;
-  adjustRounds = sparseTuning.adjustRounds;
-  adjustPasses = sparseTuning.adjustPasses;
-  refix = sparseTuning.refix;
-  fairPasses = sparseTuning.fairPasses;
-  warmFairPasses = sparseTuning.warmFairPasses;
-  readonly vStack: Float64Array[] = [];
+  adjustMargin = TUNING.adjustMargin;
+  adjustDepth = TUNING.adjustDepth;
+  adjustRounds = TUNING.adjustRounds;
+  adjustPasses = TUNING.adjustPasses;
+  refix = TUNING.refix;
+  fairPasses = TUNING.fairPasses;
+  warmFairPasses = TUNING.warmFairPasses;
+  readonly vStack: VectorStack;
+  /** Subgradient bound of the last `bound` call (-Infinity when none ran). */
+  subL = -Infinity;
   ub: number;
   best: Uint8Array | null;
   nodes = 0;
-  aborted = false;
-  reason = '';
-  pendingLB = Infinity;
-  readonly deadline: number;
-  readonly nodeLimit: number;
+  readonly limits: SearchLimits;
   /** Open child first. */
-  openFirst = sparseTuning.openFirst;
+  openFirst = TUNING.openFirst;
 
   constructor(p: Prepared, ub: number, best: Uint8Array | null, deadline: number, nodeLimit: number) {
     this.p = p;
@@ -222,6 +212,8 @@ export class SparseBB {
     this.status = new Int8Array(p.n);
     for (const i of p.fixedOpen) this.status[i] = OPEN;
     for (const i of p.fixedClosed) this.status[i] = CLOSED;
+    this.trail = new Trail(this.status, new Uint8Array(0), 4096);
+    this.vStack = new VectorStack(p.m);
     this.v = new Float64Array(p.m);
     this.s = new Float64Array(p.n);
     this.cut = new Float64Array(p.m);
@@ -249,33 +241,19 @@ export class SparseBB {
     this.bestW = new Float64Array(p.m);
     this.ub = ub;
     this.best = best;
-    this.deadline = deadline;
-    this.nodeLimit = nodeLimit;
+    this.limits = new SearchLimits(deadline, nodeLimit, 256);
+    this.moves = {
+      n: p.n,
+      evaluate: (mask) => this.evalOpen(mask),
+      improves: (x, val) => x < val - 1e-9,
+      locked: this.locked,
+      budget: Infinity,
+      extraMove: (cur, val) => this.dropTwoAddOne(cur, val),
+    };
   }
 
   target(): number {
-    if (this.ub === Infinity) return Infinity;
-    return this.p.integral ? this.ub - 1 + 1e-6 : this.ub - 1e-10 * Math.max(1, Math.abs(this.ub));
-  }
-
-  setStatus(i: number, st: number): void {
-    if (this.trailLen === this.trail.length) {
-      const t = new Int32Array(this.trail.length * 2);
-      t.set(this.trail);
-      this.trail = t;
-    }
-    this.trail[this.trailLen++] = i;
-    this.status[i] = st;
-  }
-
-  undo(mark: number): void {
-    while (this.trailLen > mark) this.status[this.trail[--this.trailLen] as number] = FREE;
-  }
-
-  savedV(depth: number): Float64Array {
-    let a = this.vStack[depth];
-    if (a === undefined) { a = new Float64Array(this.m); this.vStack[depth] = a; }
-    return a;
+    return improvingTarget(this.ub, this.p.integral);
   }
 
   /** cut_j = cheapest open facility's cost for j (Infinity if none). False if a client has no candidate. */
@@ -302,6 +280,14 @@ export class SparseBB {
    * Returns sum_j v_j, or NaN when v is not dual feasible (caller restarts from scratch).
    */
   ascend(fresh: boolean): number {
+    this.startDuals(fresh);
+    this.repairDuals();
+    this.ascentPasses(fresh);
+    return this.dualValue();
+  }
+
+  /** Slacks from scratch; v_j = its first not-closed cost (fresh) or the current v_j clipped to [that cost, cut_j]; ptr_j past the reached entries. */
+  startDuals(fresh: boolean): void {
     const { n, m, start, fac, cost, status, v, s, cut, ptr, done, f } = this;
     for (let i = 0; i < n; i++) s[i] = status[i] === FREE ? (f[i] as number) : 0;
     for (let j = 0; j < m; j++) {
@@ -326,8 +312,14 @@ export class SparseBB {
       }
       ptr[j] = q;
     }
-    // repair (multipliers from the subgradient): lower v_j of clients reaching a free facility with negative
-    // slack by that deficit; this never lowers sum_j v_j + sum_i min(0, s_i), and one pass makes all s_i >= 0
+  }
+
+  /**
+   * Repair (multipliers from the subgradient): lower v_j of clients reaching a free facility with negative
+   * slack by that deficit; this never lowers sum_j v_j + sum_i min(0, s_i), and one pass makes all s_i >= 0.
+   */
+  repairDuals(): void {
+    const { n, m, start, fac, cost, status, v, s, cut, ptr, done } = this;
     let bad = false;
     for (let i = 0; i < n; i++) if ((s[i] as number) < -1e-9) { bad = true; break; }
     if (bad) {
@@ -360,9 +352,15 @@ export class SparseBB {
         done[j] = nv >= (cut[j] as number) ? 1 : 0;
       }
     }
-    // "Fair" passes first (a client takes at most s_i / (#clients reaching i) of a free facility's slack
-    // per pass, which spreads the slack like the LP does), then plain Erlenkotter passes (one cost level per
-    // client per pass, clients in `order`) until nothing moves.
+  }
+
+  /**
+   * "Fair" passes first (a client takes at most s_i / (#clients reaching i) of a free facility's slack
+   * per pass, which spreads the slack like the LP does), then plain Erlenkotter passes (one cost level per
+   * client per pass, clients in `order`) until nothing moves.
+   */
+  ascentPasses(fresh: boolean): void {
+    const { m, start, fac, cost, status, v, s, cut, ptr, done } = this;
     const order = this.order;
     const share = this.share;
     let pass = 0;
@@ -425,7 +423,11 @@ export class SparseBB {
       }
       if (!progress && fair) { pass = Infinity; progress = true; }
     }
-    // Lagrangian value of v (valid for any v): sum_j v_j + sum_{free i} min(0, s_i)
+  }
+
+  /** Lagrangian value of v (valid for any v): sum_j v_j + sum_{free i} min(0, s_i). */
+  dualValue(): number {
+    const { n, m, status, v, s } = this;
     let sum = 0;
     for (let j = 0; j < m; j++) sum += v[j] as number;
     for (let i = 0; i < n; i++) if (status[i] === FREE && (s[i] as number) < 0) sum += s[i] as number;
@@ -629,7 +631,7 @@ export class SparseBB {
 
   /** Polyak subgradient ascent from v; leaves the best multipliers in v and returns their bound. */
   subgradient(iters: number, theta0: number, goalIn: number): number {
-    const { m, v, g, bestW } = this;
+    const { v, g, bestW } = this;
     bestW.set(v);
     let bestL = -Infinity;
     let theta = theta0;
@@ -638,12 +640,8 @@ export class SparseBB {
       const L = this.lagrangian(v, true);
       if (L > bestL) { bestL = L; bestW.set(v); stall = 0; } else if (++stall >= this.subStall) { theta /= 2; stall = 0; }
       if (bestL > goalIn || theta < 1e-4) break;
-      let norm = 0;
-      for (let j = 0; j < m; j++) norm += (g[j] as number) * (g[j] as number);
-      if (norm === 0) break;
       const goal = goalIn < Infinity ? bestL + this.goalFrac * (goalIn + 1 - bestL) : 1.05 * Math.abs(L) + 1;
-      const step = (theta * (goal - L)) / norm;
-      for (let j = 0; j < m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
+      if (!polyakStep(v, g, theta, goal, L)) break;
     }
     v.set(bestW);
     return bestL;
@@ -676,38 +674,12 @@ export class SparseBB {
     }
   }
 
-  /** First-improvement add/drop/swap local search on the reduced graph from `start`; updates the incumbent. */
+  /** First-improvement add/drop/swap (+ drop-two-add-one) local search on the reduced graph from `start`; updates the incumbent. */
   localSearch(start: Uint8Array): void {
-    const { n } = this;
     this.inLS = true;
     const cur = this.lsBuf;
     cur.set(start);
-    const locked = this.locked;
-    let val = this.evalOpen(cur);
-    let improved = true;
-    while (improved && !this.aborted) {
-      improved = false;
-      for (let i = 0; i < n; i++) {
-        if (locked[i] === 1) continue;
-        cur[i] = cur[i] === 1 ? 0 : 1;
-        const x = this.evalOpen(cur);
-        if (x < val - 1e-9) { val = x; improved = true; } else cur[i] = cur[i] === 1 ? 0 : 1;
-      }
-      if (improved) continue;
-      for (let i = 0; i < n && !improved; i++) {
-        if (cur[i] !== 1 || locked[i] === 1) continue;
-        cur[i] = 0;
-        for (let k = 0; k < n; k++) {
-          if (cur[k] === 1 || k === i || locked[k] === 1) continue;
-          cur[k] = 1;
-          const x = this.evalOpen(cur);
-          if (x < val - 1e-9) { val = x; improved = true; break; }
-          cur[k] = 0;
-        }
-        if (!improved) cur[i] = 1;
-      }
-      if (!improved) { const x = this.dropTwoAddOne(cur, val); if (x < val - 1e-9) { val = x; improved = true; } }
-    }
+    if (!this.limits.aborted) addDropSwap(cur, this.moves);
     this.tryMask(cur);
     this.inLS = false;
   }
@@ -751,18 +723,6 @@ export class SparseBB {
     return val;
   }
 
-  checkLimits(): boolean {
-    if (this.aborted) return true;
-    if (this.nodes >= this.nodeLimit) {
-      this.aborted = true;
-      this.reason = `node limit ${this.nodeLimit} reached`;
-    } else if ((this.nodes & 255) === 0 && Date.now() >= this.deadline) {
-      this.aborted = true;
-      this.reason = 'time limit reached';
-    }
-    return this.aborted;
-  }
-
   run(): void {
     // client order for the ascent: fewest candidates first (Erlenkotter)
     const cnt = Array.from({ length: this.m }, (_, j) => (this.start[j + 1] as number) - (this.start[j] as number));
@@ -773,127 +733,162 @@ export class SparseBB {
   }
 
   node(parentLB: number, depth: number, fresh: boolean): void {
-    if (this.checkLimits()) { this.pendingLB = Math.min(this.pendingLB, parentLB); return; }
+    if (this.limits.stop(this.nodes, parentLB)) return;
     this.nodes++;
-    const { n, m, start, fac, cost, status, v, s, f, mask } = this;
-    const mark = this.trailLen;
+    const trail = this.trail;
+    const mark = trail.len;
     let lb = parentLB;
     let branch = -1;
     let warm = !fresh;
     let round = 0;
-    if (warm) v.set(this.savedV(depth - 1));
+    if (warm) this.v.set(this.vStack.at(depth - 1));
     for (;;) {
-      if (!this.computeCuts()) { this.undo(mark); return; }
-      let openF = 0;
-      for (let i = 0; i < n; i++) if (status[i] === OPEN) openF += f[i] as number;
-      let T = this.target();
-      let sum = this.ascend(!warm);
-      let subL = -Infinity;
-      const shallow = round === 0 && depth <= this.subDepth;
-      const iters = depth === 0 && !warm ? this.rootIters : shallow ? this.shallowIters : this.nodeIters;
-      if (openF + sum <= T && iters > 0 && (depth === 0 || shallow || T - openF - sum <= this.subMargin)) {
-        const vs = this.savedV(depth);
-        vs.set(v);
-        subL = this.subgradient(iters, depth === 0 ? 1 : 0.25, T);
-        const sum2 = this.ascend(false);
-        if (sum2 < sum) { v.set(vs); sum = this.ascend(false); } else sum = sum2;
-      }
-      if (subL > lb) lb = subL;
-      if (this.adjustOn && openF + sum <= T && round < this.adjustRounds && (T - openF - sum <= this.adjustMargin || depth <= this.adjustDepth)) {
-        for (let r = 0; r < this.adjustPasses; r++) {
-          const gain = this.adjust();
-          sum += gain;
-          if (gain <= 1e-9 || openF + sum > T) break;
-        }
-      }
+      if (!this.computeCuts()) { trail.undo(mark); return; }
+      const L = this.bound(depth, round, warm);
+      if (this.subL > lb) lb = this.subL;
       round++;
       warm = true;
-      const L = openF + sum;
       if (L > lb) lb = L;
-      // primal: open + zero-slack free facilities
-      for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || (status[i] === FREE && (s[i] as number) <= 1e-9) ? 1 : 0;
-      this.tryMask(mask);
-      T = this.target();
-      if (lb > T) { this.undo(mark); return; }
-      const room = T - L;
-      let changed = false;
-      for (let i = 0; i < n; i++) {
-        if (status[i] === FREE && (s[i] as number) > room) { this.setStatus(i, CLOSED); changed = true; }
-      }
-      if (changed && this.refix) continue;
-      // uncovered clients
-      let bestClient = -1;
-      let bestCount = Infinity;
-      let forced = false;
-      const deg = this.deg;
-      deg.fill(0);
-      for (let j = 0; j < m; j++) {
-        if ((this.cut[j] as number) < Infinity) continue;
-        let c = 0;
-        let last = -1;
-        const e = start[j + 1] as number;
-        for (let q = start[j] as number; q < e; q++) {
-          const i = fac[q] as number;
-          if (status[i] === FREE) { c++; last = i; deg[i] = (deg[i] as number) + 1; }
-        }
-        if (c === 1) { this.setStatus(last, OPEN); forced = true; break; }
-        if (c < bestCount) { bestCount = c; bestClient = j; }
-      }
-      if (forced) continue;
-      const rule = this.branchRule;
-      if (bestClient >= 0 && rule === 2) {
-        let bs = Infinity;
-        let bd = -1;
-        for (let i = 0; i < n; i++) {
-          if (status[i] !== FREE || deg[i] === 0) continue;
-          const si = s[i] as number;
-          const di = deg[i] as number;
-          if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
-        }
-      } else if (bestClient >= 0) {
-        let bs = Infinity;
-        let bd = -1;
-        const e = start[bestClient + 1] as number;
-        for (let q = start[bestClient] as number; q < e; q++) {
-          const i = fac[q] as number;
-          if (status[i] !== FREE) continue;
-          const si = rule === 3 ? 0 : (s[i] as number);
-          const di = rule === 0 ? 0 : (deg[i] as number);
-          if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
-        }
-      } else {
-        // every client covered: branch on a free facility cheaper than some client's open one
-        let bs = Infinity;
-        for (let j = 0; j < m; j++) {
-          const cj = this.cut[j] as number;
-          const e = start[j + 1] as number;
-          for (let q = start[j] as number; q < e; q++) {
-            if ((cost[q] as number) >= cj) break;
-            const i = fac[q] as number;
-            if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
-          }
-        }
-        if (branch < 0) {
-          for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
-          this.tryMask(mask);
-        }
-      }
+      const T = this.target();
+      if (lb > T) { trail.undo(mark); return; }
+      if (this.closeBySlack(T - L) && this.refix) continue;
+      const bestClient = this.pickClient();
+      if (bestClient === FORCED) continue;
+      branch = this.chooseBranch(bestClient);
       break;
     }
-    if (branch >= 0) {
-      this.savedV(depth).set(v);
-      const m1 = this.trailLen;
-      const first = this.openFirst ? OPEN : CLOSED;
-      this.setStatus(branch, first);
-      this.node(lb, depth + 1, false);
-      this.undo(m1);
-      if (this.aborted) this.pendingLB = Math.min(this.pendingLB, lb);
-      else {
-        this.setStatus(branch, first === OPEN ? CLOSED : OPEN);
-        this.node(lb, depth + 1, false);
-        this.undo(m1);
+    if (branch >= 0) this.branchOn(branch, lb, depth);
+    trail.undo(mark);
+  }
+
+  /**
+   * Bound of the node (cuts computed): dual ascent (warm from v unless `warm` is false), the subgradient at
+   * the root (its bound left in subL, else -Infinity), Erlenkotter's dual adjustment; then tries the primal
+   * set (open + zero-slack free facilities). Returns the dual bound sum_{open} f_i + sum_j v_j.
+   */
+  bound(depth: number, round: number, warm: boolean): number {
+    const { n, status, v, s, f, mask } = this;
+    let openF = 0;
+    for (let i = 0; i < n; i++) if (status[i] === OPEN) openF += f[i] as number;
+    const T = this.target();
+    let sum = this.ascend(!warm);
+    this.subL = -Infinity;
+    const shallow = round === 0 && depth <= this.subDepth;
+    const iters = depth === 0 && !warm ? this.rootIters : shallow ? this.shallowIters : this.nodeIters;
+    if (openF + sum <= T && iters > 0 && (depth === 0 || shallow || T - openF - sum <= this.subMargin)) {
+      const vs = this.vStack.at(depth);
+      vs.set(v);
+      this.subL = this.subgradient(iters, depth === 0 ? 1 : 0.25, T);
+      const sum2 = this.ascend(false);
+      if (sum2 < sum) { v.set(vs); sum = this.ascend(false); } else sum = sum2;
+    }
+    if (this.adjustOn && openF + sum <= T && round < this.adjustRounds && (T - openF - sum <= this.adjustMargin || depth <= this.adjustDepth)) {
+      for (let r = 0; r < this.adjustPasses; r++) {
+        const gain = this.adjust();
+        sum += gain;
+        if (gain <= 1e-9 || openF + sum > T) break;
       }
     }
-    this.undo(mark);
+    // primal: open + zero-slack free facilities
+    for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || (status[i] === FREE && (s[i] as number) <= 1e-9) ? 1 : 0;
+    this.tryMask(mask);
+    return openF + sum;
+  }
+
+  /** Closes every free facility whose slack exceeds `room` (= target - bound); true if any was closed. */
+  closeBySlack(room: number): boolean {
+    const { n, status, s } = this;
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      if (status[i] === FREE && (s[i] as number) > room) { this.trail.setStatus(i, CLOSED); changed = true; }
+    }
+    return changed;
+  }
+
+  /**
+   * Uncovered clients: FORCED when one had a single free candidate (now open), else the one with the fewest
+   * free candidates (-1 if every client is covered). Counts in deg how many uncovered clients each facility reaches.
+   */
+  pickClient(): number {
+    const { m, start, fac, status, cut } = this;
+    let bestClient = -1;
+    let bestCount = Infinity;
+    const deg = this.deg;
+    deg.fill(0);
+    for (let j = 0; j < m; j++) {
+      if ((cut[j] as number) < Infinity) continue;
+      let c = 0;
+      let last = -1;
+      const e = start[j + 1] as number;
+      for (let q = start[j] as number; q < e; q++) {
+        const i = fac[q] as number;
+        if (status[i] === FREE) { c++; last = i; deg[i] = (deg[i] as number) + 1; }
+      }
+      if (c === 1) { this.trail.setStatus(last, OPEN); return FORCED; }
+      if (c < bestCount) { bestCount = c; bestClient = j; }
+    }
+    return bestClient;
+  }
+
+  /** The branching facility by `branchRule` among bestClient's free candidates; with every client covered, a free one cheaper than some client's open one (-1 if none: the open set is tried). */
+  chooseBranch(bestClient: number): number {
+    const { n, m, start, fac, cost, status, s, mask, deg } = this;
+    let branch = -1;
+    const rule = this.branchRule;
+    if (bestClient >= 0 && rule === 2) {
+      let bs = Infinity;
+      let bd = -1;
+      for (let i = 0; i < n; i++) {
+        if (status[i] !== FREE || deg[i] === 0) continue;
+        const si = s[i] as number;
+        const di = deg[i] as number;
+        if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
+      }
+    } else if (bestClient >= 0) {
+      let bs = Infinity;
+      let bd = -1;
+      const e = start[bestClient + 1] as number;
+      for (let q = start[bestClient] as number; q < e; q++) {
+        const i = fac[q] as number;
+        if (status[i] !== FREE) continue;
+        const si = rule === 3 ? 0 : (s[i] as number);
+        const di = rule === 0 ? 0 : (deg[i] as number);
+        if (si < bs || (si === bs && di > bd)) { bs = si; bd = di; branch = i; }
+      }
+    } else {
+      // every client covered: branch on a free facility cheaper than some client's open one
+      let bs = Infinity;
+      for (let j = 0; j < m; j++) {
+        const cj = this.cut[j] as number;
+        const e = start[j + 1] as number;
+        for (let q = start[j] as number; q < e; q++) {
+          if ((cost[q] as number) >= cj) break;
+          const i = fac[q] as number;
+          if (status[i] === FREE && (s[i] as number) < bs) { bs = s[i] as number; branch = i; }
+        }
+      }
+      if (branch < 0) {
+        for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
+        this.tryMask(mask);
+      }
+    }
+    return branch;
+  }
+
+  /** Explores both children of `branch` (closed first unless openFirst), warm-started from this node's duals. */
+  branchOn(branch: number, lb: number, depth: number): void {
+    const trail = this.trail;
+    this.vStack.at(depth).set(this.v);
+    const m1 = trail.len;
+    const first = this.openFirst ? OPEN : CLOSED;
+    trail.setStatus(branch, first);
+    this.node(lb, depth + 1, false);
+    trail.undo(m1);
+    if (this.limits.aborted) this.limits.unexplored(lb);
+    else {
+      trail.setStatus(branch, first === OPEN ? CLOSED : OPEN);
+      this.node(lb, depth + 1, false);
+      trail.undo(m1);
+    }
   }
 }

@@ -53,7 +53,7 @@ describe('sparse branch and bound (classic UFL path) vs brute force', () => {
           const bb = new SparseBB(prep.p, Infinity, null, Infinity, Infinity);
           bb.openFirst = openFirst;
           bb.run();
-          expect(bb.aborted).toBe(false);
+          expect(bb.limits.aborted).toBe(false);
           if (opt === Infinity) { expect(bb.best).toBeNull(); return; }
           expect(bb.best).not.toBeNull();
           const open: number[] = [];
@@ -78,7 +78,7 @@ describe('sparse branch and bound (classic UFL path) vs brute force', () => {
       if (!prep.ok) throw new Error('unexpected');
       const bb = new SparseBB(prep.p, Infinity, null, Infinity, Infinity);
       bb.run();
-      expect(bb.aborted).toBe(false);
+      expect(bb.limits.aborted).toBe(false);
       const order = (j: number): number[] => Array.from({ length: n }, (_, i) => i).sort((a, b) => (cost[a * m + j] as number) - (cost[b * m + j] as number) || a - b);
       const dense = solveUfl({ ...inst, prefs: Array.from({ length: m }, (_, j) => order(j)) });
       expect(dense.status).toBe('optimal');
