@@ -12,21 +12,29 @@
  */
 import { httpEndpoint, json } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
-import { BadRequestError, NotFoundError } from '../http/problem';
+import { NotFoundError } from '../http/problem';
 import { matchesFilter, worstSeverity, isDrift } from '../model/drift/report';
 import { DRIFT_KINDS, DRIFT_SEVERITIES, type DriftReport } from '../model/drift/types';
 import { getDriftRuntime } from '../azure/drift/runtime';
 import { problemSchema } from '../schemas/common';
-import { driftHistoryResponseSchema, driftListResponseSchema, driftRunsResponseSchema } from '../schemas/drift';
+import { driftFilterParamSchema, driftHistoryResponseSchema, driftLimitParamSchema, driftListResponseSchema, driftRegistryParamSchema, driftRunsResponseSchema } from '../schemas/drift';
+import { invalidRequestError, queryIssues, truncateForEcho } from '../http/validate';
+import { LIMITS } from '../schemas/common';
 import type { InputIssue } from '../model/errors';
 
 const STATUSES = ['ok', 'drifted', 'error'] as const;
 const SEV_RANK = { critical: 3, warning: 2, info: 1 } as const;
 
 function listParam(q: URLSearchParams, name: string, allowed: readonly string[], issues: InputIssue[]): string[] {
+  // Bounded first (length, repeats): nothing longer is split or echoed.
+  const bounds = queryIssues(q, [{ name, in: 'query', schema: driftFilterParamSchema }]);
+  if (bounds.length > 0) {
+    issues.push(...bounds);
+    return [];
+  }
   const values = q.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
   for (const v of values) {
-    if (!allowed.includes(v)) issues.push({ pointer: `/query/${name}`, message: `unknown ${name} '${v}'; one of ${allowed.join(', ')}`, code: 'enum' });
+    if (!allowed.includes(v)) issues.push({ pointer: `/query/${name}`, message: `unknown ${name} '${truncateForEcho(v)}'; one of ${allowed.join(', ')}`, code: 'enum' });
   }
   return [...new Set(values)];
 }
@@ -43,7 +51,7 @@ function limitParam(q: URLSearchParams, fallback: number, issues: InputIssue[]):
 }
 
 function throwIf(issues: InputIssue[]): void {
-  if (issues.length) throw new BadRequestError(issues.map((i) => `${i.pointer} ${i.message}`).join('; '), issues);
+  if (issues.length) throw invalidRequestError(issues);
 }
 
 function byConcern(a: DriftReport, b: DriftReport): number {
@@ -72,9 +80,9 @@ export const drift = httpEndpoint({
           'Written by the `topologyDrift` timer (DRIFT_SCHEDULE, default daily 06:00 UTC) through the `drift-checks` queue. Most concerning first. `kind` and `severity` select reports with at least one finding matching both (comma-separated lists); `status` selects by report status.' + READ_NOTE,
         tags: ['drift'],
         parameters: [
-          { name: 'kind', in: 'query', description: 'configuration, economic and/or health', schema: { type: 'string' } },
-          { name: 'severity', in: 'query', description: 'info, warning and/or critical', schema: { type: 'string' } },
-          { name: 'status', in: 'query', description: 'ok, drifted and/or error', schema: { type: 'string' } },
+          { name: 'kind', in: 'query', description: 'configuration, economic and/or health', schema: driftFilterParamSchema },
+          { name: 'severity', in: 'query', description: 'info, warning and/or critical', schema: driftFilterParamSchema },
+          { name: 'status', in: 'query', description: 'ok, drifted and/or error', schema: driftFilterParamSchema },
         ],
         responses: { '200': { description: 'The latest reports', schema: driftListResponseSchema }, ...errorResponses },
       },
@@ -112,8 +120,8 @@ export const driftHistory = httpEndpoint({
         description: 'The registry resource id goes in `?registry=` (ids contain slashes, so not in the path).' + READ_NOTE,
         tags: ['drift'],
         parameters: [
-          { name: 'registry', in: 'query', required: true, description: 'Registry resource id (/subscriptions/…/registries/<name>), compared case-insensitively', schema: { type: 'string' } },
-          { name: 'limit', in: 'query', description: 'At most this many reports (1–1000, default 100)', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'registry', in: 'query', required: true, description: 'Registry resource id (/subscriptions/…/registries/<name>), compared case-insensitively', schema: driftRegistryParamSchema },
+          { name: 'limit', in: 'query', description: 'At most this many reports (1–1000, default 100)', schema: driftLimitParamSchema },
         ],
         responses: {
           '200': { description: 'The registry\'s reports', schema: driftHistoryResponseSchema },
@@ -126,7 +134,9 @@ export const driftHistory = httpEndpoint({
         const issues: InputIssue[] = [];
         const registryId = rc.query.get('registry')?.trim() ?? '';
         if (!registryId) issues.push({ pointer: '/query/registry', message: 'required: the registry resource id', code: 'required' });
-        else if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i.test(registryId)) {
+        else if (registryId.length > LIMITS.registryIdLength) {
+          issues.push({ pointer: '/query/registry', message: `is ${registryId.length} characters long; a registry resource id has at most ${LIMITS.registryIdLength}`, code: 'maxLength' });
+        } else if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i.test(registryId)) {
           issues.push({ pointer: '/query/registry', message: 'must be a registry resource id: /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerRegistry/registries/{name}', code: 'pattern' });
         }
         const limit = limitParam(rc.query, 100, issues);
@@ -149,7 +159,7 @@ export const driftRuns = httpEndpoint({
         summary: 'Recent drift runs, newest first',
         description: 'Each run: registries enqueued, when it was closed, its outcome counts and the webhook outcome.' + READ_NOTE,
         tags: ['drift'],
-        parameters: [{ name: 'limit', in: 'query', description: 'At most this many runs (1–1000, default 20)', schema: { type: 'integer', minimum: 1, maximum: 1000 } }],
+        parameters: [{ name: 'limit', in: 'query', description: 'At most this many runs (1–1000, default 20)', schema: driftLimitParamSchema }],
         responses: { '200': { description: 'Runs', schema: driftRunsResponseSchema }, ...errorResponses },
       },
       run: async (rc) => {

@@ -1,4 +1,5 @@
-import { httpEndpoint, json } from '../http/endpoint';
+import { httpEndpoint, json, type ParameterDoc } from '../http/endpoint';
+import { checkQuery } from '../http/validate';
 import { priceNotes } from '../catalog';
 import { fetchAcrRetailPrices, type LiveAcrPrices } from '../azure/retail-prices';
 import { priceOverridesSchema } from '../schemas/common';
@@ -12,6 +13,8 @@ export function snapshotAgeDays(asOf: string, now = new Date()): number | null {
   return Math.max(0, Math.floor((now.getTime() - start) / 86_400_000));
 }
 
+const parameters: ParameterDoc[] = [{ name: 'refresh', in: 'query', description: 'true: also fetch live ACR prices', schema: { type: 'boolean' } }];
+
 /** GET /api/prices — the price snapshot with its date; `?refresh=true` also asks the Azure Retail Prices API. */
 export const prices = httpEndpoint({
   name: 'prices',
@@ -24,10 +27,11 @@ export const prices = httpEndpoint({
         description:
           'The list prices every estimate uses, with their date and source. `refresh=true` also fetches the current ACR registry-unit prices from the Azure Retail Prices API and shows the differences; estimates keep using the snapshot unless a request overrides prices (see `overrides`).',
         tags: ['catalog'],
-        parameters: [{ name: 'refresh', in: 'query', description: 'true: also fetch live ACR prices', schema: { type: 'boolean' } }],
+        parameters,
         responses: { '200': { description: 'Prices', schema: pricesResponseSchema } },
       },
       run: async (rc) => {
+        checkQuery(rc.query, parameters);
         const book = rc.services.prices();
         const warnings: string[] = [];
         let live: (LiveAcrPrices & { differences: string[] }) | undefined;

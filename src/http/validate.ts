@@ -213,9 +213,9 @@ function coerceQueryValue(schema: object, raw: string): unknown {
  * same schemas /api/openapi.json shows): every value of a documented
  * parameter must satisfy its schema (maxLength first, so nothing long is
  * matched against a pattern or echoed), and a parameter repeats at most
- * MAX_QUERY_REPEATS times. Throws the 400; undocumented parameters are ignored.
+ * MAX_QUERY_REPEATS times. Undocumented parameters are ignored.
  */
-export function checkQuery(query: URLSearchParams, parameters: readonly QueryParameterDoc[]): void {
+export function queryIssues(query: URLSearchParams, parameters: readonly QueryParameterDoc[]): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const p of parameters) {
     if (p.in !== 'query') continue;
@@ -232,5 +232,11 @@ export function checkQuery(query: URLSearchParams, parameters: readonly QueryPar
       for (const i of found) issues.push({ ...i, pointer });
     }
   }
+  return issues;
+}
+
+/** queryIssues, thrown as one 400 when there are any. */
+export function checkQuery(query: URLSearchParams, parameters: readonly QueryParameterDoc[]): void {
+  const issues = queryIssues(query, parameters);
   if (issues.length > 0) throw invalidRequestError(issues);
 }

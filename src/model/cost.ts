@@ -10,6 +10,16 @@ import { pricingGroup, type Catalog } from './catalog';
 import type { Latency, PriceBook, Region, Sku, Topology, Workload, WorkloadSite } from './types';
 
 export const HOURS_PER_MONTH = 730;
+
+/**
+ * A computed figure, or null when it is not a finite number (an overflow to
+ * Infinity, or NaN): such a figure is unknown, listed in `unknown`, never
+ * shown as 0. Request bounds (src/schemas/common.ts LIMITS) keep every
+ * product finite; this is the model's own guarantee.
+ */
+export function finiteOrNull(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : x;
+}
 export const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
 /** Any replica forces Premium (geo-replication is a Premium feature). */
@@ -111,7 +121,8 @@ export interface LocationCost {
   role: 'home' | 'replica';
   regionEndpointEnabled: boolean;
   zoneRedundancy: boolean;
-  registryUnits: number;
+  /** null = unknown (the price gave no finite figure). */
+  registryUnits: number | null;
   storage: number | null;
   total: number | null;
   servesWorkloads: string[];
@@ -142,7 +153,8 @@ export interface WorkloadCost {
 
 export interface CostBreakdown {
   sku: Sku;
-  registryUnits: number;
+  /** null = unknown (listed in `unknown`). */
+  registryUnits: number | null;
   storage: number | null;
   dataTransfer: number | null;
   /** null when any component is unknown. */
@@ -184,18 +196,19 @@ export function serveWorkloads(topology: Topology, workloads: readonly Workload[
       latencyEstimated: best.latency.estimated,
       ratePerGB: best.rate.ratePerGB,
       rateBasis: best.rate.basis,
-      cost: w.pullGBPerMonth === null ? null : w.pullGBPerMonth * best.rate.ratePerGB,
+      cost: w.pullGBPerMonth === null ? null : finiteOrNull(w.pullGBPerMonth * best.rate.ratePerGB),
     };
   });
 }
 
+/** The sum, or null when a term is unknown or the sum is not finite. */
 function sumOrNull(values: readonly (number | null)[]): number | null {
   let s = 0;
   for (const v of values) {
     if (v === null) return null;
     s += v;
   }
-  return s;
+  return finiteOrNull(s);
 }
 
 /** monthlyCost(T) with every line item, per location and per workload (unrounded). */
@@ -203,32 +216,39 @@ export function monthlyCost(input: CostInput, catalog: Catalog, prices: PriceBoo
   const { topology, storageGiB, workloads } = input;
   const sku = effectiveSku(topology);
   const served = serveWorkloads(topology, workloads, catalog, prices);
-  const storageEach = locationStorage(sku, storageGiB, prices);
+  const storageEach = finiteOrNull(locationStorage(sku, storageGiB, prices));
 
   const locs: LocationCost[] = [
     { region: topology.homeRegion, role: 'home' as const, regionEndpointEnabled: true, zoneRedundancy: topology.homeZoneRedundancy ?? false },
     ...topology.replicas.map((r) => ({ region: r.region, role: 'replica' as const, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy })),
   ].map((l) => {
-    const fee = locationFee(sku, l.region, prices);
+    const fee = finiteOrNull(locationFee(sku, l.region, prices));
     const mine = served.filter((w) => w.servedBy === l.region);
     return {
       ...l,
       displayName: catalog.get(l.region)?.displayName ?? l.region,
       registryUnits: fee,
       storage: storageEach,
-      total: storageEach === null ? null : fee + storageEach,
+      total: storageEach === null || fee === null ? null : finiteOrNull(fee + storageEach),
       servesWorkloads: mine.map((w) => w.id),
       servedGBPerMonth: sumOrNull(mine.map((w) => w.pullGBPerMonth)),
     };
   });
 
-  const registryUnits = locs.reduce((s, l) => s + l.registryUnits, 0);
-  const storage = storageEach === null ? null : storageEach * locs.length;
+  const registryUnits = sumOrNull(locs.map((l) => l.registryUnits));
+  const storage = storageEach === null ? null : finiteOrNull(storageEach * locs.length);
   const dataTransfer = sumOrNull(served.map((w) => w.cost));
   const unknown: string[] = [];
+  if (registryUnits === null) unknown.push('registryUnits');
   if (storage === null) unknown.push('storage');
   if (dataTransfer === null) unknown.push('dataTransfer');
-  const totalKnown = registryUnits + (storage ?? 0) + (dataTransfer ?? 0);
+  // The known components, each added only while the sum stays finite (one that would overflow it is unknown too).
+  let totalKnown = 0;
+  for (const [name, v] of [['registryUnits', registryUnits], ['storage', storage], ['dataTransfer', dataTransfer]] as const) {
+    if (v === null) continue;
+    if (Number.isFinite(totalKnown + v)) totalKnown += v;
+    else unknown.push(`total (${name} overflows it)`);
+  }
   return {
     sku,
     registryUnits,
@@ -255,8 +275,8 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
       replicas: input.topology.replicas.filter((r) => r.region !== loc.region),
     };
     const after = serveWorkloads(without, input.workloads, catalog, prices);
-    const ownCost = loc.registryUnits + (loc.storage ?? 0);
-    let transferDelta: number | null = 0;
+    const ownCost = loc.registryUnits === null ? null : finiteOrNull(loc.registryUnits + (loc.storage ?? 0));
+    let transferDelta: number | null = ownCost === null ? null : 0;
     let savedSum = 0;
     let weight = 0;
     let weightsKnown = true;
@@ -279,7 +299,7 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
         }
       }
     });
-    const marginal = transferDelta === null ? null : transferDelta - ownCost;
+    const marginal = transferDelta === null || ownCost === null ? null : finiteOrNull(transferDelta - ownCost);
     const perGB = served === 0 ? null : weightsKnown && weight > 0 ? savedSum / weight : simpleSum / served;
     let breakEven: number | null = null;
     let note: string;
@@ -287,11 +307,16 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
       note = 'regionEndpointEnabled=false: Traffic Manager routes nothing here, so it saves no transfer but is still billed';
     } else if (perGB === null) {
       note = 'serves no workload in this estimate: its transfer savings are 0 at the given volumes';
+    } else if (ownCost === null) {
+      note = 'its registry-unit cost is unknown: no break-even';
     } else if (perGB <= 0) {
       note = 'the traffic it serves would cost nothing more from the next-closest location: it never pays for itself on transfer';
     } else {
-      breakEven = ownCost / perGB;
-      note = `saves ${perGB.toFixed(4)} ${prices.currency}/GB on the traffic it serves; pays for itself above ${breakEven.toFixed(1)} GB/month`;
+      breakEven = finiteOrNull(ownCost / perGB);
+      note =
+        breakEven === null
+          ? `saves ${perGB.toExponential(2)} ${prices.currency}/GB on the traffic it serves: too little for a finite break-even`
+          : `saves ${perGB.toFixed(4)} ${prices.currency}/GB on the traffic it serves; pays for itself above ${breakEven.toFixed(1)} GB/month`;
     }
     if (loc.storage === null) note += ' (storage unknown: break-even counts registry units only)';
     return { ...loc, marginalMonthlyValue: marginal, breakEvenGBPerMonth: breakEven, economicsNote: note };

@@ -44,7 +44,7 @@ export function presentBreakdown(b: CostBreakdown) {
     monthlyCost: {
       total: moneyOrNull(b.total),
       totalKnown: money(b.totalKnown),
-      registryUnits: money(b.registryUnits),
+      registryUnits: moneyOrNull(b.registryUnits),
       storage: moneyOrNull(b.storage),
       dataTransfer: moneyOrNull(b.dataTransfer),
       unknown: b.unknown,
@@ -55,7 +55,7 @@ export function presentBreakdown(b: CostBreakdown) {
       role: l.role,
       regionEndpointEnabled: l.regionEndpointEnabled,
       zoneRedundancy: l.zoneRedundancy,
-      registryUnits: money(l.registryUnits),
+      registryUnits: moneyOrNull(l.registryUnits),
       storage: moneyOrNull(l.storage),
       total: moneyOrNull(l.total),
       servesWorkloads: l.servesWorkloads,

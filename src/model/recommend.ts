@@ -248,7 +248,7 @@ function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, 
       const reasons: string[] = [];
       if (input.constraints.mustInclude.includes(l.region)) reasons.push('required by mustInclude');
       if (mv !== null && mv < 0 && latencyObjective) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
-      const money2 = (x: number) => `${x.toFixed(2)} ${prices.currency}`;
+      const money2 = (x: number | null) => (x === null ? 'an unknown amount' : `${x.toFixed(2)} ${prices.currency}`);
       const explanation =
         `${l.displayName} serves ${l.servesWorkloads.length ? l.servesWorkloads.join(', ') : 'no workload'}` +
         (servedGB !== null ? ` (${servedGB} GB/month)` : '') +

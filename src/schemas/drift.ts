@@ -1,5 +1,12 @@
 /** JSON Schemas of the drift API's answers (OpenAPI docs; one source with the TypeScript types in src/model/drift/types.ts). */
-import { REGISTRY_ID_PATTERN } from './common';
+import { LIMITS, REGISTRY_ID_PATTERN } from './common';
+
+/** ?kind= / ?severity= / ?status=: a comma-separated list of known values (bounded: nothing longer is split or echoed). */
+export const driftFilterParamSchema = { type: 'string', maxLength: 200 } as const;
+/** ?registry= of GET /api/drift/history: a registry resource id, compared case-insensitively. */
+export const driftRegistryParamSchema = { type: 'string', minLength: 1, maxLength: LIMITS.registryIdLength } as const;
+/** ?limit=: how many reports or runs. */
+export const driftLimitParamSchema = { type: 'integer', minimum: 1, maximum: 1000 } as const;
 
 export const driftFindingSchema = {
   type: 'object',
