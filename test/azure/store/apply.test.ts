@@ -160,7 +160,8 @@ describe('withRegistryLock', () => {
     });
     await expect(
       withRegistryLock(store, 'reg', 'me', async (held) => {
-        await new Promise((r) => setTimeout(r, 60));
+        // wait for two background renewals (not a fixed sleep: timers run late on a loaded machine)
+        for (const end = Date.now() + 5000; renewals < 2 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
         held.assertHeld();
         throw new Error('boom');
       }, { ttlSeconds: 15, renewEveryMs: 10 }),
