@@ -1,7 +1,8 @@
-import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
+import { httpEndpoint, json, readJsonBody, type RequestContext } from '../http/endpoint';
 import type { Catalog } from '../model/catalog';
 import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/inputs';
-import type { RecommendConstraints } from '../model/recommend';
+import type { RecommendConstraints, Recommendation } from '../model/recommend';
+import type { Solver, SolverTicket } from '../solver/port';
 import { problemSchema } from '../schemas/common';
 import { recommendationsRequestSchema, type ConstraintsInput, type RecommendationsRequest } from '../schemas/recommendations';
 import { recommendationsResponseSchema } from '../schemas/responses';
@@ -53,29 +54,40 @@ export const recommendations = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const { catalog } = rc.services;
-        const req = await readJsonBody<RecommendationsRequest>(rc, recommendationsRequestSchema, (raw) => {
-          const out = new IssueCollector();
-          resolveConstraints((raw as { constraints?: unknown } | null)?.constraints, catalog, out);
-          return [...precheckPlanningBody(raw, catalog), ...out.issues];
-        });
-        let constraints: RecommendConstraints | undefined;
-        const input = await resolvePlanningInput(rc, req, (out) => {
-          constraints = resolveConstraints(req.constraints, catalog, out);
-        });
-        // Solved in the worker pool, off the event loop (src/solver); 503 + Retry-After when it is saturated.
-        const result = await rc.services.solver().recommend(
-          {
-            current: input.costInput.topology,
-            storageGiB: input.costInput.storageGiB,
-            workloads: input.costInput.workloads,
-            constraints: constraints as RecommendConstraints,
-            solver: { timeLimitMs: req.solver?.timeLimitMs ?? 10_000, nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
-          },
-          { catalog, prices: input.prices, warnings: input.estimateOptions.warnings ?? [], extraAssumptions: input.live?.assumptions, registryId: input.live?.registryId },
-        );
-        return json(result);
+        // A place in the solver pool first: when it is saturated, 503 + Retry-After before parsing anything.
+        const solver = rc.services.solver();
+        const ticket = solver.reserve();
+        try {
+          return json(await solveRequest(rc, solver, ticket));
+        } finally {
+          solver.release(ticket);
+        }
       },
     },
   },
 });
+
+/** Parses and checks the request, then solves it in the solver pool (off the event loop). */
+async function solveRequest(rc: RequestContext, solver: Solver, ticket: SolverTicket): Promise<Recommendation> {
+  const { catalog } = rc.services;
+  const req = await readJsonBody<RecommendationsRequest>(rc, recommendationsRequestSchema, (raw) => {
+    const out = new IssueCollector();
+    resolveConstraints((raw as { constraints?: unknown } | null)?.constraints, catalog, out);
+    return [...precheckPlanningBody(raw, catalog), ...out.issues];
+  });
+  let constraints: RecommendConstraints | undefined;
+  const input = await resolvePlanningInput(rc, req, (out) => {
+    constraints = resolveConstraints(req.constraints, catalog, out);
+  });
+  return solver.recommend(
+    {
+      current: input.costInput.topology,
+      storageGiB: input.costInput.storageGiB,
+      workloads: input.costInput.workloads,
+      constraints: constraints as RecommendConstraints,
+      solver: { timeLimitMs: req.solver?.timeLimitMs ?? 10_000, nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
+    },
+    { catalog, prices: input.prices, warnings: input.estimateOptions.warnings ?? [], extraAssumptions: input.live?.assumptions, registryId: input.live?.registryId },
+    ticket,
+  );
+}

@@ -3,7 +3,9 @@
  * on the event loop, so the host keeps answering (e.g. /api/health) while
  * solves run. At most `size` solves run at once; at most `maxQueue` wait.
  *
- * - Queue full → SolverBusyError (503 + Retry-After) at once.
+ * - Queue full → SolverBusyError (503 + Retry-After) at once. A caller may
+ *   reserve() its place before parsing its request, so a saturated pool
+ *   refuses it before that work (the recommendations handler does).
  * - A queued request waits at most `queueTimeoutMs` (default: its own solver
  *   time limit), then gets SolverBusyError too.
  * - A solver exception comes back as the same error class (422 stays 422);
@@ -20,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
 import type { SolverSettings } from '../config';
 import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
-import { inProcessSolver, SolverBusyError, SolverCrashedError, type Solver, type SolverStats } from './port';
+import { inProcessSolver, SolverBusyError, SolverCrashedError, type Solver, type SolverStats, type SolverTicket } from './port';
 import { rebuildError, toWireContext, type SolveRequest, type SolveResponse } from './protocol';
 
 export interface PoolOptions {
@@ -45,6 +47,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  /** Kept: worker.threadId reads -1 once the thread has stopped. */
+  threadId: number;
   task?: Task;
   lastError?: Error;
 }
@@ -56,6 +60,9 @@ export class WorkerPoolSolver implements Solver {
   private readonly queue: Task[] = [];
   private closed = false;
   private nextId = 1;
+  private nextTicket = 1;
+  /** Tickets of callers that reserved a place and have not called recommend() yet. */
+  private readonly reserved = new Set<number>();
   /** Moving average of solve time in a worker, ms (for Retry-After). */
   private avgSolveMs = 1000;
   private readonly counts = { spawned: 0, crashed: 0, completed: 0, rejectedQueueFull: 0, rejectedQueueTimeout: 0 };
@@ -67,28 +74,38 @@ export class WorkerPoolSolver implements Solver {
     this.log = opts.log ?? ((line) => console.warn(line));
   }
 
-  recommend(input: RecommendInput, ctx: RecommendContext): Promise<Recommendation> {
+  reserve(): SolverTicket {
+    if (this.closed) throw this.shuttingDown();
+    this.admit();
+    const ticket = { id: this.nextTicket++ };
+    this.reserved.add(ticket.id);
+    return ticket;
+  }
+
+  release(ticket: SolverTicket): void {
+    this.reserved.delete(ticket.id);
+  }
+
+  recommend(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<Recommendation> {
     return new Promise<Recommendation>((resolve, reject) => {
       if (this.closed) {
-        reject(new SolverBusyError('The solver is shutting down; retry against another instance.', 1));
+        if (ticket) this.release(ticket);
+        reject(this.shuttingDown());
         return;
+      }
+      // A valid ticket was admitted at reserve(); anything else is admitted now.
+      if (!(ticket && this.reserved.delete(ticket.id))) {
+        try {
+          this.admit();
+        } catch (e) {
+          reject(e as Error);
+          return;
+        }
       }
       const task: Task = { request: { id: this.nextId++, input, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject };
-      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.opts.size ? this.spawn() : undefined);
+      const slot = this.freeSlot();
       if (slot) {
         this.run(slot, task);
-        return;
-      }
-      if (this.queue.length >= this.opts.maxQueue) {
-        this.counts.rejectedQueueFull++;
-        const retry = this.retryAfterSeconds();
-        reject(
-          new SolverBusyError(
-            `All ${this.opts.size} solver workers are busy and ${this.queue.length} request(s) already wait (SOLVER_MAX_QUEUE=${this.opts.maxQueue}); retry in ${retry} s.`,
-            retry,
-            { workers: this.opts.size, queued: this.queue.length, maxQueue: this.opts.maxQueue },
-          ),
-        );
         return;
       }
       const waitMs = this.opts.queueTimeoutMs ?? input.solver.timeLimitMs;
@@ -111,13 +128,40 @@ export class WorkerPoolSolver implements Solver {
     });
   }
 
+  /** Throws SolverBusyError when every place is taken: running + queued + reserved ≥ workers + queue bound. */
+  private admit(): void {
+    const taken = this.busyCount() + this.queue.length + this.reserved.size;
+    if (taken < this.opts.size + this.opts.maxQueue) return;
+    this.counts.rejectedQueueFull++;
+    const retry = this.retryAfterSeconds();
+    throw new SolverBusyError(
+      `All ${this.opts.size} solver workers are busy and ${taken - this.opts.size} request(s) already wait (SOLVER_MAX_QUEUE=${this.opts.maxQueue}); retry in ${retry} s.`,
+      retry,
+      { workers: this.opts.size, queued: taken - this.opts.size, maxQueue: this.opts.maxQueue },
+    );
+  }
+
+  private shuttingDown(): SolverBusyError {
+    return new SolverBusyError('The solver is shutting down; retry against another instance.', 1);
+  }
+
+  private busyCount(): number {
+    return this.slots.filter((s) => s.task).length;
+  }
+
+  /** An idle worker, or a new one while fewer than `size` exist. */
+  private freeSlot(): Slot | undefined {
+    return this.slots.find((s) => !s.task) ?? (this.slots.length < this.opts.size ? this.spawn() : undefined);
+  }
+
   stats(): SolverStats {
     return {
       kind: 'pool',
       size: this.opts.size,
       workers: this.slots.length,
-      busy: this.slots.filter((s) => s.task).length,
+      busy: this.busyCount(),
       queued: this.queue.length,
+      reserved: this.reserved.size,
       maxQueue: this.opts.maxQueue,
       ...this.counts,
     };
@@ -125,22 +169,23 @@ export class WorkerPoolSolver implements Solver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.reserved.clear();
     for (const task of this.queue.splice(0)) {
       clearTimeout(task.timer);
-      task.reject(new SolverBusyError('The solver is shutting down; retry against another instance.', 1));
+      task.reject(this.shuttingDown());
     }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
   /** Seconds until a slot is likely free: the work ahead (running + queued) over the workers, at the average solve time. */
   private retryAfterSeconds(): number {
-    const ahead = this.queue.length + this.slots.filter((s) => s.task).length;
+    const ahead = this.queue.length + this.reserved.size + this.busyCount();
     return clamp(Math.ceil(((ahead / this.opts.size) * this.avgSolveMs) / 1000), 1, 60);
   }
 
   private spawn(): Slot {
     const worker = new Worker(this.opts.workerScript);
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, threadId: worker.threadId };
     this.counts.spawned++;
     worker.unref();
     worker.on('message', (res: SolveResponse) => this.onMessage(slot, res));
@@ -160,13 +205,13 @@ export class WorkerPoolSolver implements Solver {
       slot.worker.postMessage(task.request);
     } catch (e) {
       // Not structured-cloneable: a programming error of the caller, not of the worker.
-      this.release(slot);
+      this.free(slot);
       task.reject(e instanceof Error ? e : new Error(String(e)));
       this.pump();
     }
   }
 
-  private release(slot: Slot): void {
+  private free(slot: Slot): void {
     slot.task = undefined;
     slot.worker.unref();
   }
@@ -174,10 +219,10 @@ export class WorkerPoolSolver implements Solver {
   private onMessage(slot: Slot, res: SolveResponse): void {
     const task = slot.task;
     if (!task || task.request.id !== res.id) {
-      this.log(`solver pool: ignored an answer for request ${res.id} (worker ${slot.worker.threadId} has ${task ? `request ${task.request.id}` : 'no request'})`);
+      this.log(`solver pool: ignored an answer for request ${res.id} (worker ${slot.threadId} has ${task ? `request ${task.request.id}` : 'no request'})`);
       return;
     }
-    this.release(slot);
+    this.free(slot);
     this.counts.completed++;
     this.avgSolveMs = 0.8 * this.avgSolveMs + 0.2 * res.ms;
     if (res.ok) {
@@ -201,7 +246,7 @@ export class WorkerPoolSolver implements Solver {
     }
     this.counts.crashed++;
     const why = slot.lastError ? `${slot.lastError.name}: ${slot.lastError.message}` : `exit code ${code}`;
-    this.log(`solver pool: worker ${slot.worker.threadId} stopped (${why})${task ? ` while solving request ${task.request.id}` : ''}; it will be replaced`);
+    this.log(`solver pool: worker ${slot.threadId} stopped (${why})${task ? ` while solving request ${task.request.id}` : ''}; it will be replaced`);
     task?.reject(new SolverCrashedError(`The solver worker stopped unexpectedly (${why}) while solving this request; it has been replaced.`));
     this.pump();
   }
@@ -209,7 +254,7 @@ export class WorkerPoolSolver implements Solver {
   /** Hands waiting requests to idle workers, spawning up to `size`. */
   private pump(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.opts.size ? this.spawn() : undefined);
+      const slot = this.freeSlot();
       if (!slot) return;
       const task = this.queue.shift() as Task;
       this.run(slot, task);
@@ -231,15 +276,15 @@ export function resolveWorkerScript(dir: string = __dirname): string | undefined
  * (TS sources never compiled), a clear error — or, only when
  * SOLVER_IN_PROCESS_FALLBACK=true, the in-process solver (on the event loop).
  */
-export function createSolver(s: SolverSettings, log?: (line: string) => void): Solver {
-  const script = resolveWorkerScript();
+export function createSolver(s: SolverSettings, log?: (line: string) => void, dir: string = __dirname): Solver {
+  const script = resolveWorkerScript(dir);
   if (!script) {
     if (s.solverInProcessFallback) {
       (log ?? console.warn)('solver: no compiled worker found; SOLVER_IN_PROCESS_FALLBACK=true, so recommendations are solved on the event loop');
       return inProcessSolver();
     }
     throw new Error(
-      `The solver worker is not compiled: looked for ${workerScriptCandidates().join(' and ')}. Run \`npm run build\` (or \`npx tsc -p tsconfig.json\`), or set SOLVER_IN_PROCESS_FALLBACK=true to solve on the event loop (development only).`,
+      `The solver worker is not compiled: looked for ${workerScriptCandidates(dir).join(' and ')}. Run \`npm run build\` (or \`npx tsc -p tsconfig.json\`), or set SOLVER_IN_PROCESS_FALLBACK=true to solve on the event loop (development only).`,
     );
   }
   return new WorkerPoolSolver({

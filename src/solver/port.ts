@@ -13,6 +13,8 @@ export interface SolverStats {
   workers: number;
   busy: number;
   queued: number;
+  /** Places reserved by callers still preparing their input. */
+  reserved: number;
   maxQueue: number;
   spawned: number;
   crashed: number;
@@ -21,9 +23,26 @@ export interface SolverStats {
   rejectedQueueTimeout: number;
 }
 
+/** A place in the solver (running or queued) held while the caller prepares its input: see Solver.reserve. */
+export interface SolverTicket {
+  readonly id: number;
+}
+
 export interface Solver {
-  /** recommend(input, ctx) of src/model/recommend.ts; `ctx.warnings` receives the warnings, as in-process. */
-  recommend(input: RecommendInput, ctx: RecommendContext): Promise<Recommendation>;
+  /**
+   * recommend(input, ctx) of src/model/recommend.ts; `ctx.warnings` receives the warnings, as in-process.
+   * With a ticket from reserve(), the reserved place is used (no second admission check).
+   */
+  recommend(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<Recommendation>;
+  /**
+   * Reserves a place before the caller parses and validates its request, so a
+   * saturated solver answers 503 at once, without that work: throws
+   * SolverBusyError when running + queued + reserved places reach workers +
+   * queue bound. Give the ticket to recommend(), and release() it in any case
+   * (a no-op once used).
+   */
+  reserve(): SolverTicket;
+  release(ticket: SolverTicket): void;
   stats(): SolverStats;
   /** Stops the workers; pending and later calls are refused. */
   close(): Promise<void>;
@@ -53,13 +72,16 @@ export class SolverCrashedError extends HttpError {
 /** Runs the solver on the calling thread: for tests, and as the documented fallback when no compiled worker exists. */
 export function inProcessSolver(): Solver {
   let completed = 0;
+  let tickets = 0;
   return {
+    reserve: () => ({ id: ++tickets }),
+    release: () => {},
     recommend: async (input, ctx) => {
       const r = recommend(input, ctx);
       completed++;
       return r;
     },
-    stats: () => ({ kind: 'in-process', size: 0, workers: 0, busy: 0, queued: 0, maxQueue: 0, spawned: 0, crashed: 0, completed, rejectedQueueFull: 0, rejectedQueueTimeout: 0 }),
+    stats: () => ({ kind: 'in-process', size: 0, workers: 0, busy: 0, queued: 0, reserved: 0, maxQueue: 0, spawned: 0, crashed: 0, completed, rejectedQueueFull: 0, rejectedQueueTimeout: 0 }),
     close: async () => {},
   };
 }

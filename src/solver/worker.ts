@@ -4,6 +4,8 @@
  * one solve is answered, never fatal: the worker stays for the next request.
  * Loads the shipped catalog itself (once), so it is not cloned per call.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
 import { recommend } from '../model/recommend';
@@ -12,6 +14,26 @@ import { fromWireContext, serializeError, type SolveRequest, type SolveResponse 
 const port = parentPort;
 if (!port) throw new Error('src/solver/worker.ts runs as a worker thread (node:worker_threads), started by src/solver/pool.ts');
 
+/** Niceness of a solver thread: the event loop (HTTP, /api/health) gets the CPU first when both want it. */
+export const SOLVER_THREAD_NICE = 10;
+
+/**
+ * Lowers this thread's scheduling priority. Linux only: niceness is per
+ * thread there, and /proc/thread-self names the thread id. Elsewhere (or if
+ * refused) the thread keeps the default priority.
+ */
+export function lowerThreadPriority(nice: number = SOLVER_THREAD_NICE): number | undefined {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return undefined;
+    setPriority(tid, nice);
+    return tid;
+  } catch {
+    return undefined;
+  }
+}
+
+lowerThreadPriority();
 shippedCatalog();
 port.on('message', (req: SolveRequest) => {
   const t0 = performance.now();
