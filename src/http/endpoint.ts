@@ -6,7 +6,7 @@
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, problemResponse } from './problem';
-import { invalidRequestError, requestIssues, truncateForEcho } from './validate';
+import { invalidRequestError, jsonShapeIssue, requestIssues, truncateForEcho } from './validate';
 import { getServices, type Services } from '../services';
 import type { InputIssue } from '../model/errors';
 
@@ -136,6 +136,9 @@ export async function readJsonBody<T>(
   const buf = Buffer.from(await rc.request.arrayBuffer());
   if (buf.length > limit) throw new PayloadTooLargeError(limit);
   if (buf.length === 0) throw new BadRequestError('The request body is empty; send a JSON object.', [{ pointer: '', message: 'body is required', code: 'required' }]);
+  // Shape bounds on the raw bytes first: parsing a megabyte of tiny values is itself the expensive part.
+  const shape = jsonShapeIssue(buf);
+  if (shape) throw invalidRequestError([shape]);
   let body: unknown;
   try {
     body = JSON.parse(buf.toString('utf8'));
