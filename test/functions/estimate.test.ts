@@ -136,4 +136,50 @@ describe('POST /api/estimate', () => {
     expect(res.json.monthlyCost.registryUnits).toBeCloseTo(4 * (730 / 24), 2);
     expect(res.json.prices.overrides).toEqual(['registryUnitPerDay.Premium: 1']);
   });
+
+  it('refuses a price, storage or pull size that would overflow to Infinity (1e308): 400 with the pointer, never a 200 with null', async () => {
+    for (const [body, pointer] of [
+      [{ ...contosoBody, prices: { registryUnitPerDay: { Premium: 1e308 } } }, '/prices/registryUnitPerDay/Premium'],
+      [{ ...contosoBody, registry: { ...contosoBody.registry, storageGiB: 1e308 } }, '/registry/storageGiB'],
+      [{ ...contosoBody, avgPullSizeMB: 1e308, workloads: [{ region: 'eastus', pullsPerMonth: 1000 }] }, '/avgPullSizeMB'],
+    ] as const) {
+      const res = await invoke(estimate, { body });
+      expect(res.status, res.text).toBe(400);
+      expect(res.json.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+    }
+  });
+
+  it('a 1 MB region name: 400 within 200 ms, no did-you-mean, the name not echoed', async () => {
+    await invoke(estimate, { body: contosoBody });
+    const name = 'x'.repeat(999_000);
+    const t0 = performance.now();
+    const res = await invoke(estimate, { body: { ...contosoBody, replicas: [{ region: name }] } });
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(res.status).toBe(400);
+    expect(res.text.length).toBeLessThan(4096);
+    expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/replicas/0/region', code: 'maxLength' })]);
+    expect(res.json.errors[0].didYouMean).toBeUndefined();
+  });
+
+  it('an unknown region name of up to 64 characters is named in the message; a longer one is a maxLength issue that does not echo it', async () => {
+    const res = await invoke(estimate, { body: { ...contosoBody, replicas: [{ region: `eastus${'z'.repeat(58)}` }, { region: 'eastuss' }] } });
+    expect(res.status).toBe(400);
+    const [long, short] = res.json.errors;
+    expect(long.message).toContain(`'eastus${'z'.repeat(58)}'`);
+    expect(short.didYouMean[0]).toBe('eastus');
+    const over = await invoke(estimate, { body: { ...contosoBody, replicas: [{ region: `eastus${'z'.repeat(59)}` }] } });
+    expect(over.status).toBe(400);
+    expect(over.json.errors).toEqual([expect.objectContaining({ pointer: '/replicas/0/region', code: 'maxLength' })]);
+    expect(over.text).not.toContain('z'.repeat(59));
+  });
+
+  it('1,000 workloads with unknown names: 400 with 50 issues listed and errorsOmitted, the detail says so', async () => {
+    const workloads = Array.from({ length: 1000 }, (_, i) => ({ region: `nowhere-${i}`, pullGBPerMonth: 1 }));
+    const res = await invoke(estimate, { body: { ...contosoBody, workloads } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toHaveLength(50);
+    expect(res.json.errorsOmitted).toBe(950);
+    expect(res.json.detail).toMatch(/1000 problems \(errors lists the first 50; 950 more omitted\)/);
+    expect(Buffer.byteLength(res.text)).toBeLessThan(64 * 1024);
+  });
 });

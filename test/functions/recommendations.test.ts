@@ -141,4 +141,27 @@ describe('POST /api/recommendations', () => {
     expect(res.json.recommended.monthlyCost.registryUnits).toBeCloseTo(0.6666 * (730 / 24), 2);
     expect(res.json.warnings.join(' ')).toMatch(/the registry stays Standard without replicas/);
   });
+
+  it('bounds its inputs: latency maxMs, list sizes and name lengths are 400s naming the field, fast', async () => {
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ latency: { maxMs: 1e308 } }, '/constraints/latency/maxMs', 'maximum'],
+      [{ candidates: Array.from({ length: 101 }, () => 'eastus') }, '/constraints/candidates', 'maxItems'],
+      [{ mustInclude: ['e'.repeat(999_000)] }, '/constraints/mustInclude/0', 'maxLength'],
+      [{ allowedGeographies: ['g'.repeat(65)] }, '/constraints/allowedGeographies/0', 'maxLength'],
+    ];
+    for (const [constraints, pointer, code] of cases) {
+      const t0 = performance.now();
+      const res = await invoke(recommendations, { body: { ...contoso, constraints } });
+      expect(performance.now() - t0).toBeLessThan(500);
+      expect(res.status, res.text.slice(0, 300)).toBe(400);
+      expect(res.text.length).toBeLessThan(4096);
+      expect(res.json.errors).toContainEqual(expect.objectContaining({ pointer, code }));
+    }
+    const solver = await invoke(recommendations, { body: { ...contoso, solver: { timeLimitMs: 1e308 } } });
+    expect(solver.status).toBe(400);
+    expect(solver.json.errors).toContainEqual(expect.objectContaining({ pointer: '/solver/timeLimitMs', code: 'maximum' }));
+    const pulls = await invoke(recommendations, { body: { ...contoso, workloads: [{ region: 'eastus', pullsPerMonth: 1e308, avgPullSizeMB: 100 }] } });
+    expect(pulls.status).toBe(400);
+    expect(pulls.json.errors).toContainEqual(expect.objectContaining({ pointer: '/workloads/0/pullsPerMonth', code: 'maximum' }));
+  });
 });

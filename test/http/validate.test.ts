@@ -11,6 +11,7 @@ import { mapSvg } from '../../src/functions/map-svg';
 import { setServices } from '../../src/services';
 import { shippedCatalog } from '../../src/catalog';
 import { boundedLevenshtein, levenshtein } from '../../src/model/catalog';
+import { IssueCollector, resolveRegionAt } from '../../src/model/inputs';
 import { checkQuery, invalidRequestError, jsonShapeIssue, requestIssues, sizeIssues, truncateForEcho } from '../../src/http/validate';
 import { LIMITS, problemSchema } from '../../src/schemas/common';
 import { estimateRequestSchema } from '../../src/schemas/estimate';
@@ -300,6 +301,25 @@ describe('validate helpers', () => {
 });
 
 describe('did-you-mean is bounded', () => {
+  it('resolveRegionAt (the model, even without the schema in front): a 1 MB name is unknown at once, echoed cut to 64 characters, no suggestion', () => {
+    const out = new IssueCollector();
+    const t0 = performance.now();
+    expect(resolveRegionAt('westus'.repeat(170_000), '/x', shippedCatalog(), out)).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(out.issues[0]?.message.length).toBeLessThan(200);
+    expect(out.issues[0]?.message).toContain(`'${'westus'.repeat(10)}west…'`);
+    expect(out.issues[0]?.didYouMean).toBeUndefined();
+  });
+
+  it('a collector computes at most 50 did-you-means (1,000 misspellings cost 50 lookups)', () => {
+    const out = new IssueCollector();
+    const catalog = shippedCatalog();
+    for (let i = 0; i < 1000; i++) resolveRegionAt(`westeurop${'e'.repeat(i % 7)}x${i}`, `/w/${i}`, catalog, out);
+    expect(out.issues).toHaveLength(1000);
+    expect(out.issues.filter((i) => i.didYouMean !== undefined).length).toBeLessThanOrEqual(50);
+    expect(() => out.throwIfAny()).toThrow(/1000 problems \(the first 50 are listed, 950 omitted\)/);
+  });
+
   it('still suggests for short misspellings', () => {
     expect(shippedCatalog().suggest('westeurop')[0]).toBe('westeurope');
     expect(shippedCatalog().suggest('West Uss')[0]).toBe('westus');

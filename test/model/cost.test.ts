@@ -112,4 +112,27 @@ describe('cost model (DESIGN §2)', () => {
     const b = monthlyCost({ topology: contoso, storageGiB: 0, workloads: [] }, catalog, p);
     expect(b.locations.find((l) => l.region === 'eastus')?.registryUnits).toBeCloseTo(2 * DAYS_PER_MONTH, 9);
   });
+
+  it('a figure that overflows to Infinity is unknown and listed in unknown, never 0 or a silent null', () => {
+    const huge = { ...prices, registryUnitPerDay: { ...prices.registryUnitPerDay, Premium: 1e308 } };
+    const input: CostInput = { topology: contoso, storageGiB: 100, workloads };
+    const b = withReplicaEconomics(input, monthlyCost(input, catalog, huge), catalog, huge);
+    expect(b.registryUnits).toBeNull();
+    expect(b.unknown).toContain('registryUnits');
+    expect(b.total).toBeNull();
+    expect(Number.isFinite(b.totalKnown)).toBe(true);
+    expect(b.totalKnown).toBeCloseTo((b.storage ?? NaN) + (b.dataTransfer ?? NaN), 6);
+    for (const l of b.locations) {
+      expect(l.registryUnits).toBeNull();
+      expect(l.total).toBeNull();
+      if (l.role === 'replica') expect(l.marginalMonthlyValue).toBeNull();
+    }
+
+    const rate = { ...prices, bandwidth: { ...prices.bandwidth, toOtherContinent: Object.fromEntries(Object.keys(prices.bandwidth.toOtherContinent).map((k) => [k, 1e300])) } };
+    const t = monthlyCost({ topology: { ...contoso, replicas: [] }, storageGiB: 100, workloads: [wl('westeurope', 1e10)] }, catalog, rate);
+    expect(t.workloads[0]?.cost).toBeNull();
+    expect(t.dataTransfer).toBeNull();
+    expect(t.unknown).toEqual(['dataTransfer']);
+    expect(t.registryUnits).not.toBeNull();
+  });
 });
