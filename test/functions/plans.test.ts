@@ -229,6 +229,29 @@ describe('plans', () => {
     expect(both.status).toBe(400);
   });
 
+  it('bounds the create request: 1e308 storage or pull size → 400 with the pointer; a 1 MB registryId → a small 400, fast, never echoed, no ARM call', async () => {
+    for (const [extra, pointer] of [
+      [{ storageGiB: 1e308 }, '/storageGiB'],
+      [{ avgPullSizeMB: 1e308, workloads: [{ region: 'eastus', pullsPerMonth: 10 }] }, '/avgPullSizeMB'],
+      [{ workloads: [{ region: 'eastus', pullsPerMonth: 10, avgPullSizeMB: 1e308 }] }, '/workloads/0/avgPullSizeMB'],
+      [{ notificationUrl: `https://example.com/${'p'.repeat(3000)}` }, '/notificationUrl'],
+    ] as const) {
+      const res = await invoke(plans, { method: 'POST', headers: alice, body: { registryId: contosoId, target: contosoTarget, ...extra } });
+      expect(res.status, res.text.slice(0, 300)).toBe(400);
+      expect(res.json.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+    }
+    const id = `/subscriptions/${'a'.repeat(999_000)}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contoso`;
+    const calls = sandbox.requests.length;
+    const t0 = performance.now();
+    const res = await invoke(plans, { method: 'POST', headers: alice, body: { registryId: id, target: contosoTarget } });
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(res.status).toBe(400);
+    expect(res.text.length).toBeLessThan(4096);
+    expect(res.text).not.toContain('a'.repeat(100));
+    expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/registryId', code: 'maxLength' })]);
+    expect(sandbox.requests.length).toBe(calls);
+  });
+
   it('accepts a recommendation output as the target', async () => {
     const rec = { recommended: { topology: { homeRegion: 'westus', sku: 'Premium', replicas: [{ region: 'eastus', regionEndpointEnabled: true, zoneRedundancy: false }] } } };
     const p = await createPlan({ target: undefined, recommendation: rec });
