@@ -15,7 +15,7 @@ import { caseArb, describeCase, requestBytes, type FuzzCase, type FuzzContext } 
 export const ROOT = join(__dirname, '..', '..');
 /** From test/fuzz (vitest, TS sources) and from dist/test/fuzz (compiled bench) alike. */
 function repoRoot(): string {
-  return existsSync(join(ROOT, 'package.json')) ? ROOT : join(ROOT, '..');
+  return existsSync(join(ROOT, 'tsconfig.json')) ? ROOT : join(ROOT, '..');
 }
 
 // ---- the host -------------------------------------------------------------
@@ -256,6 +256,15 @@ export interface RunResult {
   wallMs: number;
 }
 
+/** The host's log lines of the invocation named in a 500 body, if any. */
+function hostLogFor(output: string, detail: string): string {
+  const id = /invocation ([0-9a-f-]{36})/.exec(detail)?.[1];
+  if (!id) return '';
+  const at = output.indexOf(id);
+  if (at < 0) return '';
+  return ` | host log: ${output.slice(at, at + 600).replace(/\s+/g, ' ')}`;
+}
+
 function routeKey(c: FuzzCase, out: Outcome): string {
   const status = out.ok ? String(out.status) : 'none';
   return c.kind === 'raw' ? `raw ${c.label} ${c.route} → ${status}` : `${c.method} ${c.route} (${c.label}) → ${status}`;
@@ -322,6 +331,7 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
     if (verdicts.some((v) => v.kind === 'overload')) stats.overload503++;
     for (const v of verdicts) {
       if (v.kind !== 'fail') continue;
+      if (v.reason === 'serverError') v.detail += hostLogFor(host.current.output(), v.detail);
       if (v.reason === 'serverError' || v.reason === 'noAnswer') stats.serverErrors++;
       if (v.reason === 'nonProblem') stats.nonProblemErrors++;
       const k = `${v.reason}: ${routeKey(c, out)}`;
