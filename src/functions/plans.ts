@@ -1,11 +1,12 @@
-import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
+import { httpEndpoint, json, readJsonBody, type ParameterDoc } from '../http/endpoint';
+import { checkQuery } from '../http/validate';
 import { requirePrincipal, ROLES } from '../http/identity';
 import { BadRequestError } from '../http/problem';
 import { buildEstimate } from '../model/estimate';
 import { IssueCollector, resolveTopology, resolveWorkloads } from '../model/inputs';
 import { createPlan } from '../model/plan';
 import { webhookUrlProblem } from '../azure/webhook';
-import { problemSchema } from '../schemas/common';
+import { LIMITS, problemSchema } from '../schemas/common';
 import { createPlanRequestSchema, planResponseSchema, type CreatePlanRequest } from '../schemas/plans';
 import type { InputIssue } from '../model/errors';
 import { resolveLiveContext } from './live-context';
@@ -25,6 +26,10 @@ function precheck(raw: unknown): InputIssue[] {
   }
   return issues;
 }
+
+const listParameters: ParameterDoc[] = [
+  { name: 'registry', in: 'query', description: 'Only plans of this registry (resource id)', schema: { type: 'string', minLength: 1, maxLength: LIMITS.registryIdLength } },
+];
 
 /** POST /api/plans (create) and GET /api/plans?registry= (list). */
 export const plans = httpEndpoint({
@@ -110,7 +115,7 @@ export const plans = httpEndpoint({
         summary: 'List plans, newest first',
         description: 'Needs the app role Planner.Read (implied by Planner.Request, Planner.Approve and Planner.Apply).',
         tags: ['plans'],
-        parameters: [{ name: 'registry', in: 'query', description: 'Only plans of this registry (resource id)', schema: { type: 'string' } }],
+        parameters: listParameters,
         responses: {
           '200': { description: 'Plan summaries', schema: { type: 'object', required: ['plans'], properties: { count: { type: 'integer', minimum: 0 }, plans: { type: 'array', items: { type: 'object' } } } } },
           '401': { description: 'No signed-in principal', schema: problemSchema, contentType: 'application/problem+json' },
@@ -119,6 +124,7 @@ export const plans = httpEndpoint({
       },
       run: async (rc) => {
         requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        checkQuery(rc.query, listParameters);
         const registryId = rc.query.get('registry') ?? undefined;
         const list = await rc.services.planStore().list(registryId ? { registryId } : {});
         return json({ count: list.length, plans: list });

@@ -250,6 +250,10 @@ describe('plans', () => {
     expect(res.text).not.toContain('a'.repeat(100));
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/registryId', code: 'maxLength' })]);
     expect(sandbox.requests.length).toBe(calls);
+    const list = await invoke(plans, { method: 'GET', headers: alice, query: { registry: 'r'.repeat(5000) } });
+    expect(list.status).toBe(400);
+    expect(list.json.errors).toEqual([expect.objectContaining({ pointer: '/query/registry', code: 'maxLength' })]);
+    expect((await invoke(plans, { method: 'GET', headers: alice, query: { registry: contosoId } })).status).toBe(200);
   });
 
   it('accepts a recommendation output as the target', async () => {
