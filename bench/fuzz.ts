@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(stats, null, 2)}\n`);
     log(`wrote ${path.relative(repoRoot, out)}: ${JSON.stringify(stats)}`);
-    log(`wall time ${(result.wallMs / 1000).toFixed(1)} s; /api/health probes: ${result.healthProbe.probes}, slowest ${result.healthProbe.slowestMs} ms; host restarts after a crash: ${result.restarts}`);
+    log(`wall time ${(result.wallMs / 1000).toFixed(1)} s; /api/health probes: ${result.healthProbe.probes}, slowest ${result.healthProbe.slowestMs} ms; host restarts after a crash: ${result.restarts}; plans seeded before the run: ${result.seededPlans}`);
     if (failures.length > 0) {
       log(`${failures.length} failure classes (seed ${seed}):\n${formatFailures(failures, 500)}`);
       process.exitCode = 1;

@@ -252,6 +252,8 @@ export interface RunResult {
   failures: FailureClass[];
   healthProbe: { probes: number; slowestMs: number };
   restarts: number;
+  /** Plans created (valid POST /api/plans) before the run, whose ids the cases use. */
+  seededPlans: number;
   seed: number;
   wallMs: number;
 }
@@ -415,6 +417,7 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
     failures: [...classes.values()].sort((a, b) => a.reason.localeCompare(b.reason) || b.count - a.count),
     healthProbe: probe,
     restarts,
+    seededPlans: planIds.length,
     seed: opts.seed,
     wallMs: Date.now() - t0,
   };
