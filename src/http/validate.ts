@@ -96,8 +96,11 @@ export const JSON_SHAPE_LIMITS = {
   containers: 50_000,
   /** Values in the body (every object/array member), approximated by containers + commas. */
   values: 250_000,
-  /** Members of one object or array (the longest legitimate one: 1,000 workloads). */
-  members: 10_000,
+  /**
+   * Members of one object or array: the longest legitimate ones hold one entry
+   * per workload (≤ 1,000, plus a few warnings); 10,000 workloads are refused here.
+   */
+  members: 2_500,
 } as const;
 
 const QUOTE = 0x22;
