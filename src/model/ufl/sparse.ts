@@ -480,11 +480,7 @@ export class SparseBB {
    * when sum_j v_j grew, undone otherwise. v stays dual feasible (all slacks >= 0). Returns the gain.
    */
   adjust(): number {
-    const { m, start, fac, cost, status, v, s, cut, ptr, order, freed, revStart, revClient, revPos } = this;
-    const logC = this.logC;
-    const logCv = this.logCv;
-    const logS = this.logS;
-    const logSv = this.logSv;
+    const { m, start, fac, status, v, s, cut, ptr, order } = this;
     let gain = 0;
     // tight[c] = number of reached free facilities with no slack left (c is blocked by them)
     const tc = this.tightCnt;
@@ -498,88 +494,107 @@ export class SparseBB {
       const j = order[t] as number;
       const vj = v[j] as number;
       if (vj >= (cut[j] as number) || (tc[j] as number) < 2) continue;
-      // worth trying only if clients blocked solely by one of j's tight facilities exist on two of them
-      let withBen = 0;
-      {
-        const a0 = start[j] as number;
-        const k0 = ptr[j] as number;
-        for (let q = a0; q < k0 && withBen < 2; q++) {
-          const i = fac[q] as number;
-          if (status[i] !== FREE || (s[i] as number) > 1e-9 || (cost[q] as number) >= vj) continue;
-          const re = revStart[i + 1] as number;
-          for (let x = revStart[i] as number; x < re; x++) {
-            const c2 = revClient[x] as number;
-            if (c2 !== j && tc[c2] === 1 && (revPos[x] as number) < (ptr[c2] as number) && (v[c2] as number) < (cut[c2] as number)) { withBen++; break; }
-          }
-        }
-      }
-      if (withBen < 2) continue;
-      const a = start[j] as number;
-      const k = ptr[j] as number;
-      let tight = 0;
-      let lower = -Infinity;
-      for (let q = a; q < k; q++) {
-        const i = fac[q] as number;
-        if (status[i] !== FREE) continue;
-        const cq = cost[q] as number;
-        if (cq < vj) {
-          if ((s[i] as number) <= 1e-9) tight++;
-          if (cq > lower) lower = cq;
-        }
-      }
-      if (tight < 2) continue;
-      let nc = 0;
-      let ns = 0;
-      // log j and its facilities, then lower v_j to `lower` (the highest cost level below it)
-      const gen = ++this.logGen;
-      const stamp = this.logStamp;
-      stamp[j] = gen;
-      logC[nc] = j; logCv[nc] = vj; this.logCp[nc++] = k;
-      const e = start[j + 1] as number;
-      for (let q = a; q < e; q++) { const i = fac[q] as number; if (status[i] === FREE) { logS[ns] = i; logSv[ns++] = s[i] as number; } }
-      let nf = 0;
-      let kk = a;
-      for (let q = a; q < k; q++) {
-        const i = fac[q] as number;
-        if (status[i] !== FREE) continue;
-        const cq = cost[q] as number;
-        if (cq < vj) {
-          if ((s[i] as number) <= 1e-9) freed[nf++] = i; // only tight facilities block other clients
-          s[i] = (s[i] as number) + (vj - Math.max(cq, lower));
-        }
-        if (cq <= lower) kk = q + 1;
-      }
-      v[j] = lower;
-      ptr[j] = kk;
-      let delta = lower - vj;
-      // raise the clients that reach a freed facility
-      for (let r = 0; r < nf; r++) {
-        const i = freed[r] as number;
-        const re = revStart[i + 1] as number;
-        for (let x = revStart[i] as number; x < re; x++) {
-          const c2 = revClient[x] as number;
-          if (c2 === j || tc[c2] !== 1 || (revPos[x] as number) >= (ptr[c2] as number)) continue;
-          const old = v[c2] as number;
-          if (old >= (cut[c2] as number)) continue;
-          if (stamp[c2] !== gen) {
-            stamp[c2] = gen;
-            logC[nc] = c2; logCv[nc] = old; this.logCp[nc++] = ptr[c2] as number;
-            const e2 = start[c2 + 1] as number;
-            for (let q = start[c2] as number; q < e2; q++) { const i2 = fac[q] as number; if (status[i2] === FREE) { logS[ns] = i2; logSv[ns++] = s[i2] as number; } }
-          }
-          this.raiseClient(c2);
-          delta += (v[c2] as number) - old;
-        }
-      }
-      this.raiseClient(j);
-      delta += (v[j] as number) - lower;
-      if (delta <= 1e-9) {
-        for (let r = ns - 1; r >= 0; r--) s[this.logS[r] as number] = this.logSv[r] as number;
-        for (let r = nc - 1; r >= 0; r--) { const c2 = logC[r] as number; v[c2] = this.logCv[r] as number; ptr[c2] = this.logCp[r] as number; }
-      } else gain += delta;
+      if (!this.worthLowering(j, vj)) continue;
+      const delta = this.lowerClient(j, vj);
+      if (delta > 0) gain += delta;
     }
     return gain;
   }
+
+  /** Worth trying only if clients blocked solely by one of j's tight facilities exist on two of them. */
+  worthLowering(j: number, vj: number): boolean {
+    const { start, fac, cost, status, v, s, cut, ptr, revStart, revClient, revPos } = this;
+    const tc = this.tightCnt;
+    let withBen = 0;
+    const a0 = start[j] as number;
+    const k0 = ptr[j] as number;
+    for (let q = a0; q < k0 && withBen < 2; q++) {
+      const i = fac[q] as number;
+      if (status[i] !== FREE || (s[i] as number) > 1e-9 || (cost[q] as number) >= vj) continue;
+      const re = revStart[i + 1] as number;
+      for (let x = revStart[i] as number; x < re; x++) {
+        const c2 = revClient[x] as number;
+        if (c2 !== j && tc[c2] === 1 && (revPos[x] as number) < (ptr[c2] as number) && (v[c2] as number) < (cut[c2] as number)) { withBen++; break; }
+      }
+    }
+    return withBen >= 2;
+  }
+
+  /**
+   * One adjustment step for client j (blocked, v_j = vj): lowers v_j to its next lower cost level, raises the
+   * clients that reach a freed facility, then j again. Returns the gain in sum_j v_j, or 0 after undoing the step
+   * (no gain, or fewer than two tight facilities below v_j).
+   */
+  lowerClient(j: number, vj: number): number {
+    const { start, fac, cost, status, v, s, cut, ptr, freed, revStart, revClient, revPos, logC, logCv, logS, logSv } = this;
+    const tc = this.tightCnt;
+    const a = start[j] as number;
+    const k = ptr[j] as number;
+    let tight = 0;
+    let lower = -Infinity;
+    for (let q = a; q < k; q++) {
+      const i = fac[q] as number;
+      if (status[i] !== FREE) continue;
+      const cq = cost[q] as number;
+      if (cq < vj) {
+        if ((s[i] as number) <= 1e-9) tight++;
+        if (cq > lower) lower = cq;
+      }
+    }
+    if (tight < 2) return 0;
+    let nc = 0;
+    let ns = 0;
+    // log j and its facilities, then lower v_j to `lower` (the highest cost level below it)
+    const gen = ++this.logGen;
+    const stamp = this.logStamp;
+    stamp[j] = gen;
+    logC[nc] = j; logCv[nc] = vj; this.logCp[nc++] = k;
+    const e = start[j + 1] as number;
+    for (let q = a; q < e; q++) { const i = fac[q] as number; if (status[i] === FREE) { logS[ns] = i; logSv[ns++] = s[i] as number; } }
+    let nf = 0;
+    let kk = a;
+    for (let q = a; q < k; q++) {
+      const i = fac[q] as number;
+      if (status[i] !== FREE) continue;
+      const cq = cost[q] as number;
+      if (cq < vj) {
+        if ((s[i] as number) <= 1e-9) freed[nf++] = i; // only tight facilities block other clients
+        s[i] = (s[i] as number) + (vj - Math.max(cq, lower));
+      }
+      if (cq <= lower) kk = q + 1;
+    }
+    v[j] = lower;
+    ptr[j] = kk;
+    let delta = lower - vj;
+    // raise the clients that reach a freed facility
+    for (let r = 0; r < nf; r++) {
+      const i = freed[r] as number;
+      const re = revStart[i + 1] as number;
+      for (let x = revStart[i] as number; x < re; x++) {
+        const c2 = revClient[x] as number;
+        if (c2 === j || tc[c2] !== 1 || (revPos[x] as number) >= (ptr[c2] as number)) continue;
+        const old = v[c2] as number;
+        if (old >= (cut[c2] as number)) continue;
+        if (stamp[c2] !== gen) {
+          stamp[c2] = gen;
+          logC[nc] = c2; logCv[nc] = old; this.logCp[nc++] = ptr[c2] as number;
+          const e2 = start[c2 + 1] as number;
+          for (let q = start[c2] as number; q < e2; q++) { const i2 = fac[q] as number; if (status[i2] === FREE) { logS[ns] = i2; logSv[ns++] = s[i2] as number; } }
+        }
+        this.raiseClient(c2);
+        delta += (v[c2] as number) - old;
+      }
+    }
+    this.raiseClient(j);
+    delta += (v[j] as number) - lower;
+    if (delta <= 1e-9) {
+      for (let r = ns - 1; r >= 0; r--) s[this.logS[r] as number] = this.logSv[r] as number;
+      for (let r = nc - 1; r >= 0; r--) { const c2 = logC[r] as number; v[c2] = this.logCv[r] as number; ptr[c2] = this.logCp[r] as number; }
+      return 0;
+    }
+    return delta;
+  }
+
 
 
 
