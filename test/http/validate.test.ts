@@ -8,6 +8,9 @@ import { estimate } from '../../src/functions/estimate';
 import { regions } from '../../src/functions/regions';
 import { prices } from '../../src/functions/prices';
 import { mapSvg } from '../../src/functions/map-svg';
+import { drift, driftHistory } from '../../src/functions/drift';
+import { createServices } from '../../src/services';
+import { readSettings } from '../../src/config';
 import { setServices } from '../../src/services';
 import { shippedCatalog } from '../../src/catalog';
 import { boundedLevenshtein, levenshtein } from '../../src/model/catalog';
@@ -236,6 +239,24 @@ describe('query parameters are bounded by their documented schemas', () => {
     const ok = await invoke(regions, { query: { q: 'westus' } });
     expect(ok.status).toBe(200);
     expect(ok.json.regions.map((r: { name: string }) => r.name)).toContain('westus2');
+  });
+
+  it('GET /api/drift?kind= / drift/history?registry= / ?limit=: long or repeated values are small 400s, never echoed', async () => {
+    const services = createServices(readSettings({ LOCAL_PRINCIPAL_HEADER: 'true' }), {});
+    setServices({ ...services, settings: { ...services.settings, localPrincipalHeader: true } });
+    const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
+    const long = await invoke(drift, { query: { kind: 'economic,'.repeat(5000) }, headers: reader });
+    expectSmallProblem(long, 4096);
+    expect(long.json.errors).toEqual([expect.objectContaining({ pointer: '/query/kind', code: 'maxLength' })]);
+    expect(long.text).not.toContain('economic,economic');
+    const unknown = await invoke(drift, { query: { severity: `x${'y'.repeat(150)}` }, headers: reader });
+    expectSmallProblem(unknown, 4096);
+    expect(unknown.json.errors[0].message).toContain(`'x${'y'.repeat(63)}…'`);
+    const id = `/subscriptions/${'s'.repeat(2000)}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contoso`;
+    const hist = await invoke(driftHistory, { path: 'drift/history', query: { registry: id, limit: '1e400' }, headers: reader });
+    expectSmallProblem(hist, 4096);
+    expect(pointers(hist).sort()).toEqual(['/query/limit', '/query/registry']);
+    expect(hist.text).not.toContain('s'.repeat(100));
   });
 
   it('GET /api/prices?refresh=maybe is a 400 (boolean)', async () => {
