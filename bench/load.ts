@@ -1,6 +1,6 @@
 /**
- * Load benchmark of the solver pool: N concurrent POST /api/recommendations
- * (W workloads each, default 200 × 40) through the local host, while
+ * Load benchmark of the solver pool: after one warm-up request, N concurrent
+ * POST /api/recommendations (W workloads each, default 200 × 40) through the local host, while
  * GET /api/health is polled one request at a time; then, in the same run,
  * the "best peer": the same N concurrent requests to the trivial
  * /api/health alone, for the ratio. Every recommendation answer must be 200
@@ -40,6 +40,8 @@ export interface Answer {
 
 export interface LoadReport {
   requests: number;
+  /** One recommendation was answered before the burst (counted in the solver stats, not here). */
+  warmUp: boolean;
   workloadsPerRequest: number;
   solver: { workers: number; maxQueue: number; queueTimeoutMs: number | 'request time limit'; stats: unknown };
   recommendations: { byStatus: Record<string, number>; lost: number; violations: string[]; latency: Latency; wallMs: number; ok200Latency: Latency; busy503Latency: Latency };
@@ -153,9 +155,14 @@ export function checkAnswer(status: number, headers: Headers, text: string): str
 }
 
 /** N concurrent recommendations while /api/health is polled; then N concurrent /api/health (the peer). */
-export async function runLoad(baseUrl: string, opts: { requests: number; workloads: number; healthIntervalMs?: number }): Promise<Omit<LoadReport, 'solver'>> {
+export async function runLoad(baseUrl: string, opts: { requests: number; workloads: number; healthIntervalMs?: number; warmUp?: boolean }): Promise<Omit<LoadReport, 'solver'>> {
   const intervalMs = opts.healthIntervalMs ?? 10;
   const bodies = Array.from({ length: opts.requests }, (_, i) => JSON.stringify(recommendationBody(opts.workloads, i)));
+  // Warm-up: one recommendation first, so the burst measures serving, not JIT and schema compilation of a cold process.
+  if (opts.warmUp !== false) {
+    const w = await fetch(`${baseUrl}/api/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(recommendationBody(opts.workloads, opts.requests)) });
+    await w.text();
+  }
   const health: Answer[] = [];
   let loadDone = false;
   // The health poller runs on the host's own thread: it sees what the event loop lets through.
@@ -185,6 +192,7 @@ export async function runLoad(baseUrl: string, opts: { requests: number; workloa
   const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 10) / 10);
   return {
     requests: opts.requests,
+    warmUp: opts.warmUp !== false,
     workloadsPerRequest: opts.workloads,
     recommendations: {
       byStatus: countBy(answers),
