@@ -128,7 +128,9 @@ describe('cost model (DESIGN §2)', () => {
       if (l.role === 'replica') expect(l.marginalMonthlyValue).toBeNull();
     }
 
-    const rate = { ...prices, bandwidth: { ...prices.bandwidth, toOtherContinent: Object.fromEntries(Object.keys(prices.bandwidth.toOtherContinent).map((k) => [k, 1e300])) } };
+    const toOtherContinent = { ...prices.bandwidth.toOtherContinent };
+    for (const k of Object.keys(toOtherContinent) as (keyof typeof toOtherContinent)[]) toOtherContinent[k] = 1e300;
+    const rate = { ...prices, bandwidth: { ...prices.bandwidth, toOtherContinent } };
     const t = monthlyCost({ topology: { ...contoso, replicas: [] }, storageGiB: 100, workloads: [wl('westeurope', 1e10)] }, catalog, rate);
     expect(t.workloads[0]?.cost).toBeNull();
     expect(t.dataTransfer).toBeNull();
