@@ -98,7 +98,8 @@ describe('request bounds', () => {
 
   it('a 1 MB region name is a fast 400 without suggestions and without echoing the name', async () => {
     const name = 'westus'.repeat(166_000); // just under the 1 MB body limit
-    const { res, ms } = await timed(() => invoke(estimate, { body: { ...base, registry: { homeRegion: name } } }));
+    const raw = JSON.stringify({ ...base, registry: { homeRegion: name } });
+    const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(ms).toBeLessThan(200);
     const issue = res.json.errors.find((e: InputIssue) => e.pointer === '/registry/homeRegion');
@@ -123,7 +124,8 @@ describe('request bounds', () => {
 
   it('1,000 workloads (the limit) with unknown 60-character names: a fast 400 listing 50, the rest counted', async () => {
     const workloads = Array.from({ length: LIMITS.workloads }, (_, i) => ({ region: `west${String(i).padStart(56, 'q')}`, pullGBPerMonth: 1 }));
-    const { res, ms } = await timed(() => invoke(estimate, { body: { ...base, workloads } }));
+    const raw = JSON.stringify({ ...base, workloads });
+    const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res);
     expect(ms).toBeLessThan(500);
     expect(res.json.errors).toHaveLength(50);
@@ -189,7 +191,8 @@ describe('request bounds', () => {
   it('2,000 unknown properties in a closed object: one issue (maxProperties); a few unknown ones are each named', async () => {
     const w: Record<string, number> = { pullGBPerMonth: 1 };
     for (let i = 0; i < 2_000; i++) w[`k${i}`] = 1;
-    const { res, ms } = await timed(() => invoke(estimate, { body: { ...base, workloads: [w] } }));
+    const raw = JSON.stringify({ ...base, workloads: [w] });
+    const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads/0', code: 'maxProperties' })]);
     expect(ms).toBeLessThan(200);
@@ -200,7 +203,8 @@ describe('request bounds', () => {
 
   it('a 1 MB unknown property name is not echoed in full', async () => {
     const key = 'k'.repeat(1_000_000 - 200);
-    const { res, ms } = await timed(() => invoke(estimate, { body: { ...base, registry: { ...base.registry, [key]: 1 } } }));
+    const raw = JSON.stringify({ ...base, registry: { ...base.registry, [key]: 1 } });
+    const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(ms).toBeLessThan(200);
     expect(res.json.errors[0].pointer.length).toBeLessThan(400);
@@ -208,7 +212,8 @@ describe('request bounds', () => {
 
   it('a 1 MB registry.id is a small 400 (maxLength), never echoed', async () => {
     const id = `/subscriptions/${'a'.repeat(1_000_000)}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contoso`;
-    const { res, ms } = await timed(() => invoke(estimate, { body: { ...base, registry: { id } } }));
+    const raw = JSON.stringify({ ...base, registry: { id } });
+    const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(ms).toBeLessThan(200);
     expect(pointers(res)).toContain('/registry/id');
@@ -331,8 +336,10 @@ describe('validate helpers', () => {
 describe('did-you-mean is bounded', () => {
   it('resolveRegionAt (the model, even without the schema in front): a 1 MB name is unknown at once, echoed cut to 64 characters, no suggestion', () => {
     const out = new IssueCollector();
+    const catalog = shippedCatalog();
+    const name = 'westus'.repeat(170_000);
     const t0 = performance.now();
-    expect(resolveRegionAt('westus'.repeat(170_000), '/x', shippedCatalog(), out)).toBeUndefined();
+    expect(resolveRegionAt(name, '/x', catalog, out)).toBeUndefined();
     expect(performance.now() - t0).toBeLessThan(50);
     expect(out.issues[0]?.message.length).toBeLessThan(200);
     expect(out.issues[0]?.message).toContain(`'${'westus'.repeat(10)}west…'`);
