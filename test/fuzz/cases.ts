@@ -284,6 +284,21 @@ interface OpChoice {
   op: OperationDef | undefined;
 }
 
+/** Plan requests the ARM sandbox can satisfy (its seeded registries), used to seed plans and as known-valid bodies. */
+export const PLAN_BODIES: readonly Json[] = [
+  { registryId: SANDBOX_REGISTRY_IDS[0] ?? '', target: { replicas: [{ region: 'eastus' }] } },
+  { registryId: SANDBOX_REGISTRY_IDS[1] ?? '', target: { replicas: [] }, allowDeletes: true },
+  { registryId: SANDBOX_REGISTRY_IDS[4] ?? '', target: { replicas: [{ region: 'westeurope' }] }, workloads: [{ region: 'eastus2', pullGBPerMonth: 100 }] },
+  { registryId: SANDBOX_REGISTRY_IDS[0] ?? '', recommendation: { recommended: { topology: { homeRegion: 'westus', replicas: [{ region: 'northeurope' }] } } }, expiresInHours: 1 },
+];
+
+/** Known-valid bodies of a schema: its `examples`, and the plan bodies for the create-plan schema. */
+function examplesOf(schema: SchemaNode & { examples?: readonly Json[] }): Json[] {
+  const own = [...(schema.examples ?? [])];
+  if ((schema.required ?? []).includes('registryId')) own.push(...PLAN_BODIES);
+  return own;
+}
+
 interface BodyChoice {
   label: string;
   text?: string;
@@ -317,7 +332,9 @@ function bodyFor(op: OperationDef | undefined, method: string): fc.Arbitrary<Bod
     .tuple(base, fc.constantFrom(...Object.keys(MUTATIONS)), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.nat(1000))
     .map(([v, name, pick, size]) => check(toJsonText((MUTATIONS[name] ?? MUTATIONS.dropKey!)(v, pick, size)), 'application/json', name, v));
   const planning = 'workloads' in (schema.properties ?? {});
+  const examples = examplesOf(schema);
   return fc.oneof(
+    ...(examples.length ? [{ weight: 3, arbitrary: fc.constantFrom(...examples).map((v) => check(JSON.stringify(v), 'application/json', 'valid', v)) }] : []),
     { weight: 8, arbitrary: fc.tuple(base, fc.constantFrom(...CONTENT_TYPES_OK)).map(([v, ct]) => check(JSON.stringify(v), ct, 'valid', v)) },
     { weight: 10, arbitrary: mutated },
     { weight: 2, arbitrary: fc.constantFrom(...MALFORMED_BODIES).map((t) => check(t, 'application/json', 'malformedJson', null)) },

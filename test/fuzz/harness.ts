@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { caseArb, describeCase, requestBytes, type FuzzCase, type FuzzContext } from './cases';
+import { ensureAzurite, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { PLAN_BODIES, caseArb, describeCase, requestBytes, type FuzzCase, type FuzzContext } from './cases';
 
 export const ROOT = join(__dirname, '..', '..');
 /** From test/fuzz (vitest, TS sources) and from dist/test/fuzz (compiled bench) alike. */
@@ -85,8 +86,26 @@ export interface HostHandle {
   stopAll(): Promise<void>;
 }
 
-export async function startHostHandle(opts: Parameters<typeof startHost>[0] = {}): Promise<HostHandle> {
-  const all: RunningHost[] = [await startHost(opts)];
+/**
+ * `ownAzurite`: start an in-memory Azurite on free ports here and hand the
+ * child its connection string (AzureWebJobsStorage), instead of the child's
+ * own Azurite on 10000-10002, which other tests running at the same time may
+ * hold (and stop). Same store code either way (PLAN_STORE=azure).
+ */
+export async function startHostHandle(opts: Parameters<typeof startHost>[0] & { ownAzurite?: boolean } = {}): Promise<HostHandle> {
+  let azurite: AzuriteHandle | undefined;
+  if (opts.ownAzurite) {
+    azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
+    opts = { ...opts, env: { ...opts.env, AzureWebJobsStorage: azurite.connectionString } };
+  }
+  let first: RunningHost;
+  try {
+    first = await startHost(opts);
+  } catch (e) {
+    await azurite?.stop();
+    throw e;
+  }
+  const all: RunningHost[] = [first];
   const handle: HostHandle = {
     current: all[0] as RunningHost,
     restart: async () => {
@@ -98,6 +117,7 @@ export async function startHostHandle(opts: Parameters<typeof startHost>[0] = {}
     },
     stopAll: async () => {
       for (const h of all) await h.stop();
+      await azurite?.stop();
     },
   };
   return handle;
@@ -252,6 +272,8 @@ export interface RunResult {
   failures: FailureClass[];
   healthProbe: { probes: number; slowestMs: number };
   restarts: number;
+  /** `METHOD route` → status → count (well-formed cases only), to see which routes were reached. */
+  byRoute: Record<string, Record<string, number>>;
   /** Plans created (valid POST /api/plans) before the run, whose ids the cases use. */
   seededPlans: number;
   seed: number;
@@ -275,13 +297,8 @@ function routeKey(c: FuzzCase, out: Outcome): string {
 /** Creates a few plans (valid requests) so plan ids in the cases exist in the store. */
 async function seedPlans(port: number, n: number, boundMs: number): Promise<string[]> {
   const ids: string[] = [];
-  const bodies = [
-    { registryId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso-rg/providers/Microsoft.ContainerRegistry/registries/contoso', target: { replicas: [{ region: 'eastus' }] } },
-    { registryId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso-rg/providers/Microsoft.ContainerRegistry/registries/contosowesteu', target: { replicas: [] }, allowDeletes: true },
-    { registryId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/contoso-rg/providers/Microsoft.ContainerRegistry/registries/woodgrovezr', target: { replicas: [{ region: 'westeurope' }] } },
-  ];
   for (let i = 0; i < n; i++) {
-    const body = Buffer.from(JSON.stringify(bodies[i % bodies.length]));
+    const body = Buffer.from(JSON.stringify(PLAN_BODIES[i % 3]));
     const req = Buffer.concat([
       Buffer.from(`POST /api/plans HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-geoplanner-principal: alice@contoso.com; roles=Planner.Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nConnection: close\r\n\r\n`),
       body,
@@ -322,6 +339,7 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
   const cases = fc.sample(caseArb(ctx), { seed: opts.seed, numRuns: opts.cases });
   const stats: FuzzStats = { cases: 0, byStatus: {}, serverErrors: 0, overload503: 0, nonProblemErrors: 0, slowestMs: 0, alive: true };
   const classes = new Map<string, FailureClass>();
+  const byRoute: Record<string, Record<string, number>> = {};
   let restarts = 0;
   let restarting: Promise<void> | undefined;
   const record = (c: FuzzCase, out: Outcome): void => {
@@ -329,6 +347,10 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
     stats.slowestMs = Math.max(stats.slowestMs, Math.round(out.ms));
     const key = out.ok ? String(out.status) : 'noAnswer';
     stats.byStatus[key] = (stats.byStatus[key] ?? 0) + 1;
+    if (c.kind === 'http' && c.label !== 'badPath') {
+      const r = (byRoute[`${c.method} ${c.route}`] ??= {});
+      r[key] = (r[key] ?? 0) + 1;
+    }
     const verdicts = judge(c, out, limits);
     if (verdicts.some((v) => v.kind === 'overload')) stats.overload503++;
     for (const v of verdicts) {
@@ -417,6 +439,7 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
     failures: [...classes.values()].sort((a, b) => a.reason.localeCompare(b.reason) || b.count - a.count),
     healthProbe: probe,
     restarts,
+    byRoute,
     seededPlans: planIds.length,
     seed: opts.seed,
     wallMs: Date.now() - t0,
