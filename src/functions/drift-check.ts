@@ -18,6 +18,7 @@ import type { InvocationContext } from '@azure/functions';
 import { topologyFromLive } from './live-context';
 import type { QueueFunction } from './triggers';
 import { getServices, type Services } from '../services';
+import { whenSolverFree } from '../solver/port';
 import { checkDriftWith, errorReport } from '../model/drift/report';
 import type { AppliedPlanRef, DriftPlanWorkload, DriftReport } from '../model/drift/types';
 import { isRunId } from '../model/drift/run-id';
@@ -100,7 +101,8 @@ export async function checkRegistry(msg: DriftCheckMessage, rt: DriftRuntime, se
   const summary = await rt.armLimiter.run(() => metrics.getPullSummary(msg.registryId, { days: DRIFT_METRIC_DAYS }));
   const { plan, note } = await lastAppliedPlan(rt, live.id);
   const s = rt.settings;
-  // The optimizer runs in the solver pool, off the event loop; a busy pool (503) is transient, so the queue retries.
+  // The optimizer runs in the solver pool, off the event loop. A check waits while the pool is busy
+  // (bounded: whenSolverFree), then throws its 503, which is transient: the queue retries the message.
   const solver = services.solver();
   return checkDriftWith(
     {
@@ -115,7 +117,7 @@ export async function checkRegistry(msg: DriftCheckMessage, rt: DriftRuntime, se
       settings: { ...(s.avgPullSizeMB !== undefined ? { avgPullSizeMB: s.avgPullSizeMB } : {}), savingThreshold: s.savingThreshold, storageLagPercent: s.storageLagPercent },
     },
     { catalog: services.catalog, prices: services.prices() },
-    (input, ctx) => solver.recommend(input, ctx),
+    (input, ctx) => whenSolverFree(() => solver.recommend(input, ctx)),
   );
 }
 
