@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadLocalSettings } from './settings';
 import { startBackends, stopBackends } from './backends';
 import { readSettings } from '../src/config';
+import { closeServices } from '../src/services';
 import { httpEndpoints, triggerFunctions } from '../src/functions/registry';
 import { startLocalHost } from '../src/http/local-host';
 import { redirectRootToPlanner } from '../src/http/root-redirect';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     stopTimers();
     await step('queue pollers', stopPollers);
     await step('HTTP listener', () => host.close());
+    await step('solver workers', closeServices);
     await step('backends', () => stopBackends(running, log));
     process.exit(0);
   };
