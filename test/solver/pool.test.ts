@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shippedCatalog, shippedPrices } from '../../src/catalog';
 import { readSolverSettings } from '../../src/config';
+import { health } from '../../src/functions/health';
 import { recommendations } from '../../src/functions/recommendations';
 import { problemResponse } from '../../src/http/problem';
 import { DomainError, UnsatisfiableError } from '../../src/model/errors';
@@ -183,6 +184,20 @@ describe('solver pool', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.json.constraint).toBe('mustInclude');
     expect(p.stats().completed).toBe(1);
+  });
+
+  it('/api/health never touches the solver', async () => {
+    let asked = 0;
+    setServices({
+      ...createServices(),
+      solver: () => {
+        asked++;
+        throw new Error('health must not use the solver');
+      },
+    });
+    const res = await invoke(health);
+    expect(res.status).toBe(200);
+    expect(asked).toBe(0);
   });
 
   it('replaces a worker that dies, failing only the request it was solving', async () => {
