@@ -224,7 +224,7 @@ export function judge(c: FuzzCase, out: Outcome, limits: Limits): Verdict[] {
     const ct = out.headers['content-type'] ?? '';
     const head = c.kind === 'http' && c.method === 'HEAD';
     if (!/^application\/problem\+json\b/i.test(ct)) fail('nonProblem', `${out.status} content-type '${ct}': ${snippet}`);
-    else if (!head) {
+    else if (!head && out.bodyBytes <= MAX_KEEP) {
       let p: { type?: unknown; title?: unknown; status?: unknown } | undefined;
       try {
         p = JSON.parse(out.body.toString('utf8')) as typeof p;
@@ -416,10 +416,19 @@ export async function runFuzz(host: HostHandle, opts: RunOptions): Promise<RunRe
       if (!out.ok) await new Promise((r) => setTimeout(r, 50));
       if (!host.current.alive()) {
         stats.alive = false;
-        const k = `hostCrash: ${routeKey(c, out)}`;
+        // Keyed by what the host printed when it died (the cases in flight at that moment are the suspects; the shortest is shown).
+        const tail = host.current.output().slice(-4000);
+        const errors = tail.match(/^\s*[A-Za-z]*Error\b[^\n]*/gm) ?? [];
+        const at = /\n\s+at [^\n]*/.exec(tail.slice(tail.lastIndexOf(errors[errors.length - 1] ?? '\u0000')))?.[0]?.trim() ?? '';
+        const sig = `${(errors[errors.length - 1] ?? 'exit without an error message').trim()} ${at}`.slice(0, 200);
+        const k = `hostCrash: ${sig}`;
+        const example = describeCase(c);
         const prev = classes.get(k);
-        if (prev) prev.count++;
-        else classes.set(k, { reason: 'hostCrash', key: k, count: 1, example: describeCase(c), detail: host.current.output().slice(-800) });
+        if (!prev) classes.set(k, { reason: 'hostCrash', key: k, count: 1, example, detail: tail.slice(-800) });
+        else {
+          prev.count++;
+          if (example.length < prev.example.length) prev.example = example;
+        }
       }
       record(c, out);
       if (++done % 1000 === 0) opts.log?.(`${done}/${cases.length} cases, ${classes.size} failure classes, ${Math.round((Date.now() - t0) / 1000)} s`);
