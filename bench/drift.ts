@@ -13,8 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { TableClient } from '@azure/data-tables';
-import { startArmSandbox, syntheticRegistries, SANDBOX_SUBSCRIPTION_ID } from '../test/sandbox/index.js';
-import { ensureAzurite } from '../src/azure/store/azurite.js';
+import { startArmSandbox, syntheticRegistries, SANDBOX_SUBSCRIPTION_ID } from '../devhost/sandbox/index.js';
+import { ensureAzurite } from '../devhost/azurite.js';
 import { AzureStoragePlanStore } from '../src/azure/store/azure-storage.js';
 import { createServices, setServices } from '../src/services.js';
 import { readSettings } from '../src/config.js';
@@ -24,7 +24,7 @@ import { TableDriftReportStore } from '../src/azure/drift/table-store.js';
 import { registryKey } from '../src/azure/drift/types.js';
 import { triggerFunctions } from '../src/functions/registry.js';
 import { topologyDrift } from '../src/functions/topology-drift.js';
-import { manualTimer, startQueuePollers } from '../src/http/local-triggers.js';
+import { manualTimer, startQueuePollers } from '../devhost/local-triggers.js';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       if (String(e.partitionKey).startsWith('r|')) rowsOfRun.push(registryKey(e.registryId));
     }
     const unique = new Set(rowsOfRun);
-    const expectedKeys = new Set((await import('../test/sandbox/index.js')).syntheticRegistries(n).map((s) => registryKey(`/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${s.name}`)));
+    const expectedKeys = new Set((await import('../devhost/sandbox/index.js')).syntheticRegistries(n).map((s) => registryKey(`/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${s.name}`)));
     const missing = [...expectedKeys].filter((k) => !unique.has(k));
     const duplicates = rowsOfRun.length - unique.size;
     const latest = await reports.latest();

@@ -1,6 +1,6 @@
 /**
  * API fuzz run, large: ≥ 10,000 seeded fast-check cases (test/fuzz) against the
- * built local host (`npm start`'s dist/scripts/local-host.js as a child
+ * built local host (`npm start`'s dist-dev/devhost/main.js as a child
  * process, Azurite in memory, ARM sandbox, PLAN_STORE as configured: azure).
  * Writes bench/results/fuzz.json:
  *

@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../src/catalog';
 import { readSettings } from '../src/config';
 import { httpEndpoints } from '../src/functions/registry';
-import { startLocalHost, type LocalHost } from '../src/http/local-host';
+import { startLocalHost, type LocalHost } from '../devhost/local-host';
 import { closeServices, createServices, getServices, setServices } from '../src/services';
 
 export interface Latency {

@@ -4,7 +4,7 @@
  * reports the server-side render time (the issue requires < 100 ms per
  * render). Writes bench/results/map.json and prints it.
  *
- *   npm run build && node dist/bench/map.js [runs]
+ *   npm run build:dev && node dist-dev/bench/map.js [runs]   (npm run bench:map)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -36,7 +36,7 @@ interface Row {
   highsStatus: string;
 }
 
-// dist/bench/ufl.js -> repo root is two levels up; the data sits beside the repo: ../shared/bench/ufl
+// dist-dev/bench/ufl.js -> repo root is two levels up; the data sits beside the repo: ../shared/bench/ufl
 const repoRoot = path.resolve(__dirname, '..', '..');
 const benchDir = process.env.UFL_BENCH_DIR ?? path.resolve(repoRoot, '..', 'shared', 'bench', 'ufl');
 const limitS = Number(process.env.UFL_TIME_LIMIT_S ?? 180);

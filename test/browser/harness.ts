@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSettings } from '../../src/config';
 import { httpEndpoints } from '../../src/functions/registry';
-import { startLocalHost, type LocalHost } from '../../src/http/local-host';
-import { redirectRootToPlanner } from '../../src/http/root-redirect';
+import { startLocalHost, type LocalHost } from '../../devhost/local-host';
+import { redirectRootToPlanner } from '../../devhost/root-redirect';
 
 export { launchChromium } from '../helpers/browser';
 

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalHost } from '../../src/http/local-host';
+import type { LocalHost } from '../../devhost/local-host';
 import { findProjectRoot, plannerPage, publicRoot, resolveStaticPath } from '../../src/functions/planner-page';
 import { invoke } from '../helpers/invoke';
 import { startHost } from './harness';

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startArmSandbox, registryResourceId, type ArmSandbox } from '../sandbox';
+import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
 import { createServices, setServices } from '../../src/services';
 import { readSettings } from '../../src/config';
-import type { LocalHost } from '../../src/http/local-host';
+import type { LocalHost } from '../../devhost/local-host';
 import { artifact, launchChromium, startHost } from './harness';
 
 let sandbox: ArmSandbox;

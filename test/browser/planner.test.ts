@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { LocalHost } from '../../src/http/local-host';
+import type { LocalHost } from '../../devhost/local-host';
 import { STATE_STYLES } from '../../src/model/map';
 import { CONTOSO_ESTIMATE, artifact, launchChromium, startHost } from './harness';
 

@@ -4,14 +4,14 @@
  * land in Azurite Table storage, GET /api/drift serves them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAzurite, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { ensureAzurite, type AzuriteHandle } from '../../devhost/azurite';
 import { setServices } from '../../src/services';
 import { createDriftRuntime, readDriftSettings, setDriftRuntime, StorageQueueDriftQueue, TableDriftReportStore } from '../../src/azure/drift';
 import { triggerFunctions } from '../../src/functions/registry';
 import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
-import { adminFunctionsHandler, startQueuePollers } from '../../src/http/local-triggers';
-import { startLocalHost, type LocalHost } from '../../src/http/local-host';
-import { SANDBOX_SUBSCRIPTION_ID } from '../sandbox';
+import { adminFunctionsHandler, startQueuePollers } from '../../devhost/local-triggers';
+import { startLocalHost, type LocalHost } from '../../devhost/local-host';
+import { SANDBOX_SUBSCRIPTION_ID } from '../../devhost/sandbox';
 import { CONFIG, ECONOMIC, HEALTH, id, startFleet, type Fleet } from '../azure/drift/fleet';
 
 let azurite: AzuriteHandle;

@@ -3,7 +3,7 @@
  * real @azure/arm-containerregistry / @azure/arm-monitor clients.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startArmSandbox, registryResourceId, type ArmSandbox } from '../sandbox';
+import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
 import { createServices, setServices } from '../../src/services';
 import { readSettings } from '../../src/config';
 import { recommendations } from '../../src/functions/recommendations';
@@ -12,7 +12,7 @@ import { registries } from '../../src/functions/registries';
 import { mapSvg } from '../../src/functions/map-svg';
 import { invoke } from '../helpers/invoke';
 import { expectContractClean } from '../helpers/contract';
-import type { RecordedExchange } from '../sandbox/types';
+import type { RecordedExchange } from '../../devhost/sandbox/types';
 
 /** Every ARM exchange of this file, for the contract check at the end. */
 const seen: RecordedExchange[] = [];

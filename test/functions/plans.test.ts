@@ -3,7 +3,7 @@
  * (real SDK clients) with the in-memory plan store.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startArmSandbox, registryResourceId, type ArmSandbox } from '../sandbox';
+import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
 import { createServices, setServices, type Services } from '../../src/services';
 import { readSettings } from '../../src/config';
 import { plans } from '../../src/functions/plans';
@@ -14,10 +14,10 @@ import { planApply } from '../../src/functions/plan-apply';
 import { planExport } from '../../src/functions/plan-export';
 import { planWorkloads } from '../../src/functions/drift-check';
 import { invoke } from '../helpers/invoke';
-import { ensureAzurite, freePort, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { ensureAzurite, freePort, type AzuriteHandle } from '../../devhost/azurite';
 import { AzureStoragePlanStore } from '../../src/azure/store/azure-storage';
 import { expectContractClean } from '../helpers/contract';
-import type { RecordedExchange } from '../sandbox/types';
+import type { RecordedExchange } from '../../devhost/sandbox/types';
 
 /** Every ARM exchange of this file, for the contract check at the end. */
 const seen: RecordedExchange[] = [];

@@ -3,11 +3,11 @@
  * local host with every registered endpoint and the real solver pool) while
  * /api/health is polled on the host's thread. The load generator runs in its
  * own thread (bench/load.ts burst()), as remote clients would. Needs the
- * compiled worker (`npx tsc -p tsconfig.json`; npm test does it).
+ * compiled worker (`npm run build`; npm test does it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, startHost } from '../../bench/load';
-import type { LocalHost } from '../../src/http/local-host';
+import type { LocalHost } from '../../devhost/local-host';
 import { closeServices, getServices, setServices } from '../../src/services';
 
 /**

@@ -17,7 +17,7 @@ describe('API fuzz (local host child process)', () => {
   let host: HostHandle | undefined;
 
   beforeAll(async () => {
-    // Its own Azurite (free ports): test/scripts/local-host.test.ts may hold and stop the one on 10000.
+    // Its own Azurite (free ports): test/devhost/main.test.ts may hold and stop the one on 10000.
     host = await startHostHandle({ ownAzurite: true });
   }, 90_000);
 

@@ -1,7 +1,7 @@
 /**
  * The fuzz harness shared by `npm test` (test/fuzz/api.fuzz.test.ts) and
  * `npm run fuzz` (bench/fuzz.ts): starts the built local host exactly as
- * `npm start` does (dist/scripts/local-host.js, its backends included), sends
+ * `npm start` does (dist-dev/devhost/main.js, its backends included), sends
  * the cases over raw sockets (so any method, target and header goes out as
  * written), and judges every answer with one oracle.
  */
@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ensureAzurite, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { ensureAzurite, type AzuriteHandle } from '../../devhost/azurite';
 import { PLAN_BODIES, caseArb, describeCase, requestBytes, type FuzzCase, type FuzzContext } from './cases';
 
 export const ROOT = join(__dirname, '..', '..');
-/** From test/fuzz (vitest, TS sources) and from dist/test/fuzz (compiled bench) alike. */
+/** From test/fuzz (vitest, TS sources) and from dist-dev/test/fuzz (compiled bench) alike. */
 function repoRoot(): string {
   return existsSync(join(ROOT, 'tsconfig.json')) ? ROOT : join(ROOT, '..');
 }
@@ -31,11 +31,11 @@ export interface RunningHost {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node dist/scripts/local-host.js` (what `npm start` runs after building) on a free port. */
+/** Starts `node dist-dev/devhost/main.js` (what `npm start` runs after building) on a free port. */
 export async function startHost(opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningHost> {
   const root = repoRoot();
-  const entry = join(root, 'dist', 'scripts', 'local-host.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npx tsc -p tsconfig.build.json\` (npm run build) first`);
+  const entry = join(root, 'dist-dev', 'devhost', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build:dev\` (tsc -p tsconfig.dev.json) first`);
   const child = spawn(process.execPath, [entry], {
     cwd: root,
     env: { ...process.env, PORT: '0', AZURITE_IN_MEMORY: 'true', LOCAL_PRINCIPAL_HEADER: 'true', ...opts.env },

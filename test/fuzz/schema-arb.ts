@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import regionsJson from '../../src/catalog/regions.json';
 import { REGISTRY_ID_PATTERN } from '../../src/schemas/common';
-import { SANDBOX_RESOURCE_GROUP, SANDBOX_SUBSCRIPTION_ID, registryResourceId } from '../sandbox/seed';
+import { SANDBOX_RESOURCE_GROUP, SANDBOX_SUBSCRIPTION_ID, registryResourceId } from '../../devhost/sandbox/seed';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -48,7 +48,7 @@ interface RegionRow {
 export const REGION_NAMES: readonly string[] = (regionsJson as RegionRow[]).map((r) => r.name);
 export const REGION_DISPLAY_NAMES: readonly string[] = (regionsJson as RegionRow[]).map((r) => r.displayName);
 
-/** The registries the ARM sandbox seeds (see test/sandbox/seed.ts), plus one that does not exist. */
+/** The registries the ARM sandbox seeds (see devhost/sandbox/seed.ts), plus one that does not exist. */
 export const SANDBOX_REGISTRY_IDS: readonly string[] = [
   registryResourceId('contoso'),
   registryResourceId('contosowesteu'),

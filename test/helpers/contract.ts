@@ -1,7 +1,7 @@
 /** Checks every recorded ARM exchange against the official Swagger (oav); asserts zero violations. */
 import { expect } from 'vitest';
-import { createContractValidator } from '../sandbox/contract';
-import type { RecordedExchange } from '../sandbox/types';
+import { createContractValidator } from '../../devhost/sandbox/contract';
+import type { RecordedExchange } from '../../devhost/sandbox/types';
 
 export async function expectContractClean(exchanges: readonly RecordedExchange[], minChecked = 5): Promise<void> {
   const validator = await createContractValidator();

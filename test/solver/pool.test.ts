@@ -1,7 +1,7 @@
 /**
  * The solver pool (src/solver/pool.ts): recommend() in worker threads with a
  * bounded queue. Runs the compiled worker (dist/src/solver/worker.js): run
- * `npx tsc -p tsconfig.json` first (npm test does).
+ * `npm run build` first (npm test does).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

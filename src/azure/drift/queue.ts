@@ -5,7 +5,7 @@
  */
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/identity';
-import { devConnectionString } from '../store/azurite';
+import { devConnectionString } from '../store/dev-storage';
 
 export interface SendOptions {
   /** Invisible for this long before a consumer can receive it (delayed message). */

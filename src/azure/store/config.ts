@@ -12,7 +12,7 @@
  * - `PLAN_STORE_TABLE` (default `plans`), `PLAN_STORE_CONTAINER` (default `plans`),
  *   `PLAN_LOCK_CONTAINER` (default `locks`).
  */
-import { devConnectionString } from './azurite';
+import { devConnectionString } from './dev-storage';
 
 export type StorageConnection =
   | { kind: 'connectionString'; connectionString: string; insecure: boolean }

@@ -1,4 +1,4 @@
-/** The plan store: port, errors, adapters, settings and the Azurite launcher. */
+/** The plan store: port, errors, adapters and settings (the Azurite launcher is devhost/azurite.ts). */
 import { AzureStoragePlanStore } from './azure-storage';
 import { readPlanStoreSettings } from './config';
 import { StoreUnavailableError } from './errors';
@@ -11,8 +11,7 @@ export { InMemoryPlanStore } from './memory';
 export { AzureStoragePlanStore } from './azure-storage';
 export type { AzureStorageClients, AzureStoragePlanStoreOptions } from './azure-storage';
 export * from './config';
-export { ensureAzurite, devConnectionString } from './azurite';
-export type { AzuriteHandle, AzuriteOptions } from './azurite';
+export { devConnectionString } from './dev-storage';
 
 /** Builds the plan store the settings ask for (see config.ts). No I/O until first use. */
 export function createPlanStore(env: Record<string, string | undefined> = process.env): PlanStore {

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createArmAdapters, type ArmAdapters } from '../../../src/azure/arm';
-import { createContractValidator } from '../../sandbox/contract';
-import { registryResourceId } from '../../sandbox/seed';
-import { startArmSandbox, type ArmSandbox } from '../../sandbox/server';
-import type { RecordedExchange } from '../../sandbox/types';
+import { createContractValidator } from '../../../devhost/sandbox/contract';
+import { registryResourceId } from '../../../devhost/sandbox/seed';
+import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';
+import type { RecordedExchange } from '../../../devhost/sandbox/types';
 
 let sb: ArmSandbox;
 let arm: ArmAdapters;

@@ -18,10 +18,10 @@ import {
   type ArmClientSettings,
 } from '../../../src/azure/arm';
 import { toAzureError } from '../../../src/azure/arm/map-error';
-import { createContractValidator } from '../../sandbox/contract';
-import { registryResourceId } from '../../sandbox/seed';
-import { startArmSandbox, type ArmSandbox } from '../../sandbox/server';
-import type { RecordedExchange } from '../../sandbox/types';
+import { createContractValidator } from '../../../devhost/sandbox/contract';
+import { registryResourceId } from '../../../devhost/sandbox/seed';
+import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';
+import type { RecordedExchange } from '../../../devhost/sandbox/types';
 
 let sb: ArmSandbox;
 let arm: ArmAdapters;

@@ -1,8 +1,8 @@
 /** 1,000 synthetic registries (the drift benchmark's scale): list with paging and replica lists, and a metrics read. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createArmAdapters } from '../../../src/azure/arm';
-import { registryResourceId, seedWithSynthetic, syntheticRegistries } from '../../sandbox/seed';
-import { startArmSandbox, type ArmSandbox } from '../../sandbox/server';
+import { registryResourceId, seedWithSynthetic, syntheticRegistries } from '../../../devhost/sandbox/seed';
+import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';
 
 let sb: ArmSandbox;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 /** Shared fixture of the drift function tests: a 20-registry fleet in the ARM sandbox, 3 of them drifted. */
 import { InvocationContext } from '@azure/functions';
-import { startArmSandbox, registryResourceId, SANDBOX_SUBSCRIPTION_ID, type ArmSandbox } from '../../sandbox';
-import type { SeedRegistry } from '../../sandbox/types';
+import { startArmSandbox, registryResourceId, SANDBOX_SUBSCRIPTION_ID, type ArmSandbox } from '../../../devhost/sandbox';
+import type { SeedRegistry } from '../../../devhost/sandbox/types';
 import { createServices, type Services } from '../../../src/services';
 import { readSettings } from '../../../src/config';
 import { InMemoryPlanStore } from '../../../src/azure/store';

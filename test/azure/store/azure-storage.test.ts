@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureStoragePlanStore } from '../../../src/azure/store/azure-storage';
-import { ensureAzurite, freePort, type AzuriteHandle } from '../../../src/azure/store/azurite';
+import { ensureAzurite, freePort, type AzuriteHandle } from '../../../devhost/azurite';
 import { LockBusyError, PlanNotFoundError, StoreUnavailableError } from '../../../src/azure/store/errors';
 import { TableDriftReportStore } from '../../../src/azure/drift/table-store';
 import { approve, PlanIntegrityError, PlanStateError, SelfApprovalError } from '../../../src/model/plan';

@@ -1,5 +1,5 @@
 /**
- * Standalone ARM sandbox: `node dist/test/sandbox/main.js --port 10300 [--synthetic 1000] [--latency-ms 0] [--lro-poll-delay-ms 0]`.
+ * Standalone ARM sandbox: `node dist-dev/devhost/sandbox/main.js --port 10300 [--synthetic 1000] [--latency-ms 0] [--lro-poll-delay-ms 0]`.
  * Point the app at it with ARM_ENDPOINT=http://127.0.0.1:10300 and ARM_STATIC_TOKEN=<anything>.
  */
 import { startArmSandbox } from './server';
@@ -23,7 +23,7 @@ function num(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) {
-    console.log('usage: node dist/test/sandbox/main.js [--port 10300] [--synthetic N] [--latency-ms MS] [--lro-poll-delay-ms MS]');
+    console.log('usage: node dist-dev/devhost/sandbox/main.js [--port 10300] [--synthetic N] [--latency-ms MS] [--lro-poll-delay-ms MS]');
     return;
   }
   const synthetic = num('synthetic', 0);

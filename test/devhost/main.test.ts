@@ -1,5 +1,5 @@
 /**
- * `npm start` end to end: the built local host (dist/) starts from the
+ * `npm start` end to end: the built local host (dist-dev/devhost/main.js) starts from the
  * example settings, answers /api/health, and shuts down cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
-const entry = join(root, 'dist', 'scripts', 'local-host.js');
+const entry = join(root, 'dist-dev', 'devhost', 'main.js');
 
 async function waitForHealth(url: string, deadline: number): Promise<Response> {
   let last: unknown;
@@ -28,7 +28,7 @@ async function waitForHealth(url: string, deadline: number): Promise<Response> {
 
 describe('npm start (local host process)', () => {
   it('answers GET /api/health within 15 s on PORT and exits 0 on SIGTERM', async () => {
-    expect(existsSync(entry), 'run `npm run build` first (npm test does)').toBe(true);
+    expect(existsSync(entry), 'run `npm run build:dev` first (npm test does)').toBe(true);
     const port = 7100 + Math.floor(Math.random() * 800);
     const child = spawn(process.execPath, [entry], { cwd: root, env: { ...process.env, PORT: String(port), AZURITE_IN_MEMORY: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

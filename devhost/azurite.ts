@@ -1,5 +1,5 @@
 /**
- * Azurite launcher for tests and the local host: reuse an Azurite already listening
+ * Azurite launcher for tests and the local host (development only, never shipped): reuse an Azurite already listening
  * on the blob port, or spawn the one in node_modules as a child process (its own
  * process group, killed on stop and on process exit).
  *
@@ -11,34 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DEFAULT_PORTS, devConnectionString } from '../src/azure/store/dev-storage';
 
-export const DEV_ACCOUNT_NAME = 'devstoreaccount1';
-/** Azurite's well-known development account key (public; documented by Microsoft). */
-export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-export const DEFAULT_PORTS = { blob: 10000, queue: 10001, table: 10002 } as const;
-
-export interface DevPorts {
-  blobPort?: number;
-  queuePort?: number;
-  tablePort?: number;
-  host?: string;
-}
-
-/** The explicit connection string `UseDevelopmentStorage=true` stands for (with optional ports). */
-export function devConnectionString(p: DevPorts = {}): string {
-  const host = p.host ?? '127.0.0.1';
-  const blob = p.blobPort ?? DEFAULT_PORTS.blob;
-  const queue = p.queuePort ?? DEFAULT_PORTS.queue;
-  const table = p.tablePort ?? DEFAULT_PORTS.table;
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${DEV_ACCOUNT_NAME}`,
-    `AccountKey=${DEV_ACCOUNT_KEY}`,
-    `BlobEndpoint=http://${host}:${blob}/${DEV_ACCOUNT_NAME}`,
-    `QueueEndpoint=http://${host}:${queue}/${DEV_ACCOUNT_NAME}`,
-    `TableEndpoint=http://${host}:${table}/${DEV_ACCOUNT_NAME}`,
-  ].join(';') + ';';
-}
+export { DEV_ACCOUNT_KEY, DEV_ACCOUNT_NAME, DEFAULT_PORTS, devConnectionString, type DevPorts } from '../src/azure/store/dev-storage';
 
 export interface AzuriteOptions {
   /** `--inMemoryPersistence` (tests); otherwise data lives in `location`. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createContractValidator, specsDir, toOavPair, type ContractValidator, type OavPair } from './contract';
+import { createContractValidator, specsDir, toOavPair, type ContractValidator, type OavPair } from '../../../devhost/sandbox/contract';
 
 let validator: ContractValidator;
 const samples = (dir: string): Array<[string, OavPair]> =>

@@ -6,10 +6,10 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { InvocationContext } from '@azure/functions';
-import { ensureAzurite, type AzuriteHandle } from '../../src/azure/store/azurite';
+import { ensureAzurite, type AzuriteHandle } from '../../devhost/azurite';
 import { StorageQueueDriftQueue } from '../../src/azure/drift';
-import { adminFunctionsHandler, nextOccurrence, resolveSchedule, startQueuePollers } from '../../src/http/local-triggers';
-import { startLocalHost, type LocalHost } from '../../src/http/local-host';
+import { adminFunctionsHandler, nextOccurrence, resolveSchedule, startQueuePollers } from '../../devhost/local-triggers';
+import { startLocalHost, type LocalHost } from '../../devhost/local-host';
 import type { QueueFunction, TimerFunction } from '../../src/functions/triggers';
 
 let azurite: AzuriteHandle;

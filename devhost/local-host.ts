@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HttpRequest, HttpResponse, InvocationContext, type HttpResponseInit } from '@azure/functions';
-import { problemInstance, type HttpEndpoint } from './endpoint';
-import { BadRequestError, HttpError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from './problem';
+import { problemInstance, type HttpEndpoint } from '../src/http/endpoint';
+import { BadRequestError, HttpError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from '../src/http/problem';
 
 export interface CompiledRoute {
   endpoint: HttpEndpoint;

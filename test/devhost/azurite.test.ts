@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { AzuriteStartError, devConnectionString, ensureAzurite, freePort, isListening } from '../../../src/azure/store/azurite';
+import { AzuriteStartError, devConnectionString, ensureAzurite, freePort, isListening } from '../../devhost/azurite';
 
 describe('ensureAzurite', () => {
   it('starts Azurite on free ports, reuses a running one, and stops only what it started', async () => {

@@ -3,10 +3,10 @@
  * Every Swagger-covered exchange of this file is validated against the official specs at the end.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createContractValidator, OUT_OF_CONTRACT_HEADER } from './contract';
-import { registryResourceId, seedWithSynthetic, syntheticRegistries } from './seed';
-import { startArmSandbox, type ArmSandbox } from './server';
-import type { RecordedExchange } from './types';
+import { createContractValidator, OUT_OF_CONTRACT_HEADER } from '../../../devhost/sandbox/contract';
+import { registryResourceId, seedWithSynthetic, syntheticRegistries } from '../../../devhost/sandbox/seed';
+import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';
+import type { RecordedExchange } from '../../../devhost/sandbox/types';
 
 const AUTH = { authorization: 'Bearer sandbox-test' };
 /** For requests that break the Swagger on purpose (the contract check then looks at the response only). */

@@ -4,7 +4,7 @@
  * methods on `/` get a 405 problem naming GET and HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MethodNotAllowedError } from './problem';
+import { MethodNotAllowedError } from '../src/http/problem';
 import { clip, sendProblem } from './local-host';
 
 export const PLANNER_PATH = '/api/planner/';

@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, compileRoute, matchRoute, requestUrl, type LocalHost } from '../../src/http/local-host';
+import { startLocalHost, compileRoute, matchRoute, requestUrl, type LocalHost } from '../../devhost/local-host';
 import { httpEndpoint, json } from '../../src/http/endpoint';
 import { httpEndpoints } from '../../src/functions/registry';
-import { redirectRootToPlanner } from '../../src/http/root-redirect';
+import { redirectRootToPlanner } from '../../devhost/root-redirect';
 import { BadRequestError } from '../../src/http/problem';
 
 const echo = httpEndpoint({

@@ -4,14 +4,14 @@
  * registered function at http://localhost:${PORT:-7071}/api/<route>.
  */
 import { join } from 'node:path';
-import { loadLocalSettings } from './settings';
+import { loadLocalSettings } from './local-settings';
 import { startBackends, stopBackends } from './backends';
 import { readSettings } from '../src/config';
 import { closeServices } from '../src/services';
 import { httpEndpoints, triggerFunctions } from '../src/functions/registry';
-import { startLocalHost } from '../src/http/local-host';
-import { redirectRootToPlanner } from '../src/http/root-redirect';
-import { adminFunctionsHandler, startQueuePollers, startTimers } from '../src/http/local-triggers';
+import { startLocalHost } from './local-host';
+import { redirectRootToPlanner } from './root-redirect';
+import { adminFunctionsHandler, startQueuePollers, startTimers } from './local-triggers';
 import { queueConnectionFromEnv } from '../src/azure/drift/queue';
 
 async function main(): Promise<void> {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     await step('backends', () => stopBackends(running, log));
     process.exit(0);
   };
-  // Last resort only: every request path answers its own errors (src/http/local-host.ts). A promise
+  // Last resort only: every request path answers its own errors (devhost/local-host.ts). A promise
   // rejected with nobody listening (a background task's bug) is logged instead of killing the dev host.
   process.on('unhandledRejection', (reason) => {
     log(`[error] unhandled promise rejection (the host keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);

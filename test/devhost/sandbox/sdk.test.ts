@@ -5,12 +5,12 @@
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { MonitorClient } from '@azure/arm-monitor';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loopbackBearerPolicy } from '../../src/azure/arm/pipeline';
-import { staticTokenCredential } from '../../src/azure/arm/clients';
-import { createContractValidator } from './contract';
-import { registryResourceId, SANDBOX_SUBSCRIPTION_ID } from './seed';
-import { startArmSandbox, type ArmSandbox } from './server';
-import type { RecordedExchange } from './types';
+import { loopbackBearerPolicy } from '../../../src/azure/arm/pipeline';
+import { staticTokenCredential } from '../../../src/azure/arm/clients';
+import { createContractValidator } from '../../../devhost/sandbox/contract';
+import { registryResourceId, SANDBOX_SUBSCRIPTION_ID } from '../../../devhost/sandbox/seed';
+import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';
+import type { RecordedExchange } from '../../../devhost/sandbox/types';
 
 let sb: ArmSandbox;
 let acr: ContainerRegistryManagementClient;

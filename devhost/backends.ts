@@ -21,7 +21,7 @@ export interface Backend {
 }
 
 /**
- * The ARM sandbox (test/sandbox): started when ARM_ENDPOINT is empty or
+ * The ARM sandbox (devhost/sandbox): started when ARM_ENDPOINT is empty or
  * `sandbox`; points ARM_ENDPOINT/ARM_STATIC_TOKEN at itself. Port:
  * ARM_SANDBOX_PORT (default 0 = any free port).
  */
@@ -30,7 +30,7 @@ export const armSandboxBackend: Backend = {
   async start(env) {
     const configured = env.ARM_ENDPOINT?.trim() ?? '';
     if (configured !== '' && configured !== 'sandbox') return undefined;
-    const { startArmSandbox } = await import('../test/sandbox/index.js');
+    const { startArmSandbox } = await import('./sandbox/index.js');
     const sandbox = await startArmSandbox({ port: Number(env.ARM_SANDBOX_PORT ?? 0), lroPollDelayMs: Number(env.ARM_SANDBOX_LRO_DELAY_MS ?? 500) });
     env.ARM_ENDPOINT = sandbox.url;
     env.ARM_STATIC_TOKEN ||= 'local-sandbox-token';
@@ -50,7 +50,7 @@ export const azuriteBackend: Backend = {
   name: 'azurite',
   async start(env, log) {
     if (!/UseDevelopmentStorage=true/i.test(env.AzureWebJobsStorage ?? '')) return undefined;
-    const { ensureAzurite } = await import('../src/azure/store/azurite.js');
+    const { ensureAzurite } = await import('./azurite.js');
     const inMemory = (env.AZURITE_IN_MEMORY ?? '').toLowerCase() === 'true';
     const location = join(process.cwd(), '.azurite');
     if (!inMemory) mkdirSync(location, { recursive: true });

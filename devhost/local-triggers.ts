@@ -25,9 +25,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { InvocationContext, type Timer } from '@azure/functions';
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import type { QueueFunction, TimerFunction, TriggerFunction } from '../functions/triggers';
-import { decodeMessage, queueConnectionFromEnv, queueServiceClient } from '../azure/drift/queue';
-import { BadRequestError, MethodNotAllowedError, NotFoundError } from './problem';
+import type { QueueFunction, TimerFunction, TriggerFunction } from '../src/functions/triggers';
+import { decodeMessage, queueConnectionFromEnv, queueServiceClient } from '../src/azure/drift/queue';
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../src/http/problem';
 import { clip, sendProblem } from './local-host';
 
 export type Log = (line: string) => void;
