@@ -3,6 +3,7 @@
  * (GET https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&$filter=...),
  * 100 items a page, following NextPageLink. Uses the global fetch; no SDK.
  */
+import { AppError } from '../model/errors';
 import type { Sku } from '../model/types';
 
 export interface RetailPriceItem {
@@ -28,9 +29,10 @@ export interface LiveAcrPrices {
   latestEffectiveStartDate: string | null;
 }
 
-export class RetailPricesError extends Error {
+export class RetailPricesError extends AppError {
   readonly status = 502;
   readonly code = 'RetailPricesUnavailable';
+  readonly title = 'The Azure Retail Prices API could not be read';
 }
 
 const SKU_METERS: Record<string, Sku> = {

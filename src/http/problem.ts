@@ -1,11 +1,12 @@
 /**
  * RFC 9457 problem details: the one shape every error answer has
  * (`Content-Type: application/problem+json`), and the named HTTP errors the
- * handlers throw. Domain errors (src/model/errors.ts) and adapter errors are
- * mapped here, in one place.
+ * handlers throw. Every error that knows its answer is an AppError
+ * (src/model/errors.ts) and is mapped here, in one place, by instanceof;
+ * anything else is a 500 without internals.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { DomainError, InvalidInputError, UnsatisfiableError, type InputIssue } from '../model/errors';
+import { AppError, type InputIssue } from '../model/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -19,28 +20,39 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
+/** urn:acr-geoplanner:problem:<code in kebab-case> (PlanStale → plan-stale). */
 export function problemType(code: string): string {
   return `urn:acr-geoplanner:problem:${code.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
 }
 
-/** An error that knows its HTTP answer. */
-export class HttpError extends Error {
+/** An error that knows its HTTP answer, raised by the HTTP layer and the bindings. */
+export class HttpError extends AppError {
+  private readonly ext: Record<string, unknown>;
+  private readonly hdrs: Record<string, string>;
   constructor(
     readonly status: number,
     readonly code: string,
     readonly title: string,
     detail: string,
-    readonly extensions: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
     super(detail);
-    this.name = new.target.name;
+    this.ext = extensions;
+    this.hdrs = headers;
+  }
+  override get extensions(): Record<string, unknown> {
+    return this.ext;
+  }
+  override get headers(): Record<string, string> {
+    return this.hdrs;
   }
 }
 
 export class BadRequestError extends HttpError {
-  constructor(detail: string, issues: InputIssue[] = []) {
-    super(400, 'InvalidInput', 'The request is not valid', detail, issues.length ? { errors: issues } : {});
+  /** `errorsOmitted`: issues found beyond those listed (the list is capped). */
+  constructor(detail: string, issues: InputIssue[] = [], errorsOmitted = 0) {
+    super(400, 'InvalidInput', 'The request is not valid', detail, { ...(issues.length ? { errors: issues } : {}), ...(errorsOmitted > 0 ? { errorsOmitted } : {}) });
   }
 }
 export class NotFoundError extends HttpError {
@@ -94,49 +106,14 @@ export function toProblem(err: unknown, instance?: string, invocationId?: string
     ...(instance ? { instance } : {}),
     ...ext,
   });
-  if (err instanceof HttpError) {
-    return { status: err.status, body: base(err.status, err.code, err.title, err.message, err.extensions), headers: err.headers };
+  if (err instanceof AppError && err.status >= 400 && err.status <= 599) {
+    return { status: err.status, body: base(err.status, err.code, err.title, err.detail, err.extensions), headers: { ...err.headers } };
   }
-  if (err instanceof InvalidInputError) {
-    return { status: 400, body: base(400, err.code, 'The request is not valid', err.message, { errors: err.issues }), headers: {} };
-  }
-  if (err instanceof UnsatisfiableError) {
-    return {
-      status: 422,
-      body: base(422, err.code, 'The constraints cannot be satisfied', err.message, { constraint: err.constraint, ...(err.issues.length ? { errors: err.issues } : {}) }),
-      headers: {},
-    };
-  }
-  if (err instanceof DomainError) {
-    return { status: err.status, body: base(err.status, err.code, err.name, err.message), headers: {} };
-  }
-  const mapped = mapAdapterError(err);
-  if (mapped) return { status: mapped.status, body: base(mapped.status, mapped.code, mapped.title, mapped.detail, mapped.extensions), headers: mapped.headers };
   return {
     status: 500,
     body: base(500, 'InternalError', 'Internal error', `An unexpected error occurred${invocationId ? ` (invocation ${invocationId})` : ''}; it has been logged.`),
     headers: {},
   };
-}
-
-/**
- * Errors from adapters (src/azure) carry `status` (the answer we should give),
- * a `code` and optional `problemExtensions`; they are recognised structurally
- * so this module needs no adapter import.
- */
-function mapAdapterError(err: unknown): { status: number; code: string; title: string; detail: string; extensions: Record<string, unknown>; headers: Record<string, string> } | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const e = err as Error & { status?: unknown; code?: unknown; problemExtensions?: unknown; retryAfterSeconds?: unknown };
-  if (typeof e.status !== 'number' || e.status < 400 || e.status > 599) return undefined;
-  const code = typeof e.code === 'string' ? e.code : e.name;
-  const ext: Record<string, unknown> = typeof e.problemExtensions === 'object' && e.problemExtensions !== null ? { ...(e.problemExtensions as Record<string, unknown>) } : {};
-  // Azure adapter errors (src/azure/arm/errors.ts) carry what the upstream said: pass it on.
-  for (const key of ['upstreamStatus', 'upstreamCode', 'upstreamRequestId', 'correlationRequestId', 'changes', 'holder', 'state', 'operation', 'expiresAt'] as const) {
-    const v = (err as unknown as Record<string, unknown>)[key];
-    if (v !== null && v !== undefined) ext[key] = v;
-  }
-  const headers: Record<string, string> = typeof e.retryAfterSeconds === 'number' ? { 'Retry-After': String(Math.ceil(e.retryAfterSeconds)) } : {};
-  return { status: e.status, code, title: e.name, detail: e.message, extensions: ext, headers };
 }
 
 export function problemResponse(err: unknown, instance?: string, invocationId?: string): HttpResponseInit {

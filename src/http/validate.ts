@@ -275,9 +275,7 @@ export function invalidRequestError(issues: readonly InputIssue[]): BadRequestEr
   const spelled = listed.slice(0, ISSUES_IN_DETAIL).map((i) => `${i.pointer || '(body)'} ${i.message}`).join('; ');
   const more = n > ISSUES_IN_DETAIL ? `; … ${n - ISSUES_IN_DETAIL} more` : '';
   const note = omitted > 0 ? ` (errors lists the first ${listed.length}; ${omitted} more omitted)` : '';
-  const err = new BadRequestError(`The request has ${n} problem${n === 1 ? '' : 's'}${note}: ${spelled}${more}`, listed);
-  if (omitted > 0) err.extensions.errorsOmitted = omitted;
-  return err;
+  return new BadRequestError(`The request has ${n} problem${n === 1 ? '' : 's'}${note}: ${spelled}${more}`, listed, omitted);
 }
 
 /**

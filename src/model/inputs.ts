@@ -34,7 +34,7 @@ export class IssueCollector {
   add(pointer: string, message: string, code: string, didYouMean?: string[]): void {
     this.issues.push({ pointer, message, code, ...(didYouMean && didYouMean.length ? { didYouMean } : {}) });
   }
-  /** Throws one InvalidInputError listing the first MAX_LISTED_ISSUES issues (its message gives the full count). */
+  /** Throws one InvalidInputError listing the first MAX_LISTED_ISSUES issues (its message gives the full count, `errorsOmitted` the rest). */
   throwIfAny(): void {
     const n = this.issues.length;
     if (n === 0) return;
@@ -43,6 +43,7 @@ export class IssueCollector {
     throw new InvalidInputError(
       listed,
       `The request has ${n} problems (the first ${MAX_LISTED_ISSUES} are listed, ${n - MAX_LISTED_ISSUES} omitted): ${listed.slice(0, 10).map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')}; …`,
+      { errorsOmitted: n - MAX_LISTED_ISSUES },
     );
   }
 }

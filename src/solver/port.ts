@@ -3,7 +3,7 @@
  * worker-thread pool (pool.ts), so the exact solver never runs on the event
  * loop; tests (or SOLVER_IN_PROCESS_FALLBACK) may use the in-process one.
  */
-import { HttpError } from '../http/problem';
+import { AppError, retryAfterHeader } from '../model/errors';
 import { recommend, type RecommendContext, type RecommendInput, type Recommendation } from '../model/recommend';
 
 export interface SolverStats {
@@ -49,24 +49,33 @@ export interface Solver {
 }
 
 /** 503 + Retry-After: the solver queue is full, or a request waited in it longer than allowed. */
-export class SolverBusyError extends HttpError {
+export class SolverBusyError extends AppError {
+  readonly status = 503;
+  readonly code = 'SolverBusy';
+  readonly title = 'The solver is busy';
   /** The caller may retry later (a queue trigger lets the queue retry). */
   readonly transient = true;
   constructor(
     detail: string,
     readonly retryAfterSeconds: number,
-    extensions: Record<string, unknown> = {},
+    private readonly more: Record<string, unknown> = {},
   ) {
-    super(503, 'SolverBusy', 'The solver is busy', detail, { retryAfterSeconds, ...extensions }, { 'Retry-After': String(retryAfterSeconds) });
+    super(detail);
+  }
+  override get extensions(): Record<string, unknown> {
+    return { retryAfterSeconds: this.retryAfterSeconds, ...this.more };
+  }
+  override get headers(): Record<string, string> {
+    return retryAfterHeader(this.retryAfterSeconds);
   }
 }
 
 /** A worker thread died while solving this request (it is replaced for the next one). */
-export class SolverCrashedError extends HttpError {
+export class SolverCrashedError extends AppError {
+  readonly status = 500;
+  readonly code = 'SolverCrashed';
+  readonly title = 'The solver stopped unexpectedly';
   readonly transient = true;
-  constructor(detail: string) {
-    super(500, 'SolverCrashed', 'The solver stopped unexpectedly', detail);
-  }
 }
 
 /** Runs the solver on the calling thread: for tests, and as the documented fallback when no compiled worker exists. */

@@ -6,7 +6,7 @@
  * catalog other than the shipped one travels as its raw data.
  */
 import { Catalog, type LatencyMatrix } from '../model/catalog';
-import { DomainError, InvalidInputError, UnsatisfiableError, type InputIssue } from '../model/errors';
+import { AppError, InvalidInputError, UnsatisfiableError, type InputIssue } from '../model/errors';
 import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
 import type { PriceBook, Region } from '../model/types';
 
@@ -27,14 +27,19 @@ export interface SolveRequest {
 }
 
 export interface WireError {
-  kind: 'Unsatisfiable' | 'InvalidInput' | 'Error';
+  kind: 'Unsatisfiable' | 'InvalidInput' | 'AppError' | 'Error';
   name: string;
   message: string;
   stack?: string;
   constraint?: string;
   issues?: InputIssue[];
+  errorsOmitted?: number;
+  /** kind 'AppError': its answer. */
   status?: number;
   code?: string;
+  title?: string;
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 export type SolveResponse = { id: number; ok: true; result: Recommendation; ms: number } | { id: number; ok: false; error: WireError; ms: number };
@@ -60,46 +65,50 @@ export function fromWireContext(w: WireContext, shipped: () => Catalog): Recomme
 }
 
 export function serializeError(e: unknown): WireError {
+  const stack = e instanceof Error && e.stack ? { stack: e.stack } : {};
   if (e instanceof UnsatisfiableError) {
-    return { kind: 'Unsatisfiable', name: e.name, message: e.message, constraint: e.constraint, issues: e.issues, ...(e.stack ? { stack: e.stack } : {}) };
+    return { kind: 'Unsatisfiable', name: e.name, message: e.message, constraint: e.constraint, issues: e.issues, ...stack };
   }
   if (e instanceof InvalidInputError) {
-    return { kind: 'InvalidInput', name: e.name, message: e.message, issues: e.issues, ...(e.stack ? { stack: e.stack } : {}) };
+    return { kind: 'InvalidInput', name: e.name, message: e.message, issues: e.issues, ...(e.errorsOmitted !== undefined ? { errorsOmitted: e.errorsOmitted } : {}), ...stack };
   }
-  if (e instanceof Error) {
-    const extra = e as Error & { status?: unknown; code?: unknown };
-    return {
-      kind: 'Error',
-      name: e.name,
-      message: e.message,
-      ...(e.stack ? { stack: e.stack } : {}),
-      // A DomainError's status/code are part of its answer; other errors keep theirs only when numeric/string.
-      ...(e instanceof DomainError || typeof extra.status === 'number' ? { status: Number(extra.status) } : {}),
-      ...(typeof extra.code === 'string' ? { code: extra.code } : {}),
-    };
+  if (e instanceof AppError) {
+    // Its answer crosses the boundary as data (extensions must be cloneable, as problem members are JSON).
+    return { kind: 'AppError', name: e.name, message: e.message, status: e.status, code: e.code, title: e.title, extensions: e.extensions, headers: e.headers, ...stack };
   }
+  if (e instanceof Error) return { kind: 'Error', name: e.name, message: e.message, ...stack };
   return { kind: 'Error', name: 'Error', message: String(e) };
 }
 
-/** An error of another class than the two the model throws, rebuilt with its name, status and code. */
-export class WorkerError extends Error {
+/** An AppError of another class than the two the model throws, rebuilt with its name and answer. */
+export class WorkerError extends AppError {
   constructor(
     message: string,
-    readonly status?: number,
-    readonly code?: string,
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    private readonly ext: Record<string, unknown> = {},
+    private readonly hdrs: Record<string, string> = {},
   ) {
     super(message);
   }
+  override get extensions(): Record<string, unknown> {
+    return this.ext;
+  }
+  override get headers(): Record<string, string> {
+    return this.hdrs;
+  }
 }
 
+/** The error a worker threw, as the same class (model errors) or the same answer (other AppErrors); anything else stays a plain Error of that name (a 500). */
 export function rebuildError(w: WireError): Error {
   let e: Error;
   if (w.kind === 'Unsatisfiable') e = new UnsatisfiableError(w.message, w.constraint ?? 'constraints', w.issues ?? []);
-  else if (w.kind === 'InvalidInput') e = new InvalidInputError(w.issues ?? [], w.message);
-  else {
-    e = new WorkerError(w.message, w.status, w.code);
-    e.name = w.name;
-  }
+  else if (w.kind === 'InvalidInput') e = new InvalidInputError(w.issues ?? [], w.message, w.errorsOmitted !== undefined ? { errorsOmitted: w.errorsOmitted } : {});
+  else if (w.kind === 'AppError' && typeof w.status === 'number' && typeof w.code === 'string') {
+    e = new WorkerError(w.message, w.status, w.code, w.title ?? w.name, w.extensions ?? {}, w.headers ?? {});
+  } else e = new Error(w.message);
+  e.name = w.name;
   if (w.stack) e.stack = `${w.stack}\n    (thrown in a solver worker thread)`;
   return e;
 }

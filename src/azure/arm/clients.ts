@@ -7,6 +7,7 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import type { MonitorClient } from '@azure/arm-monitor';
+import { AppError } from '../../model/errors';
 import { customizePipeline, DEFAULT_RETRY_SETTINGS, type RetrySettings } from './pipeline';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -24,8 +25,11 @@ export interface ArmClientSettings {
   credential?: TokenCredential;
 }
 
-export class ArmConfigurationError extends Error {
-  override readonly name = 'ArmConfigurationError';
+/** ARM settings that cannot work (a bad ARM_ENDPOINT, a local endpoint without ARM_STATIC_TOKEN): the deployment is misconfigured (500). */
+export class ArmConfigurationError extends AppError {
+  readonly status = 500;
+  readonly code = 'ArmMisconfigured';
+  readonly title = 'The service is misconfigured (Azure Resource Manager settings)';
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

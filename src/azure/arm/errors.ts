@@ -1,8 +1,10 @@
 /**
- * Errors raised by the ARM adapters. Each carries `status`: the HTTP status our API should answer
- * with (handlers turn these into problem+json), and what Azure said (`upstreamStatus`,
- * `upstreamCode`, `upstreamRequestId` from `x-ms-request-id`).
+ * Errors raised by the ARM adapters. Each is an AppError (src/model/errors.ts): `status` is the
+ * HTTP status our API should answer with, and it carries what Azure said (`upstreamStatus`,
+ * `upstreamCode`, `upstreamRequestId` from `x-ms-request-id`) as problem extensions, and
+ * `Retry-After` when Azure sent one.
  */
+import { AppError, retryAfterHeader } from '../../model/errors';
 
 export interface AzureErrorDetails {
   upstreamStatus?: number | null;
@@ -15,11 +17,7 @@ export interface AzureErrorDetails {
 }
 
 /** Base class of every error the ARM adapters throw. */
-export abstract class AzureError extends Error {
-  /** HTTP status for our own caller. */
-  abstract readonly status: number;
-  /** Stable machine-readable code for problem+json `type`/`code`. */
-  abstract readonly code: string;
+export abstract class AzureError extends AppError {
   readonly upstreamStatus: number | null;
   readonly upstreamCode: string | null;
   readonly upstreamRequestId: string | null;
@@ -27,13 +25,26 @@ export abstract class AzureError extends Error {
   readonly retryAfterSeconds: number | null;
 
   constructor(message: string, details: AzureErrorDetails = {}) {
-    super(message, details.cause !== undefined ? { cause: details.cause } : undefined);
-    this.name = new.target.name;
+    super(message, { cause: details.cause });
     this.upstreamStatus = details.upstreamStatus ?? null;
     this.upstreamCode = details.upstreamCode ?? null;
     this.upstreamRequestId = details.upstreamRequestId ?? null;
     this.correlationRequestId = details.correlationRequestId ?? null;
     this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+  }
+
+  /** What Azure said, for the problem answer (members that are known). */
+  override get extensions(): Record<string, unknown> {
+    const ext: Record<string, unknown> = {};
+    if (this.upstreamStatus !== null) ext.upstreamStatus = this.upstreamStatus;
+    if (this.upstreamCode !== null) ext.upstreamCode = this.upstreamCode;
+    if (this.upstreamRequestId !== null) ext.upstreamRequestId = this.upstreamRequestId;
+    if (this.correlationRequestId !== null) ext.correlationRequestId = this.correlationRequestId;
+    return ext;
+  }
+
+  override get headers(): Record<string, string> {
+    return retryAfterHeader(this.retryAfterSeconds);
   }
 
   /** Plain data for logs and problem+json extensions (no stack, no cause). */
@@ -56,11 +67,13 @@ export abstract class AzureError extends Error {
 export class InvalidArmRequestError extends AzureError {
   readonly status = 400;
   readonly code: string = 'InvalidArmRequest';
+  readonly title: string = 'The request to Azure is not valid';
 }
 
 /** The resource id given to an adapter is malformed (our caller's input): 400. */
 export class InvalidResourceIdError extends InvalidArmRequestError {
   override readonly code = 'InvalidResourceId';
+  override readonly title = 'The registry resource id is not valid';
   constructor(
     readonly resourceId: string,
     reason: string,
@@ -72,6 +85,7 @@ export class InvalidResourceIdError extends InvalidArmRequestError {
 /** Azure failed, throttled beyond our retry budget, or could not be reached: 502, 503 or 504. */
 export class AzureUpstreamError extends AzureError {
   readonly code: string = 'AzureUpstreamError';
+  readonly title: string = 'Azure failed or could not be reached';
   constructor(
     readonly status: 502 | 503 | 504,
     message: string,
@@ -84,6 +98,7 @@ export class AzureUpstreamError extends AzureError {
 /** A long-running operation ended in Failed/Canceled: 502 (Azure accepted the request but could not carry it out). */
 export class AzureOperationFailedError extends AzureUpstreamError {
   override readonly code = 'AzureOperationFailed';
+  override readonly title = 'Azure could not complete the operation';
   constructor(
     readonly operation: string,
     message: string,
@@ -91,11 +106,15 @@ export class AzureOperationFailedError extends AzureUpstreamError {
   ) {
     super(502, message, details);
   }
+  override get extensions(): Record<string, unknown> {
+    return { ...super.extensions, operation: this.operation };
+  }
 }
 
 /** ARM rejected our credential (401): a deployment problem, reported as 502 to our caller. */
 export class AzureAuthenticationError extends AzureUpstreamError {
   override readonly code = 'AzureAuthenticationFailed';
+  override readonly title = 'Azure rejected the service\'s credential';
   constructor(message: string, details: AzureErrorDetails = {}) {
     super(502, message, details);
   }
@@ -105,17 +124,20 @@ export class AzureAuthenticationError extends AzureUpstreamError {
 export class AzureForbiddenError extends AzureError {
   readonly status = 403;
   readonly code = 'AzureForbidden';
+  readonly title = 'The service\'s identity is not allowed to do this in Azure';
 }
 
 /** A resource does not exist: 404. */
 export class AzureNotFoundError extends AzureError {
   readonly status: number = 404;
   readonly code: string = 'AzureResourceNotFound';
+  readonly title: string = 'The Azure resource was not found';
 }
 
 /** The registry does not exist (or is not visible to our identity): 404. */
 export class RegistryNotFoundError extends AzureNotFoundError {
   override readonly code = 'RegistryNotFound';
+  override readonly title = 'The container registry was not found';
   constructor(
     readonly resourceId: string,
     details: AzureErrorDetails = {},
@@ -127,6 +149,7 @@ export class RegistryNotFoundError extends AzureNotFoundError {
 /** A replica of an existing registry does not exist: 404. */
 export class ReplicaNotFoundError extends AzureNotFoundError {
   override readonly code = 'ReplicaNotFound';
+  override readonly title = 'The replica was not found';
   constructor(
     readonly resourceId: string,
     readonly replicaName: string,
@@ -142,6 +165,7 @@ export class ReplicaNotFoundError extends AzureNotFoundError {
  */
 export class AzureRequestRejectedError extends AzureError {
   readonly code = 'AzureRequestRejected';
+  readonly title = 'Azure refused the change';
   constructor(
     readonly status: 409 | 422,
     message: string,

@@ -1,20 +1,15 @@
 /**
  * Named errors of the plan store (the port and every adapter throw only these),
- * each with the HTTP status a handler should answer with.
+ * each an AppError with the HTTP status a handler should answer with.
  */
+import { AppError, retryAfterHeader } from '../../model/errors';
 
-export abstract class StoreError extends Error {
-  abstract readonly status: number;
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class StoreError extends AppError {}
 
 export class PlanNotFoundError extends StoreError {
   readonly status = 404;
-  readonly code = 'plan-not-found';
+  readonly code = 'PlanNotFound';
+  readonly title = 'No such plan';
   constructor(readonly planId: string) {
     super(`plan ${planId} not found`);
   }
@@ -22,7 +17,8 @@ export class PlanNotFoundError extends StoreError {
 
 export class PlanAlreadyExistsError extends StoreError {
   readonly status = 409;
-  readonly code = 'plan-exists';
+  readonly code = 'PlanExists';
+  readonly title = 'A plan with this id already exists';
   constructor(readonly planId: string) {
     super(`plan ${planId} already exists`);
   }
@@ -31,7 +27,8 @@ export class PlanAlreadyExistsError extends StoreError {
 /** Optimistic concurrency: the record changed since it was read (ETag mismatch). */
 export class ConcurrencyError extends StoreError {
   readonly status = 409;
-  readonly code = 'concurrent-update';
+  readonly code = 'ConcurrentUpdate';
+  readonly title = 'The plan was changed by someone else';
   constructor(readonly planId: string, options?: { cause?: unknown }) {
     super(`plan ${planId} was changed by someone else; read it again and retry`, options);
   }
@@ -40,7 +37,8 @@ export class ConcurrencyError extends StoreError {
 /** Another holder has the registry lock. */
 export class LockBusyError extends StoreError {
   readonly status = 409;
-  readonly code = 'registry-locked';
+  readonly code = 'RegistryLocked';
+  readonly title = 'Another apply holds the registry lock';
   constructor(
     readonly registryId: string,
     /** The current holder, when known. */
@@ -49,12 +47,16 @@ export class LockBusyError extends StoreError {
   ) {
     super(`registry ${registryId} is locked${holder ? ` by ${holder}` : ''}; another apply is in progress`, options);
   }
+  override get extensions(): Record<string, unknown> {
+    return this.holder !== undefined ? { holder: this.holder } : {};
+  }
 }
 
 /** The lock expired or was taken over before renew/release. */
 export class LockLostError extends StoreError {
   readonly status = 409;
-  readonly code = 'registry-lock-lost';
+  readonly code = 'RegistryLockLost';
+  readonly title = 'The registry lock was lost';
   constructor(readonly registryId: string, options?: { cause?: unknown }) {
     super(`the lock on registry ${registryId} was lost (expired or taken over)`, options);
   }
@@ -63,7 +65,8 @@ export class LockLostError extends StoreError {
 /** A key that the store cannot hold (bad plan id). */
 export class InvalidKeyError extends StoreError {
   readonly status = 400;
-  readonly code = 'invalid-key';
+  readonly code = 'InvalidKey';
+  readonly title = 'The key cannot be stored';
 }
 
 /** Seconds a client should wait before retrying after a StoreUnavailableError (the `Retry-After` of the 503). */
@@ -72,20 +75,22 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 /** The storage service cannot be reached or is misconfigured (503 with Retry-After). */
 export class StoreUnavailableError extends StoreError {
   readonly status = 503;
-  readonly code = 'store-unavailable';
-  /** Read by the problem mapper (src/http/problem.ts) into the `Retry-After` header. */
+  readonly code = 'StoreUnavailable';
+  readonly title = 'Storage is unavailable';
+  /** Sent as the `Retry-After` header of the 503. */
   readonly retryAfterSeconds = STORE_RETRY_AFTER_SECONDS;
+  override get headers(): Record<string, string> {
+    return retryAfterHeader(this.retryAfterSeconds);
+  }
 }
 
 /**
- * An error that already knows its HTTP answer: the store's own errors, the plan engine's
- * (PlanError: self-approval 403, state/hash 409, ...), DomainError, HttpError — anything
- * with a numeric `status` in 400..599. Store adapters must pass these through untouched.
+ * An error that already knows its HTTP answer (an AppError: the store's own errors, the plan
+ * engine's such as self-approval 403 or a content-hash 409, the model's, HTTP's). Store adapters
+ * must pass these through untouched.
  */
-export function carriesOwnStatus(e: unknown): boolean {
-  if (e instanceof StoreError) return true;
-  const s = (e as { status?: unknown } | null)?.status;
-  return e instanceof Error && typeof s === 'number' && s >= 400 && s <= 599;
+export function carriesOwnStatus(e: unknown): e is AppError {
+  return e instanceof AppError;
 }
 
 /** HTTP status of an Azure SDK error (RestError.statusCode), if any. */
