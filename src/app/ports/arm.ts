@@ -1,40 +1,13 @@
 /**
- * Ports to Azure Resource Manager: the registry topology (Microsoft.ContainerRegistry) and
- * pull metrics (Azure Monitor). Types only; adapters live next to this file.
- * Unknown values are `null`, never 0.
+ * Ports to Azure Resource Manager: the registry topology (Microsoft.ContainerRegistry),
+ * pull metrics (Azure Monitor) and the plan executor's registry I/O. Types only;
+ * the adapters live in src/azure/arm. Unknown values are `null`, never 0.
  */
 import type { Sku } from '../../model/types';
+import type { ExecutorPort } from '../../model/plan/types';
+import type { LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
 
-export type LiveProvisioningState = 'Creating' | 'Updating' | 'Deleting' | 'Succeeded' | 'Failed' | 'Canceled' | string;
-
-/** A replica (a location other than the home region) as ARM reports it. */
-export interface LiveReplica {
-  /** Replication resource name (defaults to the location). */
-  name: string;
-  /** Canonical location name, e.g. `northeurope`. */
-  location: string;
-  regionEndpointEnabled: boolean;
-  zoneRedundancy: boolean;
-  provisioningState: LiveProvisioningState | null;
-  /** `status.displayStatus`, e.g. Ready, Syncing; null when ARM gives none. */
-  displayStatus: string | null;
-}
-
-/** A registry as ARM reports it. `replicas` excludes the home location's own replication. */
-export interface LiveRegistry {
-  id: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  /** Home region. */
-  location: string;
-  sku: Sku;
-  loginServer: string | null;
-  /** Zone redundancy of the home location. */
-  zoneRedundancy: boolean;
-  replicas: LiveReplica[];
-  tags: Record<string, string>;
-}
+export type { DailyPulls, LiveProvisioningState, LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
 
 export interface ListRegistriesQuery {
   subscriptionId: string;
@@ -75,29 +48,6 @@ export interface RegistryTopologyPort {
   deleteReplica(resourceId: string, replicaName: string, options?: OperationOptions): Promise<void>;
 }
 
-export interface DailyPulls {
-  /** UTC date `YYYY-MM-DD` of the bucket start. */
-  date: string;
-  /** Total pulls that day; null when Azure Monitor has no value. */
-  pulls: number | null;
-}
-
-export interface PullSummary {
-  days: number;
-  /** Sums over the days that have data; null when no day has data. */
-  totalPullCount: number | null;
-  successfulPullCount: number | null;
-  totalPushCount: number | null;
-  /** Number of days in `daily` with a pull value. */
-  daysWithData: number;
-  daily: DailyPulls[];
-  /** Latest StorageUsed average per geolocation (location name, lower case); null when unknown. */
-  storageUsedBytesByGeolocation: Record<string, number | null>;
-  /** Timespan and interval as Azure Monitor returned them. */
-  timespan: string;
-  interval: string;
-}
-
 export interface PullMetricsPort {
   /** Pull/push counts per day over the last `days` days, and storage per geolocation. */
   getPullSummary(resourceId: string, options: { days: number; abortSignal?: AbortSignal }): Promise<PullSummary>;
@@ -108,3 +58,12 @@ export interface ArmAdapters {
   topology: RegistryTopologyPort;
   metrics: PullMetricsPort;
 }
+
+/**
+ * The registry I/O of one plan's apply: the live topology as the executor
+ * compares it (the apply view) and one mutating call per plan action.
+ */
+export type PlanExecutorPort = Pick<ExecutorPort, 'readLive' | 'perform'>;
+
+/** Builds the executor of one registry (adapter: src/azure/arm/plan-executor.ts). */
+export type PlanExecutorFactory = (registryId: string) => PlanExecutorPort;

@@ -1,6 +1,8 @@
 /**
- * The drift report store port and the run record. Adapters: memory.ts (unit
- * tests, DRIFT_STORE=memory), table-store.ts (Azure Table storage `driftreports`).
+ * Ports of the drift scan: the report store and the run record, the check
+ * queue, and the bound on ARM calls in flight. Adapters (src/azure/drift):
+ * memory.ts (unit tests, DRIFT_STORE=memory), table-store.ts (Azure Table
+ * storage `driftreports`), queue.ts (Azure Storage queues), limit.ts.
  */
 import type { DriftKind, DriftReport, DriftSeverity, DriftStatus } from '../../model/drift/types';
 
@@ -56,7 +58,24 @@ export interface DriftReportStore {
   listRuns(limit?: number): Promise<DriftRun[]>;
 }
 
-/** Case-insensitive registry key without slashes (Table keys may not contain '/'). */
-export function registryKey(registryId: string): string {
-  return registryId.trim().toLowerCase().replace(/^\/+/, '').replace(/\/+$/, '').replace(/\//g, '|');
+/** The queue of the per-registry check messages `{runId, registryId}` (trigger: driftCheck). */
+export const DRIFT_CHECK_QUEUE = 'drift-checks';
+/** The queue of the delayed run finalizer messages `{runId, attempt}` (trigger: driftRunFinalize). */
+export const DRIFT_RUN_QUEUE = 'drift-runs';
+/** Where the Functions host moves check messages that failed every attempt (trigger: driftCheckPoison). */
+export const DRIFT_CHECK_POISON_QUEUE = `${DRIFT_CHECK_QUEUE}-poison`;
+
+export interface SendOptions {
+  /** Invisible for this long before a consumer can receive it (delayed message). */
+  visibilityTimeoutSeconds?: number;
+}
+
+/** The queues of the drift scan (`drift-checks`, `drift-runs`). */
+export interface DriftQueue {
+  send(queueName: string, message: unknown, options?: SendOptions): Promise<void>;
+}
+
+/** Bounds the tasks of one kind in flight (the drift job's ARM calls). */
+export interface ConcurrencyLimit {
+  run<T>(task: () => Promise<T>): Promise<T>;
 }

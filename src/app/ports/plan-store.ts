@@ -1,7 +1,7 @@
 /**
- * The plan store port: what handlers and the apply orchestration need to persist
+ * The plan store port: what the plan use cases and the apply orchestration need to persist
  * plans, their state, steps and audit trail, and to serialize applies per registry.
- * Adapters: memory.ts (tests, local), azure-storage.ts (Tables + Blob, blob-lease locks).
+ * Adapters (src/azure/store): memory.ts (tests, local), azure-storage.ts (Tables + Blob, blob-lease locks).
  */
 import type { AuditEntry, Plan, PlanState, PlanStep } from '../../model/plan/types';
 
@@ -61,6 +61,6 @@ export interface PlanStore {
   acquireRegistryLock(registryId: string, holder: string, ttlSeconds: number): Promise<RegistryLock>;
 }
 
+/** The lock ttl bounds of acquireRegistryLock (blob lease limits), in seconds. */
 export const LOCK_TTL_MIN_SECONDS = 15;
 export const LOCK_TTL_MAX_SECONDS = 60;
-export const MODIFY_ATTEMPTS = 8;

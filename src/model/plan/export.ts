@@ -16,23 +16,9 @@
 import type { Topology } from '../types';
 import { applyActions } from './diff';
 import type { ExportFormat, Plan, PlanAction } from './types';
+import { matchRegistryId } from '../registry-id';
 
 export const BICEP_API_VERSION = '2025-11-01';
-
-export interface RegistryRef {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-}
-
-const REGISTRY_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)\/?$/i;
-
-/** Parses an ARM registry id; null when it is not one. */
-export function parseRegistryId(id: string): RegistryRef | null {
-  const m = REGISTRY_ID.exec(id);
-  if (!m || m[1] === undefined || m[2] === undefined || m[3] === undefined) return null;
-  return { subscriptionId: m[1], resourceGroup: m[2], name: m[3] };
-}
 
 /** One-line summary of an opaque cost value (the cost model owns its shape). */
 export function summarizeCost(cost: unknown): string {
@@ -101,7 +87,7 @@ export function azCommand(a: PlanAction): string {
 }
 
 function variables(plan: Plan): string[] {
-  const ref = parseRegistryId(plan.registryId);
+  const ref = matchRegistryId(plan.registryId);
   return [
     `REGISTRY=${q(plan.registryName)}`,
     `RESOURCE_GROUP=${q(ref?.resourceGroup ?? '<resource-group>')}`,
@@ -154,7 +140,7 @@ export function toBicep(plan: Plan): string {
   const after = plan.actions.filter((a) => a.kind === 'deleteReplica' && !a.recreateAs);
   const out = headerLines(plan).map((l) => `// ${l}`);
   out.push(
-    `// Deploy with: az deployment group create -g ${parseRegistryId(plan.registryId)?.resourceGroup ?? '<resource-group>'} -f plan.bicep`,
+    `// Deploy with: az deployment group create -g ${matchRegistryId(plan.registryId)?.resourceGroup ?? '<resource-group>'} -f plan.bicep`,
   );
   const vars = variables(plan).map((v) => `//   ${v}`);
   if (before.length > 0) {
@@ -188,7 +174,7 @@ export function toBicep(plan: Plan): string {
 
 export function toTerraform(plan: Plan): string {
   const end = planEndState(plan);
-  const ref = parseRegistryId(plan.registryId);
+  const ref = matchRegistryId(plan.registryId);
   const out = headerLines(plan).map((l) => `# ${l}`);
   out.push(
     '# Terraform manages the whole registry resource: merge this with your existing configuration',

@@ -1,0 +1,2 @@
+/** The clock: tests inject a fixed one. */
+export type Clock = () => Date;
