@@ -165,9 +165,9 @@ export const RULES: readonly Rule[] = [
  */
 export const PENDING: Readonly<Record<string, string>> = {
   'functions-no-azure':
-    'TODO (#12, src/app use cases): move what the bindings still do with adapters (drift runtime and settings, ARM live context, ' +
-    'plan store apply/webhooks, retail prices, registry listing) into src/app use cases whose ports src/composition fills; ' +
-    'registry-id parsing (src/azure/arm/resource-id) into src/model.',
+    'TODO (#12): the last bindings that reach an adapter directly: src/functions/prices.ts (retail prices: a src/app use case ' +
+    'over the prices port, filled by src/composition) and src/functions/topology-drift.ts (drift queue names/settings: from ' +
+    'src/settings.ts or src/app/ports/drift). When none is left this test fails: delete this entry and the rule is enforced.',
 };
 
 function walk(dir: string, out: string[]): void {
