@@ -5,48 +5,10 @@
  * receiver that is down can never undo or lose what was already stored.
  * Used by plan notifications and by the drift run summary.
  */
-
-export interface WebhookOutcome {
-  status: 'sent' | 'failed';
-  attempts: number;
-  httpStatus?: number;
-  lastError?: string;
-  at: string;
-}
-
-export interface WebhookOptions {
-  attempts: number;
-  /** First backoff; doubles each retry. */
-  backoffMs: number;
-  /** Per-attempt timeout (default 10 s). */
-  timeoutMs?: number;
-  /** Names the webhook in log lines, e.g. 'drift webhook'. */
-  label?: string;
-  /** Appended to the give-up line, e.g. what is safe despite the failure. */
-  onGiveUp?: string;
-  userAgent?: string;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => Date;
-  log: (level: 'info' | 'warn' | 'error', message: string) => void;
-}
+import type { WebhookOutcome, WebhookSendOptions, WebhookSender } from '../app/ports/webhook';
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 30_000;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** https anywhere, http only to loopback (local receivers); returns the reason when not allowed. */
-export function webhookUrlProblem(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return undefined;
-  return 'must be an https URL (http is accepted only for localhost receivers)';
-}
 
 function retryAfterMs(h: string | null): number | undefined {
   if (!h) return undefined;
@@ -56,7 +18,7 @@ function retryAfterMs(h: string | null): number | undefined {
   return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
 }
 
-export async function postWebhook(url: string, payload: unknown, opts: WebhookOptions): Promise<WebhookOutcome> {
+export const postWebhook: WebhookSender = async (url: string, payload: unknown, opts: WebhookSendOptions): Promise<WebhookOutcome> => {
   const doFetch = opts.fetch ?? fetch;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = opts.now ?? (() => new Date());
@@ -96,4 +58,4 @@ export async function postWebhook(url: string, payload: unknown, opts: WebhookOp
     await sleep(delay);
   }
   return { status: 'failed', attempts: opts.attempts, lastError, at: now().toISOString() };
-}
+};

@@ -1,10 +1,9 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
-import { buildEstimate } from '../model/estimate';
 import { precheckPlanningBody } from '../model/inputs';
 import { estimateRequestSchema, type EstimateRequest } from '../schemas/estimate';
 import { estimateResponseSchema } from '../schemas/responses';
 import { problemSchema } from '../schemas/common';
-import { resolvePlanningInput } from './live-context';
+import { estimate as estimateCost } from '../app/estimate';
 
 /** POST /api/estimate — the monthly cost of a topology, line by line. */
 export const estimate = httpEndpoint({
@@ -29,8 +28,7 @@ export const estimate = httpEndpoint({
       run: async (rc) => {
         const { catalog } = rc.services;
         const req = await readJsonBody<EstimateRequest>(rc, estimateRequestSchema, (raw) => precheckPlanningBody(raw, catalog));
-        const input = await resolvePlanningInput(rc, req);
-        return json(buildEstimate(input.costInput, catalog, input.prices, input.estimateOptions));
+        return json(await estimateCost(rc.services, { request: req }));
       },
     },
   },

@@ -1,10 +1,9 @@
 import { httpEndpoint, json } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
 import { HttpError } from '../http/problem';
-import { applyStoredPlan } from '../azure/store';
-import { armPlanExecutor } from '../azure/arm/plan-executor';
+import { applyPlan } from '../app/apply-plan';
 import { problemSchema } from '../schemas/common';
-import { notifyPlanChange, presentPlan } from './plan-common';
+import { planDeps, presentPlan } from './plan-common';
 
 /** POST /api/plans/{id}/apply[?dryRun=true] — idempotent, resumable, under a per-registry lock. */
 export const planApply = httpEndpoint({
@@ -26,15 +25,9 @@ export const planApply = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.apply, rc.services.settings);
+        const principal = requirePrincipal(rc.request, ROLES.apply, rc.services.settings.identity);
         const dryRun = rc.query.get('dryRun') === 'true';
-        const store = rc.services.planStore();
-        const id = rc.params.id ?? '';
-        const { plan: stored } = await store.get(id);
-        const executor = armPlanExecutor(rc.services.arm().topology, stored.registryId);
-        const { plan, result } = await applyStoredPlan(store, id, { actor: principal.name, registry: executor, dryRun, now: () => rc.services.now() });
-        const now = rc.services.now();
-        if (!dryRun && result.outcome !== 'noop') await notifyPlanChange(store, plan, result.outcome, rc.context, now);
+        const { plan, result, now } = await applyPlan(planDeps(rc), { planId: rc.params.id ?? '', actor: principal.name, dryRun });
         if (result.outcome === 'partiallyApplied') {
           throw new HttpError(502, 'ApplyIncomplete', 'The plan was partially applied', `Step ${result.failedActionId ?? '?'} failed: ${result.error ?? 'unknown error'}. Nothing else was changed after it; apply again to resume.`, {
             planState: plan.state,

@@ -1,9 +1,9 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
-import { approve } from '../model/plan';
+import { approvePlan } from '../app/approve-plan';
 import { problemSchema } from '../schemas/common';
 import { approvePlanRequestSchema, planResponseSchema } from '../schemas/plans';
-import { notifyPlanChange, presentPlan } from './plan-common';
+import { planDeps, presentPlan } from './plan-common';
 
 /** POST /api/plans/{id}/approve — a second principal approves exactly this content. */
 export const planApprove = httpEndpoint({
@@ -25,16 +25,15 @@ export const planApprove = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings);
+        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings.identity);
         const hasBody = (rc.request.headers.get('content-length') ?? '0') !== '0' || rc.request.headers.get('content-type') !== null;
         const body = hasBody ? await readJsonBody<{ contentHash?: string; comment?: string }>(rc, approvePlanRequestSchema) : {};
-        const store = rc.services.planStore();
-        const now = rc.services.now();
-        const { plan } = await store.modify(rc.params.id ?? '', (p) => {
-          const approved = approve(p, { actor: principal.name, ...(principal.objectId !== undefined ? { actorObjectId: principal.objectId } : {}), actorProvider: principal.provider, now, ...(body.contentHash ? { expectedContentHash: body.contentHash } : {}) });
-          return body.comment ? { ...approved, audit: [...approved.audit, { at: now.toISOString(), actor: principal.name, event: 'comment', detail: body.comment }] } : approved;
+        const { plan, now } = await approvePlan(planDeps(rc), {
+          planId: rc.params.id ?? '',
+          approver: { name: principal.name, ...(principal.objectId !== undefined ? { objectId: principal.objectId } : {}), provider: principal.provider },
+          ...(body.contentHash ? { contentHash: body.contentHash } : {}),
+          ...(body.comment ? { comment: body.comment } : {}),
         });
-        await notifyPlanChange(store, plan, 'approved', rc.context, now);
         return json(presentPlan(plan, now));
       },
     },

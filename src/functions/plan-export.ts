@@ -2,10 +2,7 @@ import { httpEndpoint } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
 import { problemSchema } from '../schemas/common';
 import { BadRequestError } from '../http/problem';
-import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, exportPlan } from '../model/plan';
-
-const FORMATS = ['az', 'bicep', 'terraform'] as const;
-type Format = (typeof FORMATS)[number];
+import { EXPORT_FORMATS as FORMATS, exportPlan, type ExportFormatName } from '../app/export-plan';
 
 /** GET /api/plans/{id}/export?format=az|bicep|terraform */
 export const planExport = httpEndpoint({
@@ -27,20 +24,19 @@ export const planExport = httpEndpoint({
         },
       },
       run: async (rc) => {
-        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
         const format = rc.query.get('format');
         if (!format || !(FORMATS as readonly string[]).includes(format)) {
           throw new BadRequestError(`format must be one of ${FORMATS.join(', ')}`, [{ pointer: '/format', message: `must be one of ${FORMATS.join(', ')}`, code: 'enum' }]);
         }
-        const { plan } = await rc.services.planStore().get(rc.params.id ?? '');
-        const f = format as Format;
+        const out = await exportPlan(rc.services, { planId: rc.params.id ?? '', format: format as ExportFormatName });
         return {
           status: 200,
           headers: {
-            'Content-Type': EXPORT_CONTENT_TYPES[f],
-            'Content-Disposition': `attachment; filename="${EXPORT_FILE_NAMES[f]}"`,
+            'Content-Type': out.contentType,
+            'Content-Disposition': `attachment; filename="${out.fileName}"`,
           },
-          body: exportPlan(plan, f),
+          body: out.body,
         };
       },
     },

@@ -1,9 +1,9 @@
 import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
-import { reject } from '../model/plan';
+import { rejectPlan } from '../app/reject-plan';
 import { problemSchema } from '../schemas/common';
 import { planResponseSchema, rejectPlanRequestSchema } from '../schemas/plans';
-import { notifyPlanChange, presentPlan } from './plan-common';
+import { planDeps, presentPlan } from './plan-common';
 
 /** POST /api/plans/{id}/reject — with a reason. */
 export const planReject = httpEndpoint({
@@ -23,12 +23,9 @@ export const planReject = httpEndpoint({
         },
       },
       run: async (rc) => {
-        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings);
+        const principal = requirePrincipal(rc.request, ROLES.approve, rc.services.settings.identity);
         const body = await readJsonBody<{ reason: string }>(rc, rejectPlanRequestSchema);
-        const store = rc.services.planStore();
-        const now = rc.services.now();
-        const { plan } = await store.modify(rc.params.id ?? '', (p) => reject(p, { actor: principal.name, now, reason: body.reason }));
-        await notifyPlanChange(store, plan, 'rejected', rc.context, now);
+        const { plan, now } = await rejectPlan(planDeps(rc), { planId: rc.params.id ?? '', actor: principal.name, reason: body.reason });
         return json(presentPlan(plan, now));
       },
     },

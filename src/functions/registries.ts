@@ -1,11 +1,8 @@
 import { httpEndpoint, json } from '../http/endpoint';
-import { formatRegistryResourceId } from '../azure/arm';
-import { clipForMessage, isValidResourceGroupName, isValidSubscriptionId } from '../azure/arm/resource-id';
-import { METRIC_DAYS, monthlyPulls, storageGiBFromMetrics, topologyFromLive } from './live-context';
+import { clipForMessage, isValidRegistryName, isValidResourceGroupName, isValidSubscriptionId } from '../model/registry-id';
+import { METRIC_DAYS, liveRegistry } from '../app/live-registry';
 import { BadRequestError } from '../http/problem';
 import type { InputIssue } from '../model/errors';
-
-const NAME = /^[A-Za-z0-9]{5,50}$/;
 
 /**
  * The path parameters, already percent-decoded once by the host, checked as
@@ -25,7 +22,7 @@ export function registryPathIssues(params: { subscription?: string; resourceGrou
       code: 'pattern',
     });
   }
-  if (!NAME.test(name)) issues.push({ pointer: '/name', message: `'${clipForMessage(name, 60)}' is not a registry name (5–50 letters and digits)`, code: 'pattern' });
+  if (!isValidRegistryName(name)) issues.push({ pointer: '/name', message: `'${clipForMessage(name, 60)}' is not a registry name (5–50 letters and digits)`, code: 'pattern' });
   return issues;
 }
 
@@ -55,23 +52,7 @@ export const registries = httpEndpoint({
         const daysParam = rc.query.get('days');
         const days = daysParam === null ? METRIC_DAYS : Number(daysParam);
         if (!Number.isInteger(days) || days < 1 || days > 93) throw new BadRequestError('days must be an integer from 1 to 93.', [{ pointer: '/days', message: 'must be an integer from 1 to 93', code: 'range' }]);
-        const id = formatRegistryResourceId(subscription, resourceGroup, name);
-        const { topology, metrics } = rc.services.arm();
-        const [live, summary] = await Promise.all([topology.getRegistry(id), metrics.getPullSummary(id, { days })]);
-        const pulls = monthlyPulls(summary);
-        return json({
-          id: live.id,
-          name: live.name,
-          loginServer: live.loginServer,
-          topology: topologyFromLive(live),
-          replicas: live.replicas,
-          metrics: {
-            ...summary,
-            pullsPerMonth: pulls === null ? null : Math.round(pulls),
-            storageGiB: storageGiBFromMetrics(summary, live.location),
-            note: 'Azure Monitor has no bytes-pulled metric and no per-region split of pulls; pullsPerMonth scales the daily average to a 730-hour month.',
-          },
-        });
+        return json(await liveRegistry(rc.services, { subscriptionId: subscription, resourceGroup, name, days }));
       },
     },
   },

@@ -20,9 +20,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
-import type { SolverSettings } from '../config';
+import type { SolverSettings } from '../settings';
 import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
-import { inProcessSolver, SolverBusyError, SolverCrashedError, type Solver, type SolverStats, type SolverTicket } from './port';
+import type { Solver, SolverStats, SolverTicket } from '../app/ports/solver';
+import { inProcessSolver, SolverBusyError, SolverCrashedError } from './port';
 import { rebuildError, toWireContext, type SolveRequest, type SolveResponse } from './protocol';
 
 export interface PoolOptions {
@@ -279,7 +280,7 @@ export function resolveWorkerScript(dir: string = __dirname): string | undefined
 export function createSolver(s: SolverSettings, log?: (line: string) => void, dir: string = __dirname): Solver {
   const script = resolveWorkerScript(dir);
   if (!script) {
-    if (s.solverInProcessFallback) {
+    if (s.inProcessFallback) {
       (log ?? console.warn)('solver: no compiled worker found; SOLVER_IN_PROCESS_FALLBACK=true, so recommendations are solved on the event loop');
       return inProcessSolver();
     }
@@ -288,9 +289,9 @@ export function createSolver(s: SolverSettings, log?: (line: string) => void, di
     );
   }
   return new WorkerPoolSolver({
-    size: s.solverWorkers,
-    maxQueue: s.solverMaxQueue,
-    ...(s.solverQueueTimeoutMs !== undefined ? { queueTimeoutMs: s.solverQueueTimeoutMs } : {}),
+    size: s.workers,
+    maxQueue: s.maxQueue,
+    ...(s.queueTimeoutMs !== undefined ? { queueTimeoutMs: s.queueTimeoutMs } : {}),
     workerScript: script,
     ...(log ? { log } : {}),
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { shippedCatalog, shippedPrices } from '../../src/catalog';
 import { checkDrift, checkDriftWith, economicDriftWith, type DriftInput } from '../../src/model/drift';
 import { UnsatisfiableError } from '../../src/model/errors';
-import { isTransient } from '../../src/functions/drift-check';
+import { isTransient } from '../../src/model/transient';
 import { WorkerPoolSolver } from '../../src/solver/pool';
 import { SolverBusyError, SolverCrashedError } from '../../src/solver/port';
 

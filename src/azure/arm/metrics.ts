@@ -6,7 +6,7 @@ import type { ArmClientFactory } from './clients';
 import { InvalidArmRequestError } from './errors';
 import { toAzureError } from './map-error';
 import { runWithCallContext } from './pipeline';
-import type { DailyPulls, PullMetricsPort, PullSummary } from './ports';
+import type { DailyPulls, PullMetricsPort, PullSummary } from '../../app/ports/arm';
 import { parseRegistryResourceId } from './resource-id';
 
 const DAY_MS = 86_400_000;

@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
+import { isTransientNetworkError } from '../../model/transient';
 
 export type Pipeline = ContainerRegistryManagementClient['pipeline'];
 export type PipelinePolicy = Parameters<Pipeline['addPolicy']>[0];
@@ -56,14 +57,6 @@ const callContext = new AsyncLocalStorage<CallContext>();
 export function runWithCallContext<T>(fn: (ctx: CallContext) => Promise<T>): Promise<T> {
   const ctx: CallContext = { lastRequestId: null, lastCorrelationId: null, lastStatus: null, lastRetryAfterSeconds: null, attempts: 0 };
   return callContext.run(ctx, () => fn(ctx));
-}
-
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'REQUEST_SEND_ERROR']);
-
-function isTransientError(e: unknown): boolean {
-  if (typeof e !== 'object' || e === null) return false;
-  const err = e as { code?: unknown; name?: unknown };
-  return (typeof err.code === 'string' && TRANSIENT_CODES.has(err.code)) || err.name === 'AbortError' || err.name === 'TimeoutError';
 }
 
 /** Retry-After (seconds or HTTP date), retry-after-ms or x-ms-retry-after-ms, in ms. */
@@ -144,7 +137,7 @@ export function boundedRetryPolicy(settings: RetrySettings): PipelinePolicy {
           const ra = retryAfterMs(response);
           if (s === 429) delay = ra ?? backoff(attempt, settings);
           else if (s === 408 || (s >= 500 && s !== 501 && s !== 505)) delay = ra ?? backoff(attempt, settings);
-        } else if (isTransientError(error)) {
+        } else if (isTransientNetworkError(error)) {
           delay = backoff(attempt, settings);
         }
         const giveUp =

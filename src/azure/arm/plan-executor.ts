@@ -1,31 +1,21 @@
 /**
- * The plan executor's registry I/O on Azure Resource Manager: live topology
- * (only replicas whose provisioning succeeded count as existing, so a failed
- * create is retried, not mistaken for done) and one ARM call per plan action.
+ * The plan executor's registry I/O on Azure Resource Manager (port:
+ * PlanExecutorPort of src/app/ports/arm.ts): the live topology in its apply
+ * view (only replicas whose provisioning succeeded count as existing, so a
+ * failed create is retried, not mistaken for done) and one ARM call per plan action.
  */
 import type { PlanAction } from '../../model/plan/types';
 import type { Topology } from '../../model/types';
-import type { LiveRegistry, RegistryTopologyPort } from './ports';
+import { topologyFromLive } from '../../model/live';
+import type { LiveRegistry, PlanExecutorPort, RegistryTopologyPort } from '../../app/ports/arm';
 
-export function liveTopologyForApply(live: LiveRegistry): Topology {
-  return {
-    homeRegion: live.location,
-    sku: live.sku,
-    homeZoneRedundancy: live.zoneRedundancy,
-    replicas: live.replicas
-      .filter((r) => r.location !== live.location && (r.provisioningState === null || r.provisioningState === 'Succeeded'))
-      .map((r) => ({ region: r.location, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy }))
-      .sort((a, b) => a.region.localeCompare(b.region)),
-  };
-}
-
-export function armPlanExecutor(port: RegistryTopologyPort, registryId: string) {
+export function armPlanExecutor(port: RegistryTopologyPort, registryId: string): PlanExecutorPort {
   let lastLive: LiveRegistry | undefined;
   const replicaName = (region: string): string => lastLive?.replicas.find((r) => r.location === region)?.name ?? region;
   return {
     readLive: async (): Promise<Topology> => {
       lastLive = await port.getRegistry(registryId);
-      return liveTopologyForApply(lastLive);
+      return topologyFromLive(lastLive, { view: 'apply' });
     },
     perform: async (action: PlanAction): Promise<void> => {
       switch (action.kind) {

@@ -13,8 +13,9 @@ import type {
   OperationOptions,
   RegistryTopologyPort,
   UpdateReplicaRequest,
-} from './ports';
-import { formatRegistryResourceId, isValidRegistryName, isValidResourceGroupName, isValidSubscriptionId, parseRegistryResourceId, type RegistryResourceId } from './resource-id';
+} from '../../app/ports/arm';
+import { isValidResourceGroupName, isValidSubscriptionId, type RegistryResourceId } from '../../model/registry-id';
+import { parseRegistryResourceId } from './resource-id';
 
 const SKUS: readonly Sku[] = ['Basic', 'Standard', 'Premium'];
 const LOCATION_RE = /^[a-z0-9]+$/;
@@ -222,4 +223,3 @@ export class ArmRegistryTopologyAdapter implements RegistryTopologyPort {
   }
 }
 
-export { formatRegistryResourceId, isValidRegistryName };

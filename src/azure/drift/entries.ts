@@ -1,6 +1,6 @@
 import { isDrift, worstSeverity } from '../../model/drift/report';
 import type { DriftKind, DriftReport } from '../../model/drift/types';
-import type { DriftRunEntry } from './types';
+import type { DriftRunEntry } from '../../app/ports/drift';
 
 export function entryOf(r: DriftReport): DriftRunEntry {
   const drift = r.findings.filter(isDrift);

@@ -1,5 +1,7 @@
+import type { ConcurrencyLimit } from '../../app/ports/drift';
+
 /** A counting semaphore: at most `max` tasks of one limiter run at once. */
-export class Limiter {
+export class Limiter implements ConcurrencyLimit {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
@@ -18,19 +20,4 @@ export class Limiter {
       else this.active -= 1;
     }
   }
-}
-
-/** Maps with at most `limit` promises in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      out[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,7 +1,8 @@
 /** In-memory DriftReportStore (unit tests, DRIFT_STORE=memory). Same contract as the Table adapter. */
 import type { DriftReport } from '../../model/drift/types';
 import { entryOf } from './entries';
-import { registryKey, type DriftReportStore, type DriftRun, type DriftRunEntry } from './types';
+import type { DriftReportStore, DriftRun, DriftRunEntry } from '../../app/ports/drift';
+import { registryRowKey } from './row-key';
 
 export class InMemoryDriftReportStore implements DriftReportStore {
   /** registry key → runId → report */
@@ -12,7 +13,7 @@ export class InMemoryDriftReportStore implements DriftReportStore {
 
   async put(report: DriftReport): Promise<void> {
     this.puts += 1;
-    const key = registryKey(report.registryId);
+    const key = registryRowKey(report.registryId);
     let byRun = this.reports.get(key);
     if (!byRun) this.reports.set(key, (byRun = new Map()));
     byRun.set(report.runId, structuredClone(report));
@@ -29,7 +30,7 @@ export class InMemoryDriftReportStore implements DriftReportStore {
   }
 
   async history(registryId: string, limit = 100): Promise<DriftReport[]> {
-    const byRun = this.reports.get(registryKey(registryId));
+    const byRun = this.reports.get(registryRowKey(registryId));
     if (!byRun) return [];
     return [...byRun.entries()]
       .sort(([a], [b]) => b.localeCompare(a))

@@ -23,7 +23,8 @@ import type { DriftReport } from '../../model/drift/types';
 import type { StorageConnection } from '../store/config';
 import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/errors';
 import { entryOf } from './entries';
-import { registryKey, type DriftReportStore, type DriftRun, type DriftRunEntry } from './types';
+import type { DriftReportStore, DriftRun, DriftRunEntry } from '../../app/ports/drift';
+import { registryRowKey } from './row-key';
 
 function loadTables(): typeof import('@azure/data-tables') {
   return require('@azure/data-tables') as typeof import('@azure/data-tables');
@@ -122,7 +123,7 @@ export class TableDriftReportStore implements DriftReportStore {
 
   async put(report: DriftReport): Promise<void> {
     const t = await this.table();
-    const key = registryKey(report.registryId);
+    const key = registryRowKey(report.registryId);
     const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
     await io('put', async () => {
       await t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace');
@@ -163,7 +164,7 @@ export class TableDriftReportStore implements DriftReportStore {
   }
 
   async history(registryId: string, limit = 100): Promise<DriftReport[]> {
-    const rows = await this.query(`r|${registryKey(registryId)}`);
+    const rows = await this.query(`r|${registryRowKey(registryId)}`);
     return rows
       .sort((a, b) => (b.rowKey ?? '').localeCompare(a.rowKey ?? ''))
       .slice(0, limit)

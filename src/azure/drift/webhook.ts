@@ -2,8 +2,9 @@
  * The per-run drift webhook: the shared JSON webhook sender (src/azure/webhook.ts),
  * labelled for the drift job. A failing receiver cannot lose the stored reports.
  */
-import { postWebhook as post, type WebhookOptions as SenderOptions } from '../webhook';
-import type { DriftWebhookOutcome } from './types';
+import { postWebhook as post } from '../webhook';
+import type { WebhookSendOptions as SenderOptions } from '../../app/ports/webhook';
+import type { DriftWebhookOutcome } from '../../app/ports/drift';
 
 export type WebhookOptions = Omit<SenderOptions, 'label' | 'userAgent' | 'onGiveUp'>;
 

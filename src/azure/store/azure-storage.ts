@@ -31,8 +31,9 @@ import {
   storageStatusOf,
   toStoreError,
 } from './errors';
-import { PlanStoreBase, assertPlanId, assertTtl, checkMutation, isValidPlanId, newestFirst, registryKey } from './common';
-import type { ListFilter, PlanMutation, PlanSummary, RegistryLock, StoredPlan } from './types';
+import { PlanStoreBase, assertPlanId, assertTtl, checkMutation, isValidPlanId, newestFirst } from './common';
+import { registryKey } from '../../model/registry-id';
+import type { ListFilter, PlanMutation, PlanSummary, RegistryLock, StoredPlan } from '../../app/ports/plan-store';
 
 export interface AzureStorageClients {
   table: TableClient;

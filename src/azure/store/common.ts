@@ -2,8 +2,11 @@
 import { addAudit, appendStep } from '../../model/plan/state';
 import type { AuditEntry, Plan, PlanStep } from '../../model/plan/types';
 import { ConcurrencyError, InvalidKeyError } from './errors';
-import type { PlanMutation, PlanStore, PlanSummary, StoredPlan } from './types';
-import { LOCK_TTL_MAX_SECONDS, LOCK_TTL_MIN_SECONDS, MODIFY_ATTEMPTS } from './types';
+import type { PlanMutation, PlanStore, PlanSummary, StoredPlan } from '../../app/ports/plan-store';
+import { LOCK_TTL_MAX_SECONDS, LOCK_TTL_MIN_SECONDS } from '../../app/ports/plan-store';
+
+/** Read-modify-write attempts of modify() before it gives up with the ConcurrencyError. */
+export const MODIFY_ATTEMPTS = 8;
 
 /** Plan ids are used as table RowKeys and blob names: keep them to a safe alphabet. */
 export const PLAN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -22,9 +25,7 @@ export function assertTtl(ttlSeconds: number): void {
   }
 }
 
-export function registryKey(registryId: string): string {
-  return registryId.trim().toLowerCase();
-}
+import { registryKey } from '../../model/registry-id';
 
 export function summaryOf(plan: Plan, etag: string): PlanSummary {
   const s: PlanSummary = {

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../../model/plan/types';
 import { ConcurrencyError, LockBusyError, LockLostError, PlanAlreadyExistsError, PlanNotFoundError } from './errors';
-import { PlanStoreBase, assertPlanId, assertTtl, checkMutation, isValidPlanId, newestFirst, registryKey, summaryOf } from './common';
-import type { ListFilter, PlanMutation, PlanSummary, RegistryLock, StoredPlan } from './types';
+import { PlanStoreBase, assertPlanId, assertTtl, checkMutation, isValidPlanId, newestFirst, summaryOf } from './common';
+import { registryKey } from '../../model/registry-id';
+import type { ListFilter, PlanMutation, PlanSummary, RegistryLock, StoredPlan } from '../../app/ports/plan-store';
 
 interface Held {
   token: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidResourceIdError } from '../../../src/azure/arm/errors';
-import { MAX_RESOURCE_ID_LENGTH, clipForMessage, formatRegistryResourceId, parseRegistryResourceId, registryResourceIdIssue } from '../../../src/azure/arm/resource-id';
+import { parseRegistryResourceId } from '../../../src/azure/arm/resource-id';
+import { MAX_RESOURCE_ID_LENGTH, clipForMessage, formatRegistryResourceId, registryResourceIdIssue } from '../../../src/model/registry-id';
 
 const SUB = '00000000-0000-0000-0000-000000000000';
 const ID = `/subscriptions/${SUB}/resourceGroups/contoso-rg/providers/Microsoft.ContainerRegistry/registries/contoso`;

@@ -14,7 +14,7 @@ import {
   PlanNotFoundError,
   StoreError,
 } from '../../../src/azure/store/errors';
-import type { PlanStore } from '../../../src/azure/store/types';
+import type { PlanStore } from '../../../src/app/ports/plan-store';
 
 export const REG_A =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/contoso';

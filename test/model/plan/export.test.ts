@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyActions } from '../../../src/model/plan/diff';
-import { exportPlan, parseRegistryId, toAzCli, toBicep, toTerraform } from '../../../src/model/plan/export';
+import { exportPlan, toAzCli, toBicep, toTerraform } from '../../../src/model/plan/export';
+import { matchRegistryId } from '../../../src/model/registry-id';
 import { fingerprint } from '../../../src/model/plan/fingerprint';
 import type { Plan } from '../../../src/model/plan/types';
 import type { ReplicaSpec, Topology } from '../../../src/model/types';
@@ -198,13 +199,13 @@ describe('exports parse back to the plan', () => {
     expect(toAzCli(plan)).not.toMatch(/^az acr replication delete/m);
   });
 
-  it('exportPlan dispatches; parseRegistryId', () => {
+  it('exportPlan dispatches; matchRegistryId', () => {
     const [, plan] = plans[0]!;
     expect(exportPlan(plan, 'az')).toBe(toAzCli(plan));
     expect(exportPlan(plan, 'bicep')).toBe(toBicep(plan));
     expect(exportPlan(plan, 'terraform')).toBe(toTerraform(plan));
-    expect(parseRegistryId(plan.registryId)).toEqual({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-acr', name: 'contoso' });
-    expect(parseRegistryId('/subscriptions/x/resourceGroups/y')).toBeNull();
+    expect(matchRegistryId(plan.registryId)).toEqual({ subscriptionId: '00000000-0000-0000-0000-000000000001', resourceGroup: 'rg-acr', name: 'contoso' });
+    expect(matchRegistryId('/subscriptions/x/resourceGroups/y')).toBeNull();
   });
 });
 

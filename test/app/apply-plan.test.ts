@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyStoredPlan } from '../../../src/azure/store/apply';
-import { LockBusyError, LockLostError } from '../../../src/azure/store/errors';
-import { withRegistryLock } from '../../../src/azure/store/lock';
-import { InMemoryPlanStore } from '../../../src/azure/store/memory';
-import type { PlanStore, RegistryLock } from '../../../src/azure/store/types';
-import { StalePlanError } from '../../../src/model/plan/errors';
-import { approve } from '../../../src/model/plan/state';
-import type { PlanAction } from '../../../src/model/plan/types';
-import type { Topology } from '../../../src/model/types';
-import { samplePlan } from './contract';
+import { applyStoredPlan } from '../../src/app/apply-plan';
+import { LockBusyError, LockLostError } from '../../src/azure/store/errors';
+import { withRegistryLock } from '../../src/app/registry-lock';
+import { InMemoryPlanStore } from '../../src/azure/store/memory';
+import type { PlanStore, RegistryLock } from '../../src/app/ports/plan-store';
+import { StalePlanError } from '../../src/model/plan/errors';
+import { approve } from '../../src/model/plan/state';
+import type { PlanAction } from '../../src/model/plan/types';
+import type { Topology } from '../../src/model/types';
+import { samplePlan } from '../azure/store/contract';
 
 const T = new Date(Date.UTC(2026, 0, 10, 12));
 
