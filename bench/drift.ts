@@ -16,12 +16,11 @@ import { TableClient } from '@azure/data-tables';
 import { startArmSandbox, syntheticRegistries, SANDBOX_SUBSCRIPTION_ID } from '../devhost/sandbox/index.js';
 import { ensureAzurite } from '../devhost/azurite.js';
 import { AzureStoragePlanStore } from '../src/azure/store/azure-storage.js';
-import { createServices, setServices } from '../src/services.js';
-import { readSettings } from '../src/config.js';
-import { createDriftRuntime, readDriftSettings, setDriftRuntime } from '../src/azure/drift/index.js';
+import { createServices, setServices } from '../src/composition.js';
+import { readSettings } from '../src/settings.js';
 import { StorageQueueDriftQueue } from '../src/azure/drift/queue.js';
 import { TableDriftReportStore } from '../src/azure/drift/table-store.js';
-import { registryKey } from '../src/azure/drift/types.js';
+import { registryRowKey } from '../src/azure/drift/row-key.js';
 import { triggerFunctions } from '../src/functions/registry.js';
 import { topologyDrift } from '../src/functions/topology-drift.js';
 import { manualTimer, startQueuePollers } from '../devhost/local-triggers.js';
@@ -40,18 +39,18 @@ async function main(): Promise<void> {
   let stopPollers: (() => Promise<void>) | undefined;
   try {
     sandbox.faults.set({ name: 'throttle-10pct', throttle: { probability: throttleProbability, retryAfterSeconds: 1 } });
-    const env = { ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'bench-token' };
-    setServices(createServices({ ...readSettings(env), armEndpoint: sandbox.url }, env));
     const connection = { kind: 'connectionString' as const, connectionString: azurite.connectionString, insecure: true };
     const reports = new TableDriftReportStore({ connection, tableName: 'driftreports' });
     const planStore = new AzureStoragePlanStore({ connection, tableName: 'plans', containerName: 'plans', lockContainerName: 'locks' });
-    const settings = readDriftSettings({
+    const settings = readSettings({
+      ARM_ENDPOINT: sandbox.url,
+      ARM_STATIC_TOKEN: 'bench-token',
       DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID,
       DRIFT_AVG_PULL_SIZE_MB: '200',
       DRIFT_FINALIZE_DELAY_SECONDS: '1',
       DRIFT_ARM_CONCURRENCY: armConcurrency,
     });
-    setDriftRuntime(createDriftRuntime({}, { settings, reports, queue: new StorageQueueDriftQueue(azurite.connectionString), planStore: () => ({ store: planStore }) }));
+    setServices(createServices(settings, { planStore: () => planStore, drift: { reports, queue: new StorageQueueDriftQueue(azurite.connectionString) } }));
     stopPollers = startQueuePollers(triggerFunctions(), azurite.connectionString, (l) => log.push(l), { maxPollingIntervalMs: 200 });
 
     const started = process.hrtime.bigint();
@@ -79,10 +78,10 @@ async function main(): Promise<void> {
     const t = TableClient.fromConnectionString(azurite.connectionString, 'driftreports', { allowInsecureConnection: true });
     const rowsOfRun: string[] = [];
     for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `RowKey eq '${run.runId}'`, select: ['PartitionKey', 'registryId'] } })) {
-      if (String(e.partitionKey).startsWith('r|')) rowsOfRun.push(registryKey(e.registryId));
+      if (String(e.partitionKey).startsWith('r|')) rowsOfRun.push(registryRowKey(e.registryId));
     }
     const unique = new Set(rowsOfRun);
-    const expectedKeys = new Set((await import('../devhost/sandbox/index.js')).syntheticRegistries(n).map((s) => registryKey(`/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${s.name}`)));
+    const expectedKeys = new Set((await import('../devhost/sandbox/index.js')).syntheticRegistries(n).map((s) => registryRowKey(`/subscriptions/${SANDBOX_SUBSCRIPTION_ID}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${s.name}`)));
     const missing = [...expectedKeys].filter((k) => !unique.has(k));
     const duplicates = rowsOfRun.length - unique.size;
     const latest = await reports.latest();

@@ -19,10 +19,10 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../src/catalog';
-import { readSettings } from '../src/config';
 import { httpEndpoints } from '../src/functions/registry';
 import { startLocalHost, type LocalHost } from '../devhost/local-host';
-import { closeServices, createServices, getServices, setServices } from '../src/services';
+import { closeServices, createServices, getServices, setServices } from '../src/composition';
+import { readSettings } from '../src/settings';
 
 export interface Latency {
   count: number;
@@ -213,7 +213,7 @@ export async function runLoad(baseUrl: string, opts: { requests: number; workloa
 export async function startHost(): Promise<LocalHost> {
   const settings = readSettings();
   setServices(createServices(settings));
-  return startLocalHost({ endpoints: httpEndpoints(), port: 0, maxBodyBytes: settings.maxBodyBytes, log: () => {} });
+  return startLocalHost({ endpoints: httpEndpoints(), port: 0, maxBodyBytes: settings.http.maxBodyBytes, log: () => {} });
 }
 
 async function main(): Promise<void> {
@@ -226,9 +226,9 @@ async function main(): Promise<void> {
     const report: LoadReport = {
       ...run,
       solver: {
-        workers: s.solverWorkers,
-        maxQueue: s.solverMaxQueue,
-        queueTimeoutMs: s.solverQueueTimeoutMs ?? 'request time limit',
+        workers: s.solver.workers,
+        maxQueue: s.solver.maxQueue,
+        queueTimeoutMs: s.solver.queueTimeoutMs ?? 'request time limit',
         stats: getServices().solver().stats(),
       },
     };

@@ -26,7 +26,8 @@ import { randomUUID } from 'node:crypto';
 import { InvocationContext, type Timer } from '@azure/functions';
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { QueueFunction, TimerFunction, TriggerFunction } from '../src/functions/triggers';
-import { decodeMessage, queueConnectionFromEnv, queueServiceClient } from '../src/azure/drift/queue';
+import { decodeMessage, queueServiceClient } from '../src/azure/drift/queue';
+import { resolveQueueConnection } from '../src/settings';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../src/http/problem';
 import { clip, sendProblem } from './local-host';
 
@@ -291,7 +292,7 @@ export function startQueuePollers(triggers: readonly TriggerFunction[], connecti
   const pollers: QueuePoller[] = [];
   for (const fn of triggers) {
     if (fn.kind !== 'queue') continue;
-    const conn = fn.connection === 'AzureWebJobsStorage' || !fn.connection ? connectionString : (queueConnectionFromEnv(env, fn.connection) ?? connectionString);
+    const conn = fn.connection === 'AzureWebJobsStorage' || !fn.connection ? connectionString : (resolveQueueConnection(env, fn.connection) ?? connectionString);
     const key = typeof conn === 'string' ? conn : conn.serviceUri;
     let service = services.get(key);
     if (!service) services.set(key, (service = queueServiceClient(conn)));

@@ -6,13 +6,11 @@
 import { join } from 'node:path';
 import { loadLocalSettings } from './local-settings';
 import { startBackends, stopBackends } from './backends';
-import { readSettings } from '../src/config';
-import { closeServices } from '../src/services';
+import { closeServices, getServices } from '../src/composition';
 import { httpEndpoints, triggerFunctions } from '../src/functions/registry';
 import { startLocalHost } from './local-host';
 import { redirectRootToPlanner } from './root-redirect';
 import { adminFunctionsHandler, startQueuePollers, startTimers } from './local-triggers';
-import { queueConnectionFromEnv } from '../src/azure/drift/queue';
 
 async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
@@ -21,15 +19,15 @@ async function main(): Promise<void> {
   log(loaded.file ? `settings: ${loaded.file} (${loaded.applied.length} values applied; environment variables win)` : 'settings: no local.settings.json, using the environment only');
   const running = await startBackends(process.env, log);
 
-  // Settings are read here, after local.settings.json and the backends have set the environment.
-  const settings = readSettings();
+  // Settings are read here (once, by the composition root), after local.settings.json and the backends have set the environment.
+  const { settings } = getServices();
   const port = Number(process.env.PORT ?? loaded.port ?? 7071);
   const endpoints = httpEndpoints();
-  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.maxBodyBytes, extraHandlers: [redirectRootToPlanner, adminFunctionsHandler(triggerFunctions(), log)] });
+  const host = await startLocalHost({ endpoints, port, host: process.env.HOST ?? '127.0.0.1', maxBodyBytes: settings.http.maxBodyBytes, extraHandlers: [redirectRootToPlanner, adminFunctionsHandler(triggerFunctions(), log)] });
   log(`acr-geoplanner local host listening on ${host.url}/api`);
   for (const ep of endpoints) log(`  ${Object.keys(ep.operations).join(',').padEnd(10)} ${host.url}/api/${ep.route}  [${ep.authLevel}]`);
   // Non-HTTP functions: timers on demand (POST /admin/functions/{name}, body {"input":""}), queue triggers from the storage queues.
-  const queueConnection = queueConnectionFromEnv(process.env);
+  const queueConnection = settings.storage.queueConnection;
   const stopPollers = typeof queueConnection === 'string' ? startQueuePollers(triggerFunctions(), queueConnection, log) : async () => {};
   const stopTimers = startTimers(triggerFunctions(), log);
   for (const fn of triggerFunctions()) log(`  ${fn.kind.padEnd(10)} ${fn.name}${fn.kind === 'timer' ? `: POST ${host.url}/admin/functions/${fn.name} {"input":""}` : ` <- queue ${fn.queueName}`}`);

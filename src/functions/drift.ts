@@ -15,7 +15,6 @@ import { requirePrincipal, ROLES } from '../http/identity';
 import { NotFoundError } from '../http/problem';
 import { matchesFilter, worstSeverity, isDrift } from '../model/drift/report';
 import { DRIFT_KINDS, DRIFT_SEVERITIES, type DriftReport } from '../model/drift/types';
-import { getDriftRuntime } from '../azure/drift/runtime';
 import { problemSchema } from '../schemas/common';
 import { driftFilterParamSchema, driftHistoryResponseSchema, driftLimitParamSchema, driftListResponseSchema, driftRegistryParamSchema, driftRunsResponseSchema } from '../schemas/drift';
 import { invalidRequestError, queryIssues, truncateForEcho } from '../http/validate';
@@ -87,13 +86,13 @@ export const drift = httpEndpoint({
         responses: { '200': { description: 'The latest reports', schema: driftListResponseSchema }, ...errorResponses },
       },
       run: async (rc) => {
-        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
         const issues: InputIssue[] = [];
         const kinds = listParam(rc.query, 'kind', DRIFT_KINDS, issues);
         const severities = listParam(rc.query, 'severity', DRIFT_SEVERITIES, issues);
         const statuses = listParam(rc.query, 'status', STATUSES, issues);
         throwIf(issues);
-        const all = await getDriftRuntime().reports.latest();
+        const all = await rc.services.drift.reports.latest();
         const counts = { ok: 0, drifted: 0, error: 0 };
         for (const r of all) counts[r.status] += 1;
         const reports = all.filter((r) => matchesFilter(r, kinds, severities, statuses)).sort(byConcern);
@@ -130,7 +129,7 @@ export const driftHistory = httpEndpoint({
         },
       },
       run: async (rc) => {
-        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
         const issues: InputIssue[] = [];
         const registryId = rc.query.get('registry')?.trim() ?? '';
         if (!registryId) issues.push({ pointer: '/query/registry', message: 'required: the registry resource id', code: 'required' });
@@ -141,7 +140,7 @@ export const driftHistory = httpEndpoint({
         }
         const limit = limitParam(rc.query, 100, issues);
         throwIf(issues);
-        const reports = await getDriftRuntime().reports.history(registryId, limit);
+        const reports = await rc.services.drift.reports.history(registryId, limit);
         if (reports.length === 0) throw new NotFoundError(`No drift report for ${registryId} (is it in DRIFT_REGISTRY_IDS or a DRIFT_SUBSCRIPTIONS subscription, and has topologyDrift run?).`);
         return json({ registryId: reports[0]?.registryId ?? registryId, count: reports.length, reports });
       },
@@ -163,11 +162,11 @@ export const driftRuns = httpEndpoint({
         responses: { '200': { description: 'Runs', schema: driftRunsResponseSchema }, ...errorResponses },
       },
       run: async (rc) => {
-        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
         const issues: InputIssue[] = [];
         const limit = limitParam(rc.query, 20, issues);
         throwIf(issues);
-        const runs = await getDriftRuntime().reports.listRuns(limit);
+        const runs = await rc.services.drift.reports.listRuns(limit);
         return json({ count: runs.length, runs });
       },
     },

@@ -29,8 +29,8 @@ export const health = httpEndpoint({
               currency: prices.currency,
             },
             checks: {
-              arm: settings.armStaticToken ? `sandbox/static token at ${settings.armEndpoint}` : `DefaultAzureCredential at ${settings.armEndpoint}`,
-              storage: settings.storageConnection ? (settings.storageConnection.includes('UseDevelopmentStorage=true') ? 'Azurite (development storage)' : 'configured') : 'not configured',
+              arm: settings.arm.staticToken ? `sandbox/static token at ${settings.arm.endpoint}` : `DefaultAzureCredential at ${settings.arm.endpoint}`,
+              storage: settings.storage.connectionString ? (settings.storage.connectionString.includes('UseDevelopmentStorage=true') ? 'Azurite (development storage)' : 'configured') : 'not configured',
             },
           },
           200,

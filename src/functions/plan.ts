@@ -23,7 +23,7 @@ export const plan = httpEndpoint({
         },
       },
       run: async (rc) => {
-        requirePrincipal(rc.request, ROLES.read, rc.services.settings);
+        requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
         const { plan: p, etag } = await rc.services.planStore().get(rc.params.id ?? '');
         return json(presentPlan(p, rc.services.now()), 200, { ETag: etag });
       },

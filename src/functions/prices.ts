@@ -37,7 +37,7 @@ export const prices = httpEndpoint({
         let live: (LiveAcrPrices & { differences: string[] }) | undefined;
         if (rc.query.get('refresh') === 'true') {
           try {
-            const got = await fetchAcrRetailPrices({ baseUrl: rc.services.settings.retailPricesUrl, timeoutMs: rc.services.settings.retailPricesTimeoutMs, currency: book.currency });
+            const got = await fetchAcrRetailPrices({ baseUrl: rc.services.settings.prices.retailUrl, timeoutMs: rc.services.settings.prices.timeoutMs, currency: book.currency });
             const differences = Object.entries(got.registryUnitPerDay)
               .filter(([sku, v]) => book.registryUnitPerDay[sku as keyof typeof book.registryUnitPerDay] !== v)
               .map(([sku, v]) => `${sku}: snapshot ${book.registryUnitPerDay[sku as keyof typeof book.registryUnitPerDay]} vs live ${v} ${got.currency}/day`);

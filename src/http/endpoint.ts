@@ -7,7 +7,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError, problemResponse } from './problem';
 import { invalidRequestError, jsonShapeIssue, requestIssues, truncateForEcho } from './validate';
-import { getServices, type Services } from '../services';
+import { getServices, type Services } from '../composition';
 import type { InputIssue } from '../model/errors';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -130,7 +130,7 @@ export async function readJsonBody<T>(
   if (!contentType || !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
     throw new UnsupportedMediaTypeError(contentType);
   }
-  const limit = rc.services.settings.maxBodyBytes;
+  const limit = rc.services.settings.http.maxBodyBytes;
   const declared = Number(rc.request.headers.get('content-length') ?? '0');
   if (declared > limit) throw new PayloadTooLargeError(limit);
   const buf = Buffer.from(await rc.request.arrayBuffer());

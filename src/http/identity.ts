@@ -77,7 +77,7 @@ export interface Principal {
   source: 'appservice' | 'local';
 }
 
-/** The two identity settings (src/config.ts Settings has both). */
+/** The two identity settings (section `identity` of src/settings.ts). */
 export interface IdentitySettings {
   appServiceAuthEnabled: boolean;
   localPrincipalHeader: boolean;

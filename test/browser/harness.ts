@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSettings } from '../../src/config';
+import { readSettings } from '../../src/settings';
 import { httpEndpoints } from '../../src/functions/registry';
 import { startLocalHost, type LocalHost } from '../../devhost/local-host';
 import { redirectRootToPlanner } from '../../devhost/root-redirect';
@@ -19,7 +19,7 @@ export async function startHost(log: string[] = []): Promise<LocalHost> {
   return startLocalHost({
     endpoints: httpEndpoints(),
     port: 0,
-    maxBodyBytes: readSettings().maxBodyBytes,
+    maxBodyBytes: readSettings().http.maxBodyBytes,
     log: (line) => log.push(line),
     extraHandlers: [redirectRootToPlanner],
   });

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
-import { createServices, setServices } from '../../src/services';
-import { readSettings } from '../../src/config';
+import { createServices, setServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import type { LocalHost } from '../../devhost/local-host';
 import { artifact, launchChromium, startHost } from './harness';
 
@@ -18,7 +18,7 @@ let browser: Browser;
 beforeAll(async () => {
   sandbox = await startArmSandbox({ port: 0 });
   const env = { ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'test', PLAN_STORE: 'memory', LOCAL_PRINCIPAL_HEADER: 'true' };
-  setServices(createServices(readSettings(env), env));
+  setServices(createServices(readSettings(env)));
   host = await startHost();
   browser = await launchChromium();
 });

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAzurite, type AzuriteHandle } from '../../devhost/azurite';
-import { setServices } from '../../src/services';
-import { createDriftRuntime, readDriftSettings, setDriftRuntime, StorageQueueDriftQueue, TableDriftReportStore } from '../../src/azure/drift';
+import { createServices, setServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
+import { StorageQueueDriftQueue, TableDriftReportStore } from '../../src/azure/drift';
 import { triggerFunctions } from '../../src/functions/registry';
 import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
 import { adminFunctionsHandler, startQueuePollers } from '../../devhost/local-triggers';
@@ -23,17 +24,22 @@ const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read
 
 beforeAll(async () => {
   [azurite, fleet] = await Promise.all([ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 }), startFleet()]);
-  // the drift reads need Planner.Read: the local stand-in header, enabled for this file
-  setServices({ ...fleet.services, settings: { ...fleet.services.settings, localPrincipalHeader: true } });
-  const settings = readDriftSettings({ DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID, DRIFT_AVG_PULL_SIZE_MB: '200', DRIFT_FINALIZE_DELAY_SECONDS: '1' });
-  setDriftRuntime(
-    createDriftRuntime({}, {
-      settings,
-      reports: new TableDriftReportStore({ connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true }, tableName: 'driftreports' }),
-      queue: new StorageQueueDriftQueue(azurite.connectionString),
-      planStore: () => ({ store: fleet.plans }),
+  // The composition root builds the drift report table and queue from AzureWebJobsStorage (Azurite here);
+  // the drift reads need Planner.Read: the local stand-in header, enabled for this file.
+  const services = createServices(
+    readSettings({
+      ...fleet.env,
+      AzureWebJobsStorage: azurite.connectionString,
+      LOCAL_PRINCIPAL_HEADER: 'true',
+      DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID,
+      DRIFT_AVG_PULL_SIZE_MB: '200',
+      DRIFT_FINALIZE_DELAY_SECONDS: '1',
     }),
+    { arm: () => fleet.services.arm(), solver: () => fleet.services.solver(), planStore: () => fleet.plans },
   );
+  expect(services.drift.reports).toBeInstanceOf(TableDriftReportStore);
+  expect(services.drift.queue).toBeInstanceOf(StorageQueueDriftQueue);
+  setServices(services);
   stopPollers = startQueuePollers(triggerFunctions(), azurite.connectionString, (l) => logs.push(l), { maxPollingIntervalMs: 200 });
   host = await startLocalHost({ endpoints: [drift, driftHistory, driftRuns], port: 0, maxBodyBytes: 1 << 20, log: () => {}, extraHandlers: [adminFunctionsHandler(triggerFunctions(), (l) => logs.push(l))] });
 });
@@ -42,7 +48,6 @@ afterAll(async () => {
   await stopPollers?.();
   await host?.close();
   setServices();
-  setDriftRuntime();
   await Promise.all([azurite?.stop(), fleet?.close()]);
 });
 

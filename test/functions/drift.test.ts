@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setServices } from '../../src/services';
-import { setDriftRuntime, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../src/azure/drift';
+import { setServices, type Services } from '../../src/composition';
+import { DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../src/azure/drift';
 import { handleRunFinalize, startDriftRun } from '../../src/functions/topology-drift';
 import { handleDriftCheck } from '../../src/functions/drift-check';
 import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
@@ -16,29 +16,29 @@ import { CONFIG, ECONOMIC, HEALTH, drain, id, runtimeFor, startFleet, testContex
 let fleet: Fleet;
 /** The drift reads need Planner.Read: the local stand-in header, enabled for this file. */
 const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
+const withReader = (s: Services): Services => ({ ...s, settings: { ...s.settings, identity: { ...s.settings.identity, localPrincipalHeader: true } } });
 
 beforeAll(async () => {
   fleet = await startFleet();
-  setServices({ ...fleet.services, settings: { ...fleet.services.settings, localPrincipalHeader: true } });
+  setServices(withReader(fleet.services));
 });
 afterAll(async () => {
   setServices();
-  setDriftRuntime();
   await fleet?.close();
 });
 
 describe('drift scan of a 20-registry fleet (3 drifted)', () => {
   it('flags exactly the configuration, economic and health cases, each with its reason', async () => {
     const rt = runtimeFor(fleet);
-    setDriftRuntime(rt);
+    setServices(rt);
     const logs: string[] = [];
-    const { run, registryIds } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
+    const { run, registryIds } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
     expect(registryIds).toHaveLength(20);
-    expect(rt.queue.messages.get(DRIFT_CHECK_QUEUE)).toHaveLength(20);
-    expect(rt.queue.messages.get(DRIFT_CHECK_QUEUE)?.[0]?.message).toEqual({ runId: run.runId, registryId: registryIds[0] });
-    await drain(rt, fleet.services, logs);
+    expect(rt.drift.queue.messages.get(DRIFT_CHECK_QUEUE)).toHaveLength(20);
+    expect(rt.drift.queue.messages.get(DRIFT_CHECK_QUEUE)?.[0]?.message).toEqual({ runId: run.runId, registryId: registryIds[0] });
+    await drain(rt, logs);
 
-    const latest = await rt.reports.latest();
+    const latest = await rt.drift.reports.latest();
     expect(latest).toHaveLength(20);
     const drifted = latest.filter((r) => r.status === 'drifted');
     expect(drifted.map((r) => r.registryName).sort()).toEqual([CONFIG, ECONOMIC, HEALTH].sort());
@@ -59,7 +59,7 @@ describe('drift scan of a 20-registry fleet (3 drifted)', () => {
     const ok = latest.find((r) => r.status === 'ok')!;
     expect(ok.findings.map((f) => f.code)).toContain('NO_APPLIED_PLAN');
 
-    const finished = await rt.reports.getRun(run.runId);
+    const finished = await rt.drift.reports.getRun(run.runId);
     expect(finished?.outcome).toEqual({ checked: 20, drifted: 3, errors: 0, missing: 0 });
     expect(finished?.webhook?.status).toBe('skipped');
 
@@ -104,36 +104,36 @@ describe('drift scan of a 20-registry fleet (3 drifted)', () => {
   it('re-processing a message overwrites its report: no duplicate', async () => {
     const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: id(HEALTH) });
     const logs: string[] = [];
-    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
-    const [msg] = rt.queue.take(DRIFT_CHECK_QUEUE);
-    await handleDriftCheck(msg, testContext('driftCheck', logs), rt, fleet.services);
-    await handleDriftCheck(msg, testContext('driftCheck', logs, 2), rt, fleet.services);
-    await handleDriftCheck(structuredClone(msg), testContext('driftCheck', logs, 3), rt, fleet.services);
-    expect(rt.reports.puts).toBe(3);
-    expect(rt.reports.count()).toBe(1);
-    expect(await rt.reports.history(id(HEALTH))).toHaveLength(1);
-    expect(await rt.reports.runEntries(run.runId)).toHaveLength(1);
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
+    const [msg] = rt.drift.queue.take(DRIFT_CHECK_QUEUE);
+    await handleDriftCheck(msg, testContext('driftCheck', logs), rt);
+    await handleDriftCheck(msg, testContext('driftCheck', logs, 2), rt);
+    await handleDriftCheck(structuredClone(msg), testContext('driftCheck', logs, 3), rt);
+    expect(rt.drift.reports.puts).toBe(3);
+    expect(rt.drift.reports.count()).toBe(1);
+    expect(await rt.drift.reports.history(id(HEALTH))).toHaveLength(1);
+    expect(await rt.drift.reports.runEntries(run.runId)).toHaveLength(1);
   });
 
   it('a registry that keeps failing is retried via the queue, then reported as error; a missing one at once', async () => {
     const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: `${id(HEALTH)},${id('gonegone1')}` });
     const logs: string[] = [];
-    await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
-    const msgs = rt.queue.take(DRIFT_CHECK_QUEUE);
+    await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
+    const msgs = rt.drift.queue.take(DRIFT_CHECK_QUEUE);
     const failing = msgs.find((m) => (m as { registryId: string }).registryId === id(HEALTH));
     const gone = msgs.find((m) => (m as { registryId: string }).registryId === id('gonegone1'));
     fleet.sandbox.faults.set({ registry: HEALTH, serverError: { persistent: true, statusCode: 503 } });
     try {
-      await expect(handleDriftCheck(failing, testContext('driftCheck', logs, 1), rt, fleet.services)).rejects.toThrow();
-      expect(rt.reports.count()).toBe(0);
-      const last = await handleDriftCheck(failing, testContext('driftCheck', logs, 5), rt, fleet.services);
+      await expect(handleDriftCheck(failing, testContext('driftCheck', logs, 1), rt)).rejects.toThrow();
+      expect(rt.drift.reports.count()).toBe(0);
+      const last = await handleDriftCheck(failing, testContext('driftCheck', logs, 5), rt);
       expect(last?.status).toBe('error');
       expect(last?.error?.attempts).toBe(5);
       expect(last?.summary).toMatch(/check failed/);
     } finally {
       fleet.sandbox.faults.set([]);
     }
-    const missing = await handleDriftCheck(gone, testContext('driftCheck', logs, 1), rt, fleet.services);
+    const missing = await handleDriftCheck(gone, testContext('driftCheck', logs, 1), rt);
     expect(missing?.status).toBe('error');
     expect(missing?.error?.status).toBe(404);
     expect(logs.join('\n')).toMatch(/attempt 1\/5 failed .*the queue will retry/);
@@ -148,10 +148,10 @@ describe('webhook per run', () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const rt = runtimeFor(fleet, { DRIFT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, DRIFT_WEBHOOK_ATTEMPTS: '3', DRIFT_WEBHOOK_BACKOFF_MS: '20' });
     const logs: string[] = [];
-    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
-    await drain(rt, fleet.services, logs);
-    expect((await rt.reports.latest()).length).toBe(20);
-    const done = await rt.reports.getRun(run.runId);
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
+    await drain(rt, logs);
+    expect((await rt.drift.reports.latest()).length).toBe(20);
+    const done = await rt.drift.reports.getRun(run.runId);
     expect(done?.finalizedAt).toBeDefined();
     expect(done?.outcome?.checked).toBe(20);
     expect(done?.webhook).toMatchObject({ status: 'failed', attempts: 3 });
@@ -183,15 +183,15 @@ describe('webhook per run', () => {
       const port = (server.address() as AddressInfo).port;
       const rt = runtimeFor(fleet, { DRIFT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, DRIFT_WEBHOOK_BACKOFF_MS: '10' });
       const logs: string[] = [];
-      const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
-      await drain(rt, fleet.services, logs);
+      const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
+      await drain(rt, logs);
       expect(calls).toBe(2);
       expect(bodies).toHaveLength(1);
       const body = bodies[0];
       expect(body.runId).toBe(run.runId);
       expect(body.summary).toBe(`Drift run ${run.runId}: 3 of 20 registries drifted (1 critical).`);
       expect(body.drifted.map((d: { registryName: string }) => d.registryName).sort()).toEqual([CONFIG, ECONOMIC, HEALTH].sort());
-      expect((await rt.reports.getRun(run.runId))?.webhook).toMatchObject({ status: 'sent', attempts: 2, httpStatus: 204 });
+      expect((await rt.drift.reports.getRun(run.runId))?.webhook).toMatchObject({ status: 'sent', attempts: 2, httpStatus: 204 });
       expect(logs.join('\n')).toMatch(/attempt 1\/4 failed \(HTTP 503\); retrying in 0 ms/);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
@@ -201,17 +201,17 @@ describe('webhook per run', () => {
   it('the finalizer waits for missing reports, then closes the run at the deadline', async () => {
     const rt = runtimeFor(fleet, { DRIFT_SUBSCRIPTIONS: '', DRIFT_REGISTRY_IDS: `${id(HEALTH)},${id(CONFIG)}`, DRIFT_FINALIZE_DELAY_SECONDS: '5' });
     const logs: string[] = [];
-    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt, fleet.services);
-    const [first] = rt.queue.take(DRIFT_CHECK_QUEUE);
-    await handleDriftCheck(first, testContext('driftCheck', logs), rt, fleet.services);
-    const [fin] = rt.queue.take(DRIFT_RUN_QUEUE);
+    const { run } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
+    const [first] = rt.drift.queue.take(DRIFT_CHECK_QUEUE);
+    await handleDriftCheck(first, testContext('driftCheck', logs), rt);
+    const [fin] = rt.drift.queue.take(DRIFT_RUN_QUEUE);
     expect(await handleRunFinalize(fin, testContext('driftRunFinalize', logs), rt)).toBe('waiting');
-    const again = rt.queue.messages.get(DRIFT_RUN_QUEUE)?.[0];
+    const again = rt.drift.queue.messages.get(DRIFT_RUN_QUEUE)?.[0];
     expect(again).toEqual({ message: { runId: run.runId, attempt: 2 }, visibilityTimeoutSeconds: 5 });
     // past the deadline: closed with what it has
     const late = { ...rt, now: () => new Date(Date.now() + 2 * 3600_000) };
     expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), late)).toBe('finalized');
-    expect((await rt.reports.getRun(run.runId))?.outcome).toEqual({ checked: 1, drifted: 1, errors: 0, missing: 1 });
+    expect((await rt.drift.reports.getRun(run.runId))?.outcome).toEqual({ checked: 1, drifted: 1, errors: 0, missing: 1 });
     expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), late)).toBe('skipped');
   });
 });

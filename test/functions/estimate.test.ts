@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { estimate } from '../../src/functions/estimate';
-import { createServices, setServices } from '../../src/services';
-import { readSettings } from '../../src/config';
+import { createServices, setServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import { validateAgainst } from '../../src/http/validate';
 import { estimateResponseSchema } from '../../src/schemas/responses';
 import { invoke } from '../helpers/invoke';
@@ -116,7 +116,7 @@ describe('POST /api/estimate', () => {
     expect(r415.status).toBe(415);
     expect(r415.headers.get('content-type')).toBe('application/problem+json');
 
-    setServices({ ...createServices({ ...readSettings(), maxBodyBytes: 64 }) });
+    setServices(createServices(readSettings({ MAX_BODY_BYTES: '64' })));
     const r413 = await invoke(estimate, { body: contosoBody });
     expect(r413.status).toBe(413);
     setServices();

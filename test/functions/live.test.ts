@@ -4,8 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
-import { createServices, setServices } from '../../src/services';
-import { readSettings } from '../../src/config';
+import { createServices, setServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import { recommendations } from '../../src/functions/recommendations';
 import { estimate } from '../../src/functions/estimate';
 import { registries } from '../../src/functions/registries';
@@ -23,7 +23,7 @@ const contosoId = registryResourceId('contoso');
 beforeAll(async () => {
   sandbox = await startArmSandbox({ port: 0 });
   const env = { ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'test-token', ARM_MAX_RETRIES: '3' };
-  setServices(createServices({ ...readSettings(env), armEndpoint: sandbox.url }, env));
+  setServices(createServices(readSettings(env)));
 });
 afterEach(() => {
   seen.push(...sandbox.requests);

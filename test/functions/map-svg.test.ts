@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mapSvg } from '../../src/functions/map-svg';
 import { recommendations } from '../../src/functions/recommendations';
 import { openapi } from '../../src/functions/openapi';
-import { getServices, setServices } from '../../src/services';
+import { getServices, setServices } from '../../src/composition';
 import { invoke } from '../helpers/invoke';
 
 const contosoBody = {

@@ -4,15 +4,15 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
-import { createServices, setServices, type Services } from '../../src/services';
-import { readSettings } from '../../src/config';
+import { createServices, setServices, type Services } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import { plans } from '../../src/functions/plans';
 import { plan as planFn } from '../../src/functions/plan';
 import { planApprove } from '../../src/functions/plan-approve';
 import { planReject } from '../../src/functions/plan-reject';
 import { planApply } from '../../src/functions/plan-apply';
 import { planExport } from '../../src/functions/plan-export';
-import { planWorkloads } from '../../src/functions/drift-check';
+import { planWorkloads } from '../../src/app/drift-check';
 import { invoke } from '../helpers/invoke';
 import { ensureAzurite, freePort, type AzuriteHandle } from '../../devhost/azurite';
 import { AzureStoragePlanStore } from '../../src/azure/store/azure-storage';
@@ -42,7 +42,7 @@ function freshServices(overrides: Record<string, string> = {}): Services {
     LOCAL_PRINCIPAL_HEADER: 'true',
     ...overrides,
   };
-  const s = createServices(readSettings(env), env);
+  const s = createServices(readSettings(env));
   return { ...s, now: () => clock ?? new Date() };
 }
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, startHost } from '../../bench/load';
 import type { LocalHost } from '../../devhost/local-host';
-import { closeServices, getServices, setServices } from '../../src/services';
+import { closeServices, getServices, setServices } from '../../src/composition';
 
 /**
  * /api/health p99 bound, ms. The target is 100 ms (LOAD_HEALTH_P99_MS=100 on

@@ -13,7 +13,7 @@ import {
   type Principal,
 } from '../../src/http/identity';
 import { ForbiddenError, UnauthorizedError, problemResponse } from '../../src/http/problem';
-import { readSettings } from '../../src/config';
+import { readSettings } from '../../src/settings';
 import { normalizeActorName, sameActor } from '../../src/model/plan/actor';
 import { approve, createPlan, SelfApprovalError } from '../../src/model/plan';
 
@@ -40,8 +40,8 @@ function unauthorized(f: () => unknown): UnauthorizedError {
 
 describe('settings', () => {
   it('WEBSITE_AUTH_ENABLED is true only for a case-insensitive "true"', () => {
-    for (const v of ['True', 'true', 'TRUE', ' true ']) expect(readSettings({ WEBSITE_AUTH_ENABLED: v }).appServiceAuthEnabled, v).toBe(true);
-    for (const v of [undefined, '', 'False', '1', 'yes']) expect(readSettings({ WEBSITE_AUTH_ENABLED: v }).appServiceAuthEnabled, String(v)).toBe(false);
+    for (const v of ['True', 'true', 'TRUE', ' true ']) expect(readSettings({ WEBSITE_AUTH_ENABLED: v }).identity.appServiceAuthEnabled, v).toBe(true);
+    for (const v of [undefined, '', 'False', '1', 'yes']) expect(readSettings({ WEBSITE_AUTH_ENABLED: v }).identity.appServiceAuthEnabled, String(v)).toBe(false);
   });
 });
 

@@ -9,9 +9,8 @@ import { regions } from '../../src/functions/regions';
 import { prices } from '../../src/functions/prices';
 import { mapSvg } from '../../src/functions/map-svg';
 import { drift, driftHistory } from '../../src/functions/drift';
-import { createServices } from '../../src/services';
-import { readSettings } from '../../src/config';
-import { setServices } from '../../src/services';
+import { createServices, setServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import { shippedCatalog } from '../../src/catalog';
 import { boundedLevenshtein, levenshtein } from '../../src/model/catalog';
 import { IssueCollector, resolveRegionAt } from '../../src/model/inputs';
@@ -247,8 +246,7 @@ describe('query parameters are bounded by their documented schemas', () => {
   });
 
   it('GET /api/drift?kind= / drift/history?registry= / ?limit=: long or repeated values are small 400s, never echoed', async () => {
-    const services = createServices(readSettings({ LOCAL_PRINCIPAL_HEADER: 'true' }), {});
-    setServices({ ...services, settings: { ...services.settings, localPrincipalHeader: true } });
+    setServices(createServices(readSettings({ LOCAL_PRINCIPAL_HEADER: 'true' })));
     const reader = { 'x-geoplanner-principal': 'rita@contoso.com; roles=Planner.Read' };
     const long = await invoke(drift, { query: { kind: 'economic,'.repeat(5000) }, headers: reader });
     expectSmallProblem(long, 4096);

@@ -10,15 +10,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shippedCatalog, shippedPrices } from '../../src/catalog';
-import { readSolverSettings } from '../../src/config';
+import { readSolverSettings, SettingsError } from '../../src/settings';
 import { health } from '../../src/functions/health';
 import { recommendations } from '../../src/functions/recommendations';
 import { problemResponse } from '../../src/http/problem';
 import { DomainError, UnsatisfiableError } from '../../src/model/errors';
 import { recommend, type RecommendContext, type RecommendInput } from '../../src/model/recommend';
-import { createServices, setServices } from '../../src/services';
+import { createServices, setServices } from '../../src/composition';
 import { createSolver, resolveWorkerScript, WorkerPoolSolver, workerScriptCandidates, type PoolOptions } from '../../src/solver/pool';
-import { SolverBusyError, SolverCrashedError, type Solver } from '../../src/solver/port';
+import { SolverBusyError, SolverCrashedError } from '../../src/solver/port';
+import type { Solver } from '../../src/app/ports/solver';
 import { invoke } from '../helpers/invoke';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -287,9 +288,14 @@ describe('worker script and settings', () => {
 
   it('reads SOLVER_WORKERS, SOLVER_MAX_QUEUE (default 4 × workers), SOLVER_QUEUE_TIMEOUT_MS', async () => {
     const { availableParallelism } = await import('node:os');
-    expect(readSolverSettings({})).toEqual({ solverWorkers: availableParallelism(), solverMaxQueue: 4 * availableParallelism(), solverQueueTimeoutMs: undefined, solverInProcessFallback: false });
-    expect(readSolverSettings({ SOLVER_WORKERS: '3' })).toMatchObject({ solverWorkers: 3, solverMaxQueue: 12 });
-    expect(readSolverSettings({ SOLVER_WORKERS: '3', SOLVER_MAX_QUEUE: '0', SOLVER_QUEUE_TIMEOUT_MS: '2500' })).toMatchObject({ solverMaxQueue: 0, solverQueueTimeoutMs: 2500 });
-    expect(readSolverSettings({ SOLVER_WORKERS: 'many', SOLVER_MAX_QUEUE: '-1' })).toMatchObject({ solverWorkers: availableParallelism(), solverMaxQueue: 4 * availableParallelism() });
+    expect(readSolverSettings({})).toEqual({ workers: availableParallelism(), maxQueue: 4 * availableParallelism(), queueTimeoutMs: undefined, inProcessFallback: false, deadlineMs: 10_000 });
+    expect(readSolverSettings({ SOLVER_DEADLINE_MS: '30000' })).toMatchObject({ deadlineMs: 30_000 });
+    expect(() => readSolverSettings({ SOLVER_DEADLINE_MS: '250000' })).toThrow(/SOLVER_DEADLINE_MS/);
+    expect(readSolverSettings({ SOLVER_WORKERS: '3' })).toMatchObject({ workers: 3, maxQueue: 12 });
+    expect(readSolverSettings({ SOLVER_WORKERS: '3', SOLVER_MAX_QUEUE: '0', SOLVER_QUEUE_TIMEOUT_MS: '2500' })).toMatchObject({ maxQueue: 0, queueTimeoutMs: 2500 });
+    // A value that is set but unusable is refused, naming the setting (it used to fall back to the default silently).
+    expect(() => readSolverSettings({ SOLVER_WORKERS: 'many' })).toThrow(SettingsError);
+    expect(() => readSolverSettings({ SOLVER_WORKERS: 'many' })).toThrow(/SOLVER_WORKERS/);
+    expect(() => readSolverSettings({ SOLVER_MAX_QUEUE: '-1' })).toThrow(/SOLVER_MAX_QUEUE/);
   });
 });

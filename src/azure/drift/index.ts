@@ -1,10 +1,9 @@
-/** Drift scan adapters: report store (memory, Table storage), queue, webhook, settings, runtime. */
-export * from './types';
+/** Drift scan adapters: report store (memory, Table storage), queue, webhook, queue names (built by src/composition.ts). */
 export * from './settings';
 export { InMemoryDriftReportStore } from './memory';
 export { TableDriftReportStore, type TableDriftReportStoreOptions } from './table-store';
-export { InMemoryDriftQueue, StorageQueueDriftQueue, decodeMessage, encodeMessage, queueConnectionFromEnv, queueServiceClient, type DriftQueue, type SendOptions } from './queue';
+export { InMemoryDriftQueue, StorageQueueDriftQueue, decodeMessage, encodeMessage, queueServiceClient } from './queue';
+export { registryRowKey } from './row-key';
 export { postWebhook, type WebhookOptions } from './webhook';
-export { Limiter, mapLimit } from './limit';
+export { Limiter } from './limit';
 export { entryOf } from './entries';
-export { createDriftRuntime, getDriftRuntime, setDriftRuntime, type DriftRuntime } from './runtime';

@@ -1,20 +1,11 @@
 /**
- * Queue port for the drift scan and its Azure Storage adapter (@azure/storage-queue).
+ * The drift queue adapters (port: src/app/ports/drift.ts): Azure Storage (@azure/storage-queue) and in memory.
  * Messages are JSON, base64-encoded: the Functions host's default
  * (`extensions.queues.messageEncoding: base64`) for queue triggers.
  */
 import type { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import type { TokenCredential } from '@azure/identity';
-import { devConnectionString } from '../store/dev-storage';
-
-export interface SendOptions {
-  /** Invisible for this long before a consumer can receive it (delayed message). */
-  visibilityTimeoutSeconds?: number;
-}
-
-export interface DriftQueue {
-  send(queueName: string, message: unknown, options?: SendOptions): Promise<void>;
-}
+import type { DriftQueue, SendOptions } from '../../app/ports/drift';
 
 export function encodeMessage(message: unknown): string {
   return Buffer.from(typeof message === 'string' ? message : JSON.stringify(message), 'utf8').toString('base64');
@@ -38,8 +29,6 @@ function loadQueues(): typeof import('@azure/storage-queue') {
   return require('@azure/storage-queue') as typeof import('@azure/storage-queue');
 }
 
-type Env = Record<string, string | undefined>;
-
 /**
  * A QueueServiceClient from a connection string, or from the identity-based
  * settings of a connection (`<name>__queueServiceUri` or `<name>__accountName`).
@@ -53,31 +42,6 @@ export function queueServiceClient(connection: string | { serviceUri: string; cr
     credential = connection.clientId ? new DefaultAzureCredential({ managedIdentityClientId: connection.clientId }) : new DefaultAzureCredential();
   }
   return new QueueServiceClient(connection.serviceUri, credential);
-}
-
-/** Resolves a queue connection from app settings (the same conventions as the Functions host). */
-export function queueConnectionFromEnv(env: Env, name = 'AzureWebJobsStorage'): string | { serviceUri: string; clientId?: string } | null {
-  const cs = env[name]?.trim();
-  if (cs) {
-    if (/(^|;)\s*UseDevelopmentStorage\s*=\s*true\s*(;|$)/i.test(cs)) {
-      const port = (n: string): number | undefined => (env[n] ? Number(env[n]) : undefined);
-      const blobPort = port('AZURITE_BLOB_PORT');
-      const queuePort = port('AZURITE_QUEUE_PORT');
-      const tablePort = port('AZURITE_TABLE_PORT');
-      return devConnectionString({
-        ...(blobPort ? { blobPort } : {}),
-        ...(queuePort ? { queuePort } : {}),
-        ...(tablePort ? { tablePort } : {}),
-      });
-    }
-    return cs;
-  }
-  const clientId = env[`${name}__clientId`]?.trim() || undefined;
-  const uri = env[`${name}__queueServiceUri`]?.trim();
-  const account = env[`${name}__accountName`]?.trim();
-  const serviceUri = uri || (account ? `https://${account}.queue.core.windows.net` : undefined);
-  if (!serviceUri) return null;
-  return { serviceUri, ...(clientId ? { clientId } : {}) };
 }
 
 export class StorageQueueDriftQueue implements DriftQueue {

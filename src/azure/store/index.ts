@@ -1,11 +1,10 @@
 /** The plan store: port, errors, adapters and settings (the Azurite launcher is devhost/azurite.ts). */
 import { AzureStoragePlanStore } from './azure-storage';
-import { readPlanStoreSettings } from './config';
+import type { PlanStoreSettings } from './config';
 import { StoreUnavailableError } from './errors';
 import { InMemoryPlanStore } from './memory';
-import type { PlanStore } from './types';
+import type { PlanStore } from '../../app/ports/plan-store';
 
-export * from './types';
 export * from './errors';
 export { InMemoryPlanStore } from './memory';
 export { AzureStoragePlanStore } from './azure-storage';
@@ -13,9 +12,8 @@ export type { AzureStorageClients, AzureStoragePlanStoreOptions } from './azure-
 export * from './config';
 export { devConnectionString } from './dev-storage';
 
-/** Builds the plan store the settings ask for (see config.ts). No I/O until first use. */
-export function createPlanStore(env: Record<string, string | undefined> = process.env): PlanStore {
-  const s = readPlanStoreSettings(env);
+/** Builds the plan store the settings ask for (section storage.planStore of src/settings.ts). No I/O until first use. */
+export function createPlanStore(s: PlanStoreSettings): PlanStore {
   if (s.backend === 'memory') return new InMemoryPlanStore();
   if (!s.connection) {
     throw new StoreUnavailableError(
@@ -30,7 +28,3 @@ export function createPlanStore(env: Record<string, string | undefined> = proces
     lockContainerName: s.lockContainerName,
   });
 }
-export { withRegistryLock } from './lock';
-export type { HeldLock, WithLockOptions } from './lock';
-export { applyStoredPlan } from './apply';
-export type { ApplyStoredPlanOptions, ApplyStoredPlanResult } from './apply';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ArmConfigurationError, ARM_SETTING_NAMES, armSettingsFromEnv, createArmAdapters, resolveEndpoint } from '../../../src/azure/arm';
+import { ArmConfigurationError, createArmAdapters, resolveEndpoint } from '../../../src/azure/arm';
+import { readArmSettings, SettingsError } from '../../../src/settings';
 
 describe('settings', () => {
-  it('reads ARM_ENDPOINT, ARM_STATIC_TOKEN and the retry/LRO settings', () => {
-    expect(armSettingsFromEnv({})).toEqual({});
+  it('reads ARM_ENDPOINT, ARM_STATIC_TOKEN and the retry/LRO settings (src/settings.ts, section arm)', () => {
+    expect(readArmSettings({})).toEqual({ endpoint: 'https://management.azure.com', staticToken: undefined, retry: {}, lroPollIntervalMs: undefined });
     expect(
-      armSettingsFromEnv({
+      readArmSettings({
         ARM_ENDPOINT: 'http://127.0.0.1:10300',
         ARM_STATIC_TOKEN: 'local',
         ARM_MAX_RETRIES: '5',
@@ -15,13 +16,13 @@ describe('settings', () => {
         ARM_LRO_POLL_INTERVAL_MS: '500',
       }),
     ).toEqual({
-      armEndpoint: 'http://127.0.0.1:10300',
+      endpoint: 'http://127.0.0.1:10300',
       staticToken: 'local',
       retry: { maxRetries: 5, maxRetryAfterMs: 10000, maxTotalRetryWaitMs: 20000, requestTimeoutMs: 15000 },
       lroPollIntervalMs: 500,
     });
-    expect(() => armSettingsFromEnv({ ARM_MAX_RETRIES: 'many' })).toThrow(/ARM_MAX_RETRIES/);
-    expect(ARM_SETTING_NAMES.armEndpoint).toBe('ARM_ENDPOINT');
+    expect(() => readArmSettings({ ARM_MAX_RETRIES: 'many' })).toThrow(/ARM_MAX_RETRIES/);
+    expect(() => readArmSettings({ ARM_ENDPOINT: 'http://arm.example.com' })).toThrow(SettingsError);
   });
 
   it('defaults to https://management.azure.com; http only for loopback, and then a static token is required', () => {

@@ -2,11 +2,11 @@
 import { InvocationContext } from '@azure/functions';
 import { startArmSandbox, registryResourceId, SANDBOX_SUBSCRIPTION_ID, type ArmSandbox } from '../../../devhost/sandbox';
 import type { SeedRegistry } from '../../../devhost/sandbox/types';
-import { createServices, type Services } from '../../../src/services';
-import { readSettings } from '../../../src/config';
+import { createServices, type DriftServices, type Services } from '../../../src/composition';
+import { readSettings } from '../../../src/settings';
 import { InMemoryPlanStore } from '../../../src/azure/store';
 import { createPlan } from '../../../src/model/plan/state';
-import { createDriftRuntime, InMemoryDriftQueue, InMemoryDriftReportStore, readDriftSettings, type DriftRuntime, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../../src/azure/drift';
+import { InMemoryDriftQueue, InMemoryDriftReportStore, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../../src/azure/drift';
 import { handleDriftCheck } from '../../../src/functions/drift-check';
 import { handleRunFinalize } from '../../../src/functions/topology-drift';
 
@@ -43,6 +43,8 @@ export function fleetSeed(): SeedRegistry[] {
 export interface Fleet {
   sandbox: ArmSandbox;
   services: Services;
+  /** The settings the fleet's services were built from (ARM at the sandbox). */
+  env: Record<string, string>;
   plans: InMemoryPlanStore;
   close(): Promise<void>;
 }
@@ -55,7 +57,7 @@ export async function startFleet(): Promise<Fleet> {
   if (!replica) throw new Error('fixture: no replica to make unhealthy');
   replica.displayStatus = 'Syncing';
   const env = { ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'test-token', ARM_MAX_RETRIES: '2', ARM_MAX_RETRY_AFTER_MS: '2000' };
-  const services = createServices({ ...readSettings(env), armEndpoint: sandbox.url }, env);
+  const services = createServices(readSettings(env));
   // The configuration case: the applied plan also had a replica in northeurope.
   const plans = new InMemoryPlanStore();
   const plan = createPlan({
@@ -77,15 +79,23 @@ export async function startFleet(): Promise<Fleet> {
     now: new Date(),
   });
   await plans.create({ ...plan, state: 'applied' });
-  return { sandbox, services, plans, close: () => sandbox.close() };
+  return { sandbox, services, env, plans, close: () => sandbox.close() };
 }
 
-export function runtimeFor(fleet: Fleet, extraEnv: Record<string, string> = {}): DriftRuntime & { reports: InMemoryDriftReportStore; queue: InMemoryDriftQueue } {
-  const settings = readDriftSettings({ DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID, DRIFT_AVG_PULL_SIZE_MB: '200', DRIFT_FINALIZE_DELAY_SECONDS: '0', DRIFT_STORE: 'memory', ...extraEnv });
+/** Services of a drift scan over the fleet: in-memory reports and queue, the fleet's plans, ARM and solver; DRIFT_* from `extraEnv`. */
+export type DriftFixture = Services & { drift: DriftServices & { reports: InMemoryDriftReportStore; queue: InMemoryDriftQueue } };
+
+export function runtimeFor(fleet: Fleet, extraEnv: Record<string, string> = {}): DriftFixture {
+  const settings = readSettings({ ...fleet.env, LOCAL_PRINCIPAL_HEADER: 'true', DRIFT_SUBSCRIPTIONS: SANDBOX_SUBSCRIPTION_ID, DRIFT_AVG_PULL_SIZE_MB: '200', DRIFT_FINALIZE_DELAY_SECONDS: '0', DRIFT_STORE: 'memory', ...extraEnv });
   const reports = new InMemoryDriftReportStore();
   const queue = new InMemoryDriftQueue();
-  const rt = createDriftRuntime({}, { settings, reports, queue, planStore: () => ({ store: fleet.plans }) });
-  return rt as DriftRuntime & { reports: InMemoryDriftReportStore; queue: InMemoryDriftQueue };
+  const services = createServices(settings, {
+    arm: () => fleet.services.arm(),
+    solver: () => fleet.services.solver(),
+    planStore: () => fleet.plans,
+    drift: { reports, queue, planStore: () => ({ store: fleet.plans }) },
+  });
+  return services as DriftFixture;
 }
 
 export function testContext(name: string, logs: string[], dequeueCount = 1): InvocationContext {
@@ -98,12 +108,12 @@ export function testContext(name: string, logs: string[], dequeueCount = 1): Inv
 }
 
 /** Processes the in-memory queues the way the host would: every check, then the run finalizer(s). */
-export async function drain(rt: ReturnType<typeof runtimeFor>, services: Services, logs: string[]): Promise<void> {
+export async function drain(rt: DriftFixture, logs: string[]): Promise<void> {
   for (;;) {
-    const checks = rt.queue.take(DRIFT_CHECK_QUEUE);
-    const runs = rt.queue.take(DRIFT_RUN_QUEUE);
+    const checks = rt.drift.queue.take(DRIFT_CHECK_QUEUE);
+    const runs = rt.drift.queue.take(DRIFT_RUN_QUEUE);
     if (checks.length === 0 && runs.length === 0) return;
-    await Promise.all(checks.map((m) => handleDriftCheck(m, testContext('driftCheck', logs), rt, services)));
+    await Promise.all(checks.map((m) => handleDriftCheck(m, testContext('driftCheck', logs), rt)));
     for (const m of runs) await handleRunFinalize(m, testContext('driftRunFinalize', logs), rt);
   }
 }

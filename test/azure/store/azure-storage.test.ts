@@ -8,6 +8,7 @@ import { TableDriftReportStore } from '../../../src/azure/drift/table-store';
 import { approve, PlanIntegrityError, PlanStateError, SelfApprovalError } from '../../../src/model/plan';
 import { ForbiddenError, problemResponse } from '../../../src/http/problem';
 import { createPlanStore } from '../../../src/azure/store/index';
+import { readPlanStoreSettings } from '../../../src/settings';
 import { REG_A, planStoreContract, samplePlan } from './contract';
 
 let azurite: AzuriteHandle;
@@ -133,14 +134,14 @@ describe('AzureStoragePlanStore specifics', () => {
 
   it('createPlanStore reads AzureWebJobsStorage and PLAN_STORE_* settings', async () => {
     n += 1;
-    const store = createPlanStore({
+    const store = createPlanStore(readPlanStoreSettings({
       AzureWebJobsStorage: 'UseDevelopmentStorage=true',
       AZURITE_BLOB_PORT: String(azurite.blobPort),
       AZURITE_TABLE_PORT: String(azurite.tablePort),
       PLAN_STORE_TABLE: `envplans${n}`,
       PLAN_STORE_CONTAINER: `envplans-${n}`,
       PLAN_LOCK_CONTAINER: `envlocks-${n}`,
-    });
+    }));
     expect(store).toBeInstanceOf(AzureStoragePlanStore);
     await expect(store.get('nope')).rejects.toBeInstanceOf(PlanNotFoundError);
     const plan = samplePlan();

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { readPlanStoreSettings, resolveStorageConnection } from '../../../src/azure/store/config';
+import { readPlanStoreSettings, resolveStorageConnection, SettingsError } from '../../../src/settings';
 import { StoreUnavailableError } from '../../../src/azure/store/errors';
 import { InMemoryPlanStore, createPlanStore } from '../../../src/azure/store/index';
 
-describe('plan store settings', () => {
+describe('plan store settings (src/settings.ts, section storage)', () => {
   it('UseDevelopmentStorage=true expands to Azurite, with configured ports', () => {
     const c = resolveStorageConnection({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', AZURITE_TABLE_PORT: '20002' });
     expect(c).toMatchObject({ kind: 'connectionString', insecure: true });
     expect(c?.kind === 'connectionString' && c.connectionString).toContain('TableEndpoint=http://127.0.0.1:20002/devstoreaccount1');
     expect(c?.kind === 'connectionString' && c.connectionString).toContain('BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1');
-    expect(() => resolveStorageConnection({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', AZURITE_BLOB_PORT: 'x' })).toThrow(RangeError);
+    expect(() => resolveStorageConnection({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', AZURITE_BLOB_PORT: 'x' })).toThrow(SettingsError);
   });
 
   it('a real connection string is used as is (https = secure)', () => {
@@ -38,8 +38,8 @@ describe('plan store settings', () => {
       containerName: 'plans',
       lockContainerName: 'locks',
     });
-    expect(() => readPlanStoreSettings({ PLAN_STORE: 'cosmos' })).toThrow(RangeError);
-    expect(createPlanStore({ PLAN_STORE: 'memory' })).toBeInstanceOf(InMemoryPlanStore);
-    expect(() => createPlanStore({})).toThrow(StoreUnavailableError);
+    expect(() => readPlanStoreSettings({ PLAN_STORE: 'cosmos' })).toThrow(/PLAN_STORE/);
+    expect(createPlanStore(readPlanStoreSettings({ PLAN_STORE: 'memory' }))).toBeInstanceOf(InMemoryPlanStore);
+    expect(() => createPlanStore(readPlanStoreSettings({}))).toThrow(StoreUnavailableError);
   });
 });
