@@ -29,8 +29,15 @@ export interface RecommendInput {
   storageGiB: number | null;
   workloads: Workload[];
   constraints: RecommendConstraints;
-  solver: { timeLimitMs: number; nodeLimit?: number; frontierMax?: number };
+  /**
+   * timeLimitMs: the deadline of the whole request (main solve and frontier together), ms from the
+   * start of recommend(); what is not proved by then is answered with its gap.
+   */
+  solver: { timeLimitMs?: number; nodeLimit?: number; frontierMax?: number };
 }
+
+/** Deadline of a request that sets none (ms); the solver pool applies the SOLVER_DEADLINE_MS setting instead. */
+export const DEFAULT_DEADLINE_MS = 10_000;
 
 export interface RecommendContext {
   catalog: Catalog;
@@ -166,8 +173,9 @@ function latencyStats(est: EstimateResponse) {
   return { maxLatencyMs: max, volumeWeightedMeanLatencyMs: mean === null ? null : Math.round(mean * 10) / 10 };
 }
 
-function optimality(r: UflResult) {
+function optimality(r: UflResult, deadlineMs: number) {
   return {
+    deadlineMs,
     status: r.status === 'optimal' ? ('proved' as const) : ('gap' as const),
     objective: money(r.objective),
     lowerBound: money(r.lowerBound),
@@ -179,7 +187,7 @@ function optimality(r: UflResult) {
 }
 
 type Estimator = (t: Topology) => EstimateResponse;
-type SolverOptions = { timeLimitMs: number; nodeLimit?: number };
+type SolverOptions = { deadline: number; nodeLimit?: number };
 
 /** Refuses a request with no known volume; warns about unknown volumes and a missing storage size. */
 function checkVolumes(input: RecommendInput, warnings: string[]): void {
@@ -221,9 +229,10 @@ function chooseTopology(best: UflResult, facilities: readonly string[], input: R
 }
 
 /** The best plan for every replica count 0..kMax. */
-function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptions, facilities: readonly string[], input: RecommendInput, est: Estimator) {
-  return solveForEachCount(instance, kMax + 1, solverOpts).map(({ count, result }) => {
+function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptions, best: UflResult, facilities: readonly string[], input: RecommendInput, est: Estimator) {
+  return solveForEachCount(instance, kMax + 1, solverOpts, best).map(({ count, result }) => {
     if (result.status === 'infeasible') return { replicas: count - 1, status: 'infeasible' as const, reason: result.reason ?? 'infeasible' };
+    if (result.open.length === 0) return { replicas: count - 1, status: 'gap' as const, relativeGap: null, reason: `${result.reason ?? 'limit reached'} before a plan with this replica count was found` };
     const t = topologyOf(result.open, facilities, input);
     const e = est(t);
     return {
@@ -232,7 +241,7 @@ function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptio
       regions: t.replicas.map((r) => r.region),
       monthlyCost: e.monthlyCost,
       ...latencyStats(e),
-      ...(result.status === 'gap' ? { relativeGap: result.gap } : {}),
+      ...(result.status === 'gap' ? { relativeGap: result.gap, reason: result.reason ?? 'limit reached' } : {}),
     };
   });
 }
@@ -292,7 +301,9 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   checkVolumes(input, warnings);
 
   const { instance, facilities } = buildInstance(input, candidates, ctx);
-  const solverOpts = { timeLimitMs: input.solver.timeLimitMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+  // One deadline for the whole request: the main solve and the frontier share it.
+  const deadlineMs = input.solver.timeLimitMs ?? DEFAULT_DEADLINE_MS;
+  const solverOpts: SolverOptions = { deadline: Date.now() + deadlineMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
   const best = solveBest(instance, solverOpts);
 
   const est = (t: Topology): EstimateResponse =>
@@ -308,13 +319,13 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const current = est(input.current);
 
   const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? 8, candidates.length);
-  const frontier = frontierOf(instance, kMax, solverOpts, facilities, input, est);
+  const frontier = frontierOf(instance, kMax, solverOpts, best, facilities, input, est);
 
   return {
     currency: prices.currency,
     prices: recommended.prices,
     ...(ctx.registryId ? { registryId: ctx.registryId } : {}),
-    optimality: optimality(best),
+    optimality: optimality(best, deadlineMs),
     recommended: {
       topology: recommended.topology,
       monthlyCost: recommended.monthlyCost,

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
 import type { SolverSettings } from '../settings';
-import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
+import { DEFAULT_DEADLINE_MS, type RecommendContext, type RecommendInput, type Recommendation } from '../model/recommend';
 import type { Solver, SolverStats, SolverTicket } from '../app/ports/solver';
 import { inProcessSolver, SolverBusyError, SolverCrashedError } from './port';
 import { rebuildError, toWireContext, type SolveRequest, type SolveResponse } from './protocol';
@@ -31,8 +31,10 @@ export interface PoolOptions {
   size: number;
   /** Requests that may wait for a worker (≥ 0). */
   maxQueue: number;
-  /** Longest wait in the queue, ms; undefined → the request's `solver.timeLimitMs`. */
+  /** Longest wait in the queue, ms; undefined → the request's deadline (`solver.timeLimitMs`). Never longer than the deadline. */
   queueTimeoutMs?: number;
+  /** Deadline of a request that sets no `solver.timeLimitMs` (SOLVER_DEADLINE_MS), ms; default DEFAULT_DEADLINE_MS. */
+  deadlineMs?: number;
   /** The compiled worker script (see resolveWorkerScript). */
   workerScript: string;
   log?: (line: string) => void;
@@ -44,6 +46,8 @@ interface Task {
   resolve: (r: Recommendation) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
+  /** When the pool accepted the request (Date.now()): its queue wait is spent from its deadline. */
+  queuedAt: number;
 }
 
 interface Slot {
@@ -103,13 +107,15 @@ export class WorkerPoolSolver implements Solver {
           return;
         }
       }
-      const task: Task = { request: { id: this.nextId++, input, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject };
+      const deadlineMs = input.solver.timeLimitMs ?? this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+      const withDeadline = { ...input, solver: { ...input.solver, timeLimitMs: deadlineMs } };
+      const task: Task = { request: { id: this.nextId++, input: withDeadline, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject, queuedAt: Date.now() };
       const slot = this.freeSlot();
       if (slot) {
         this.run(slot, task);
         return;
       }
-      const waitMs = this.opts.queueTimeoutMs ?? input.solver.timeLimitMs;
+      const waitMs = Math.min(this.opts.queueTimeoutMs ?? deadlineMs, deadlineMs);
       task.timer = setTimeout(() => {
         const i = this.queue.indexOf(task);
         if (i < 0) return;
@@ -118,7 +124,7 @@ export class WorkerPoolSolver implements Solver {
         const retry = this.retryAfterSeconds();
         reject(
           new SolverBusyError(
-            `The request waited ${waitMs} ms for a solver worker without getting one (${this.opts.queueTimeoutMs !== undefined ? 'SOLVER_QUEUE_TIMEOUT_MS' : 'its solver.timeLimitMs'}); retry in ${retry} s.`,
+            `The request waited ${waitMs} ms for a solver worker without getting one (${this.opts.queueTimeoutMs !== undefined && this.opts.queueTimeoutMs < deadlineMs ? 'SOLVER_QUEUE_TIMEOUT_MS' : 'its deadline, solver.timeLimitMs'}); retry in ${retry} s.`,
             retry,
             { workers: this.opts.size, queued: this.queue.length, maxQueue: this.opts.maxQueue, waitedMs: waitMs },
           ),
@@ -200,6 +206,12 @@ export class WorkerPoolSolver implements Solver {
 
   private run(slot: Slot, task: Task): void {
     clearTimeout(task.timer);
+    // One deadline per request: the time spent queued is taken from the solver's budget.
+    const waited = Date.now() - task.queuedAt;
+    const budget = task.request.input.solver.timeLimitMs;
+    if (waited > 0 && budget !== undefined) {
+      task.request = { ...task.request, input: { ...task.request.input, solver: { ...task.request.input.solver, timeLimitMs: Math.max(1, budget - waited) } } };
+    }
     slot.task = task;
     slot.worker.ref();
     try {
@@ -292,6 +304,7 @@ export function createSolver(s: SolverSettings, log?: (line: string) => void, di
     size: s.workers,
     maxQueue: s.maxQueue,
     ...(s.queueTimeoutMs !== undefined ? { queueTimeoutMs: s.queueTimeoutMs } : {}),
+    deadlineMs: s.deadlineMs,
     workerScript: script,
     ...(log ? { log } : {}),
   });

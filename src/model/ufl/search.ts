@@ -142,6 +142,8 @@ export interface MoveSearch {
   locked: Uint8Array | null;
   /** Most evaluations to spend (Infinity: no budget). */
   budget: number;
+  /** Absolute deadline (epoch ms): the search stops once it has passed (checked every 16 evaluations). */
+  deadline?: number;
   /** Tried when no flip or swap improves: changes `cur` and returns its objective, or returns `val`. */
   extraMove?: (cur: Uint8Array, val: number) => number;
 }
@@ -152,16 +154,22 @@ export interface MoveSearch {
  * or the budget is spent. Returns the objective of `cur`.
  */
 export function addDropSwap(cur: Uint8Array, s: MoveSearch): number {
-  const { n, locked, budget } = s;
+  const { n, locked } = s;
+  let budget = s.budget;
+  const deadline = s.deadline ?? Infinity;
   let val = s.evaluate(cur);
   let evals = 0;
+  const evaluate = (mask: Uint8Array): number => {
+    if ((evals & 15) === 15 && Date.now() >= deadline) budget = 0;
+    return s.evaluate(mask);
+  };
   let improved = true;
   while (improved && evals < budget) {
     improved = false;
     for (let i = 0; i < n && evals < budget; i++) {
       if (locked !== null && locked[i] === 1) continue;
       cur[i] = cur[i] === 1 ? 0 : 1;
-      const x = s.evaluate(cur);
+      const x = evaluate(cur);
       evals++;
       if (s.improves(x, val)) { val = x; improved = true; } else cur[i] = cur[i] === 1 ? 0 : 1;
     }
@@ -172,14 +180,14 @@ export function addDropSwap(cur: Uint8Array, s: MoveSearch): number {
       for (let k = 0; k < n && evals < budget; k++) {
         if (cur[k] === 1 || k === i || (locked !== null && locked[k] === 1)) continue;
         cur[k] = 1;
-        const x = s.evaluate(cur);
+        const x = evaluate(cur);
         evals++;
         if (s.improves(x, val)) { val = x; improved = true; break; }
         cur[k] = 0;
       }
       if (!improved) cur[i] = 1;
     }
-    if (!improved && s.extraMove !== undefined) {
+    if (!improved && s.extraMove !== undefined && evals < budget) {
       const x = s.extraMove(cur, val);
       if (s.improves(x, val)) { val = x; improved = true; }
     }

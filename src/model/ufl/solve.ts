@@ -100,7 +100,7 @@ class BranchAndBound {
     this.g = new Float64Array(p.m);
     this.bestV = new Float64Array(p.m);
     this.ordBuf = new Int32Array(p.n);
-    this.limits = new SearchLimits(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.nodeLimit ?? Infinity, 32);
+    this.limits = new SearchLimits(Math.min(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.deadline ?? Infinity), opts.nodeLimit ?? Infinity, 32);
   }
 
   /** Objective threshold a solution must reach to improve the incumbent. */
@@ -523,6 +523,7 @@ class BranchAndBound {
       improves: (x, val) => x < val - 1e-12 * Math.abs(val),
       locked: null,
       budget: evalBudget,
+      deadline: this.limits.deadline,
     });
     this.tryIncumbent(cur);
   }
@@ -533,7 +534,9 @@ class BranchAndBound {
     const cur = new Uint8Array(n);
     for (const i of p.fixedOpen) cur[i] = 1;
     let curVal = evaluateMask(p, cur);
+    const deadline = this.limits.deadline;
     for (;;) {
+      if (Date.now() >= deadline) break;
       let bi = -1;
       let bv = curVal;
       for (let i = 0; i < n; i++) {
@@ -588,6 +591,11 @@ function resultFrom(p: Prepared, out: SearchOutcome, t0: number): UflResult {
  * 'infeasible' with a reason naming the constraint.
  */
 export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
+  return solveWith(inst, opts, true);
+}
+
+/** solveUfl; `construct` = run the greedy construction and the full local search before the tree (else: warm starts + a short swap search). */
+function solveWith(inst: UflInstance, opts: UflOptions, construct: boolean): UflResult {
   const t0 = Date.now();
   const prep = prepare(inst);
   if (!prep.ok) {
@@ -601,9 +609,11 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
     bb.tryIncumbent(mk);
   }
   const budget = Math.max(50, Math.min(20000, Math.floor(3e7 / Math.max(1, p.m * 4))));
-  const g = bb.greedy();
-  bb.localSearch(g, budget);
-  if (bb.best !== null) bb.localSearch(bb.best, budget);
+  if (construct || bb.best === null) {
+    const g = bb.greedy();
+    bb.localSearch(g, budget);
+  }
+  if (bb.best !== null) bb.localSearch(bb.best, construct ? budget : Math.min(budget, 2 * p.n));
   if (sparseEligible(p)) {
     const sb = new SparseBB(p, bb.ub, bb.best, bb.limits.deadline, bb.limits.nodeLimit);
     sb.run();
@@ -616,20 +626,30 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
 /**
  * Best solution for every exact number of open facilities k (counting fixedOpen ones), from the
  * smallest feasible k up to kMax (clipped to the instance's maxOpen and n). Counts with no feasible
- * solution are skipped; counts stopped by a limit are returned with status 'gap'.
+ * solution are skipped; counts stopped by a limit are returned with status 'gap'. Every count shares
+ * `opts.deadline`. `known`: an optimal result of the same instance (any count): its count is not
+ * solved again, and its open set warm-starts the others (as does each count's answer the next one).
  */
-export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOptions = {}): UflCountResult[] {
+export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOptions = {}, known?: UflResult): UflCountResult[] {
   const n = inst.nFacilities;
   const lo = Math.max(1, inst.minOpen ?? 1, new Set(inst.fixedOpen ?? []).size);
   const hi = Math.min(n, Math.floor(kMax), inst.maxOpen ?? n);
   const out: UflCountResult[] = [];
+  const reuse = known !== undefined && known.status === 'optimal' ? known : undefined;
   let prev: number[] | null = null;
   for (let k = lo; k <= hi; k++) {
-    const warm: number[][] = [...(opts.warmStarts ?? []).map((w) => [...w])];
-    if (prev !== null) {
-      for (let i = 0; i < n; i++) if (!prev.includes(i)) warm.push([...prev, i]);
+    if (reuse !== undefined && reuse.open.length === k) {
+      out.push({ count: k, result: { ...reuse, nodes: 0, ms: 0 } });
+      prev = reuse.open;
+      continue;
     }
-    const r = solveUfl({ ...inst, minOpen: k, maxOpen: k }, { ...opts, warmStarts: warm });
+    const warm: number[][] = [...(opts.warmStarts ?? []).map((w) => [...w])];
+    for (const base of [prev, reuse?.open ?? null]) {
+      if (base === null) continue;
+      if (base.length === k - 1) { for (let i = 0; i < n; i++) if (!base.includes(i)) warm.push([...base, i]); }
+      else if (base.length === k + 1) { for (const i of base) warm.push(base.filter((x) => x !== i)); }
+    }
+    const r = solveWith({ ...inst, minOpen: k, maxOpen: k }, { ...opts, warmStarts: warm }, warm.length === 0);
     if (r.status !== 'infeasible') {
       out.push({ count: k, result: r });
       prev = r.open;

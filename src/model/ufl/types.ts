@@ -52,6 +52,11 @@ export interface UflOptions {
   nodeLimit?: number;
   /** Stop after this many milliseconds of wall time (result status 'gap' if not proved). */
   timeLimitMs?: number;
+  /**
+   * Absolute deadline (epoch ms, as Date.now()): the search, its heuristics included, stops by then
+   * whatever timeLimitMs says. One deadline shared by several solves bounds them together.
+   */
+  deadline?: number;
   /** Initial open sets to seed the incumbent (infeasible ones are ignored). */
   warmStarts?: readonly (readonly number[])[];
 }
