@@ -20,6 +20,7 @@ import { driftFilterParamSchema, driftHistoryResponseSchema, driftLimitParamSche
 import { invalidRequestError, queryIssues, truncateForEcho } from '../http/validate';
 import { LIMITS } from '../schemas/common';
 import type { InputIssue } from '../model/errors';
+import { hasRegistryIdShape } from '../model/registry-id';
 
 const STATUSES = ['ok', 'drifted', 'error'] as const;
 const SEV_RANK = { critical: 3, warning: 2, info: 1 } as const;
@@ -135,7 +136,7 @@ export const driftHistory = httpEndpoint({
         if (!registryId) issues.push({ pointer: '/query/registry', message: 'required: the registry resource id', code: 'required' });
         else if (registryId.length > LIMITS.registryIdLength) {
           issues.push({ pointer: '/query/registry', message: `is ${registryId.length} characters long; a registry resource id has at most ${LIMITS.registryIdLength}`, code: 'maxLength' });
-        } else if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i.test(registryId)) {
+        } else if (!hasRegistryIdShape(registryId)) {
           issues.push({ pointer: '/query/registry', message: 'must be a registry resource id: /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerRegistry/registries/{name}', code: 'pattern' });
         }
         const limit = limitParam(rc.query, 100, issues);

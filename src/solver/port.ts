@@ -8,8 +8,6 @@ import { AppError, retryAfterHeader } from '../model/errors';
 import { recommend } from '../model/recommend';
 import type { Solver } from '../app/ports/solver';
 
-export type { Solver, SolverStats, SolverTicket } from '../app/ports/solver';
-
 /** 503 + Retry-After: the solver queue is full, or a request waited in it longer than allowed. */
 export class SolverBusyError extends AppError {
   readonly status = 503;

@@ -11,7 +11,6 @@ export type { ArmClientSettings } from './clients';
 export { ArmConfigurationError, DEFAULT_ARM_ENDPOINT, resolveEndpoint, staticTokenCredential } from './clients';
 export { DEFAULT_RETRY_SETTINGS, type RetrySettings } from './pipeline';
 export * from './errors';
-export type * from '../../app/ports/arm';
 export { parseRegistryResourceId } from './resource-id';
 export { ArmRegistryTopologyAdapter, canonicalLocation } from './topology';
 export { AzureMonitorPullMetricsAdapter, MAX_METRIC_DAYS } from './metrics';

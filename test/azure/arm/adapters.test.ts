@@ -3,7 +3,8 @@
  * pull metrics, what goes on the wire, and the Swagger contract of all of it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createArmAdapters, type ArmAdapters } from '../../../src/azure/arm';
+import { createArmAdapters } from '../../../src/azure/arm';
+import type { ArmAdapters } from '../../../src/app/ports/arm';
 import { createContractValidator } from '../../../devhost/sandbox/contract';
 import { registryResourceId } from '../../../devhost/sandbox/seed';
 import { startArmSandbox, type ArmSandbox } from '../../../devhost/sandbox/server';

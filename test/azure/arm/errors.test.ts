@@ -14,9 +14,9 @@ import {
   createArmAdapters,
   RegistryNotFoundError,
   ReplicaNotFoundError,
-  type ArmAdapters,
   type ArmClientSettings,
 } from '../../../src/azure/arm';
+import type { ArmAdapters } from '../../../src/app/ports/arm';
 import { toAzureError } from '../../../src/azure/arm/map-error';
 import { createContractValidator } from '../../../devhost/sandbox/contract';
 import { registryResourceId } from '../../../devhost/sandbox/seed';
