@@ -33,7 +33,13 @@ export interface RecommendInput {
    * timeLimitMs: the deadline of the whole request (main solve and frontier together), ms from the
    * start of recommend(); what is not proved by then is answered with its gap.
    */
-  solver: { timeLimitMs?: number; nodeLimit?: number; frontierMax?: number };
+  solver: {
+    timeLimitMs?: number;
+    nodeLimit?: number;
+    frontierMax?: number;
+    /** Absolute deadline (epoch ms) when the request's clock started earlier (e.g. when it was queued); the earlier of the two wins. */
+    deadlineAt?: number;
+  };
 }
 
 /** Deadline of a request that sets none (ms); the solver pool applies the SOLVER_DEADLINE_MS setting instead. */
@@ -303,7 +309,7 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const { instance, facilities } = buildInstance(input, candidates, ctx);
   // One deadline for the whole request: the main solve and the frontier share it.
   const deadlineMs = input.solver.timeLimitMs ?? DEFAULT_DEADLINE_MS;
-  const solverOpts: SolverOptions = { deadline: Date.now() + deadlineMs, ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+  const solverOpts: SolverOptions = { deadline: Math.min(Date.now() + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
   const best = solveBest(instance, solverOpts);
 
   const est = (t: Topology): EstimateResponse =>

@@ -46,8 +46,6 @@ interface Task {
   resolve: (r: Recommendation) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
-  /** When the pool accepted the request (Date.now()): its queue wait is spent from its deadline. */
-  queuedAt: number;
 }
 
 interface Slot {
@@ -108,8 +106,9 @@ export class WorkerPoolSolver implements Solver {
         }
       }
       const deadlineMs = input.solver.timeLimitMs ?? this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
-      const withDeadline = { ...input, solver: { ...input.solver, timeLimitMs: deadlineMs } };
-      const task: Task = { request: { id: this.nextId++, input: withDeadline, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject, queuedAt: Date.now() };
+      // One deadline per request, running from now: the time spent queued is taken from the solver's budget.
+      const withDeadline = { ...input, solver: { ...input.solver, timeLimitMs: deadlineMs, deadlineAt: Date.now() + deadlineMs } };
+      const task: Task = { request: { id: this.nextId++, input: withDeadline, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject };
       const slot = this.freeSlot();
       if (slot) {
         this.run(slot, task);
@@ -206,12 +205,6 @@ export class WorkerPoolSolver implements Solver {
 
   private run(slot: Slot, task: Task): void {
     clearTimeout(task.timer);
-    // One deadline per request: the time spent queued is taken from the solver's budget.
-    const waited = Date.now() - task.queuedAt;
-    const budget = task.request.input.solver.timeLimitMs;
-    if (waited > 0 && budget !== undefined) {
-      task.request = { ...task.request, input: { ...task.request.input, solver: { ...task.request.input.solver, timeLimitMs: Math.max(1, budget - waited) } } };
-    }
     slot.task = task;
     slot.worker.ref();
     try {
