@@ -15,7 +15,6 @@ import { AppError } from './model/errors';
 import { resolveEndpoint, DEFAULT_ARM_ENDPOINT } from './azure/arm/clients';
 import type { RetrySettings } from './azure/arm/pipeline';
 import { devConnectionString, type DevPorts } from './azure/store/dev-storage';
-import { DEFAULT_DRIFT_SCHEDULE } from './azure/drift/settings';
 import { isDevelopmentStorage, type PlanStoreSettings, type StorageConnection } from './azure/store/config';
 
 export type Env = Record<string, string | undefined>;
@@ -148,6 +147,8 @@ export interface Settings {
   prices: PriceSettings;
 }
 
+/** NCRONTAB of the `topologyDrift` timer when DRIFT_SCHEDULE is unset: 06:00 UTC daily. */
+export const DEFAULT_DRIFT_SCHEDULE = '0 0 6 * * *';
 export const DEFAULT_RETAIL_PRICES_URL = 'https://prices.azure.com/api/retail/prices';
 const WEBJOBS_STORAGE = 'AzureWebJobsStorage';
 

@@ -165,9 +165,8 @@ export const RULES: readonly Rule[] = [
  */
 export const PENDING: Readonly<Record<string, string>> = {
   'functions-no-azure':
-    'TODO (#12): the last bindings that reach an adapter directly: src/functions/prices.ts (retail prices: a src/app use case ' +
-    'over the prices port, filled by src/composition) and src/functions/topology-drift.ts (drift queue names/settings: from ' +
-    'src/settings.ts or src/app/ports/drift). When none is left this test fails: delete this entry and the rule is enforced.',
+    'TODO (#12): the last binding that reaches an adapter directly: src/functions/prices.ts (retail prices: a src/app use case ' +
+    'over the prices port, filled by src/composition). When none is left this test fails: delete this entry and the rule is enforced.',
 };
 
 function walk(dir: string, out: string[]): void {

@@ -22,7 +22,7 @@ import { getServices, type Services } from '../composition';
 import { startDriftRun as startRun, type StartedRun } from '../app/drift-run';
 import { finalizeDriftRun } from '../app/drift-finalize';
 import { DRIFT_RUN_QUEUE } from '../app/ports/drift';
-import { DEFAULT_DRIFT_SCHEDULE } from '../azure/drift/settings';
+import { DEFAULT_DRIFT_SCHEDULE } from '../settings';
 import { driftDeps } from './drift-deps';
 
 export type { StartedRun };
