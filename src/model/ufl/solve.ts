@@ -29,6 +29,7 @@
  */
 import { evaluateMask, prepare, type Prepared } from './prepare.js';
 import { addDropSwap, CLOSED, FREE, improvingTarget, OPEN, polyakStep, SearchLimits, Trail, VectorStack } from './search.js';
+import { reduceInstance } from './reduce.js';
 import { SparseBB, sparseEligible } from './sparse.js';
 import type { UflCountResult, UflInstance, UflOptions, UflResult } from './types.js';
 
@@ -597,6 +598,25 @@ export function solveUfl(inst: UflInstance, opts: UflOptions = {}): UflResult {
 /** solveUfl; `construct` = run the greedy construction and the full local search before the tree (else: warm starts + a short swap search). */
 function solveWith(inst: UflInstance, opts: UflOptions, construct: boolean): UflResult {
   const t0 = Date.now();
+  if (inst.prefs === undefined) return solveReduced(inst, opts, construct, t0);
+  const prep = prepare(inst); // validates (throws RangeError on malformed input) before reducing
+  if (!prep.ok) return solveReduced(inst, opts, construct, t0);
+  const red = reduceInstance(inst);
+  if (red === null) return solveReduced(inst, opts, construct, t0);
+  const r = solveReduced(red.instance, opts, construct, t0);
+  // Same facilities, same objective for every open set: only the assignment is per original client.
+  if (r.status === 'infeasible') {
+    const why = inst.coverage !== undefined && /no facility can serve/.test(r.reason ?? '') ? `coverage: a client that must be covered has no allowed facility within its covering set (${r.reason})` : r.reason;
+    return { ...r, assignment: new Array<number>(inst.nClients).fill(-1), ...(why !== undefined ? { reason: why } : {}) };
+  }
+  const mask = new Uint8Array(inst.nFacilities);
+  for (const i of r.open) mask[i] = 1;
+  const a = new Int32Array(inst.nClients).fill(-1);
+  const objective = r.open.length > 0 ? evaluateMask(prep.p, mask, a) : Infinity;
+  return { ...r, objective, ...(r.status === 'optimal' ? { lowerBound: objective } : {}), assignment: Array.from(a) };
+}
+
+function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t0: number): UflResult {
   const prep = prepare(inst);
   if (!prep.ok) {
     return { status: 'infeasible', open: [], objective: Infinity, lowerBound: Infinity, gap: 0, nodes: 0, ms: Date.now() - t0, assignment: new Array<number>(inst.nClients).fill(-1), reason: prep.reason };
