@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
 import { ensureAzurite, type AzuriteHandle } from '../../../devhost/azurite';
-import { InMemoryDriftReportStore, TableDriftReportStore, registryKey, type DriftReportStore } from '../../../src/azure/drift';
+import { InMemoryDriftReportStore, TableDriftReportStore, registryRowKey } from '../../../src/azure/drift';
+import type { DriftReportStore } from '../../../src/app/ports/drift';
 import { errorReport } from '../../../src/model/drift';
 import type { DriftReport } from '../../../src/model/drift';
 
@@ -96,7 +97,7 @@ describe('Table layout', () => {
     const rows: Array<{ partitionKey?: string; rowKey?: string }> = [];
     for await (const e of t.listEntities()) rows.push(e);
     const keys = rows.map((r) => `${r.partitionKey} ${r.rowKey}`).sort();
-    const k = registryKey(A);
+    const k = registryRowKey(A);
     expect(k).not.toContain('/');
     expect(keys).toEqual([`latest ${k}`, `r|${k} ${RUN1}`, `r|${k} ${RUN2}`, `run|${RUN1} ${k}`, `run|${RUN2} ${k}`].sort());
   });
