@@ -76,8 +76,15 @@ class BranchAndBound {
   nodes = 0;
   readonly limits: SearchLimits;
 
-  constructor(p: Prepared, opts: UflOptions, t0: number) {
+  /** The instance solutions are evaluated on (the bound's `p` may carry coverage penalties, see coveragePenalized). */
+  readonly pe: Prepared;
+  /** Subtracted from every Lagrangian value (the constant of the penalized costs). */
+  readonly offset: number;
+
+  constructor(p: Prepared, opts: UflOptions, t0: number, pe: Prepared = p, offset = 0) {
     this.p = p;
+    this.pe = pe;
+    this.offset = offset;
     this.n = p.n;
     this.m = p.m;
     this.status = new Int8Array(p.n);
@@ -106,11 +113,11 @@ class BranchAndBound {
 
   /** Objective threshold a solution must reach to improve the incumbent. */
   target(): number {
-    return improvingTarget(this.ub, this.p.integral);
+    return improvingTarget(this.ub, this.pe.integral);
   }
 
   tryIncumbent(mask: Uint8Array): boolean {
-    const val = evaluateMask(this.p, mask);
+    const val = evaluateMask(this.pe, mask);
     if (val < this.ub) {
       this.ub = val;
       this.best = Uint8Array.from(mask);
@@ -309,7 +316,7 @@ class BranchAndBound {
         g[j] = 1 - cover;
       }
     }
-    return L;
+    return L - this.offset;
   }
 
   /** Subgradient ascent on L from this.v; leaves the best multipliers in this.v and returns the best L. */
@@ -489,7 +496,7 @@ class BranchAndBound {
     if (branch < 0) {
       // every window is decided; only side constraints can still require more open facilities
       for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
-      if (evaluateMask(p, mask) === Infinity) {
+      if (evaluateMask(this.pe, mask) === Infinity) {
         let bs = Infinity;
         for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
       }
@@ -516,7 +523,7 @@ class BranchAndBound {
 
   /** First-improvement drop/add/swap local search from `start` (mask), within an evaluation budget. */
   localSearch(start: Uint8Array, evalBudget: number): void {
-    const p = this.p;
+    const p = this.pe;
     const cur = Uint8Array.from(start);
     addDropSwap(cur, {
       n: this.n,
@@ -531,7 +538,7 @@ class BranchAndBound {
 
   /** Greedy construction: start from the fixed-open set (or nothing) and add the best facility while it helps. */
   greedy(): Uint8Array {
-    const { n, p } = this;
+    const { n, pe: p } = this;
     const cur = new Uint8Array(n);
     for (const i of p.fixedOpen) cur[i] = 1;
     let curVal = evaluateMask(p, cur);
@@ -639,8 +646,91 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     sb.run();
     return resultFrom(p, sb, t0);
   }
-  bb.node(-Infinity, 0);
-  return resultFrom(p, bb, t0);
+  const penalties = coverageLambdas(p);
+  if (penalties.length === 0) {
+    bb.node(-Infinity, 0);
+    return resultFrom(p, bb, t0);
+  }
+  // Partial coverage: pick the coverage multiplier with the best root bound (probes of one node each).
+  let chosen: BranchAndBound = bb;
+  let chosenLB = -Infinity;
+  let probeNodes = 0;
+  for (const lambda of [0, ...penalties]) {
+    const pen = lambda === 0 ? { pb: p, offset: 0 } : coveragePenalized(inst, p, lambda);
+    if (pen === null) continue;
+    const probe = new BranchAndBound(pen.pb, { ...opts, nodeLimit: 1 }, t0, p, pen.offset);
+    if (bb.best !== null) probe.tryIncumbent(bb.best);
+    probe.node(-Infinity, 0);
+    probeNodes += probe.nodes;
+    if (probe.best !== null && probe.ub < bb.ub) { bb.ub = probe.ub; bb.best = probe.best; }
+    if (!probe.limits.aborted) return resultFrom(p, { best: bb.best, nodes: probeNodes, limits: probe.limits }, t0); // the root settled it
+    if (probe.limits.pendingLB > chosenLB) { chosenLB = probe.limits.pendingLB; chosen = new BranchAndBound(pen.pb, opts, t0, p, pen.offset); }
+    if (Date.now() >= bb.limits.deadline) break;
+  }
+  if (bb.best !== null) chosen.tryIncumbent(bb.best);
+  chosen.node(-Infinity, 0);
+  return resultFrom(p, { best: chosen.best, nodes: chosen.nodes + probeNodes, limits: chosen.limits }, t0);
+}
+
+/** Clients whose covering set is the start of their service order: for them, "covered" is "served from A_j". */
+function prefixCovered(p: Prepared): Uint8Array | null {
+  const cov = p.covMask;
+  if (cov === null || !p.prefsMode || !(p.covNeed > 0)) return null;
+  const { n, m, ordStart, ordFac } = p;
+  const out = new Uint8Array(m);
+  let any = false;
+  for (let j = 0; j < m; j++) {
+    if (!((p.covW[j] as number) > 0)) continue;
+    let size = 0;
+    for (let i = 0; i < n; i++) size += cov[j * n + i] as number;
+    let t = 0;
+    const a = ordStart[j] as number;
+    const e = ordStart[j + 1] as number;
+    while (a + t < e && cov[j * n + (ordFac[a + t] as number)] === 1) t++;
+    if (t === size) { out[j] = 1; any = true; }
+  }
+  return any ? out : null;
+}
+
+/** Multipliers worth probing for the coverage constraint (per unit of weight), or none. */
+function coverageLambdas(p: Prepared): number[] {
+  const pre = prefixCovered(p);
+  if (pre === null) return [];
+  let maxRate = 0;
+  for (let j = 0; j < p.m; j++) {
+    if (pre[j] !== 1) continue;
+    const w = p.covW[j] as number;
+    for (let q = p.ordStart[j] as number; q < (p.ordStart[j + 1] as number); q++) {
+      const x = (p.c[(p.ordFac[q] as number) * p.m + j] as number) / w;
+      if (x > maxRate) maxRate = x;
+    }
+  }
+  if (!(maxRate > 0)) return [];
+  return [0.25, 0.5, 1, 2, 4].map((k) => k * maxRate);
+}
+
+/**
+ * The coverage constraint priced into the costs (Lagrangian multiplier `lambda` ≥ 0 per unit of weight):
+ * serving a prefix-covered client j outside A_j (= leaving it uncovered) costs lambda × w_j more, and
+ * lambda × (W − need) comes off every bound. For a feasible open set the penalties total at most
+ * lambda × (uncovered weight) ≤ lambda × (W − need), so every bound stays valid.
+ */
+function coveragePenalized(inst: UflInstance, p: Prepared, lambda: number): { pb: Prepared; offset: number } | null {
+  const pre = prefixCovered(p);
+  const cov = p.covMask;
+  if (pre === null || cov === null) return null;
+  const { n, m } = p;
+  const cost = Float64Array.from(p.c);
+  let W = 0;
+  for (let j = 0; j < m; j++) {
+    W += p.covW[j] as number;
+    if (pre[j] !== 1) continue;
+    const pen = lambda * (p.covW[j] as number);
+    for (let i = 0; i < n; i++) if (cov[j * n + i] !== 1 && cost[i * m + j] !== Infinity) cost[i * m + j] = (cost[i * m + j] as number) + pen;
+  }
+  const prep = prepare({ ...inst, cost });
+  if (!prep.ok) return null;
+  return { pb: prep.p, offset: lambda * Math.max(0, W - p.covNeed) };
 }
 
 /**
