@@ -27,9 +27,6 @@ export interface RecommendInput {
   readRequest(check: (raw: unknown) => InputIssue[]): Promise<RecommendationsRequest>;
 }
 
-/** Default solver time limit of a request, in ms. */
-export const DEFAULT_TIME_LIMIT_MS = 10_000;
-
 /** Canonical region lists of the constraints; unknown names become issues with did-you-mean. */
 export function resolveConstraints(raw: unknown, catalog: Catalog, out: IssueCollector): RecommendConstraints {
   const c = (typeof raw === 'object' && raw !== null ? raw : {}) as ConstraintsInput;
@@ -78,7 +75,7 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
         storageGiB: p.costInput.storageGiB,
         workloads: p.costInput.workloads,
         constraints: constraints as RecommendConstraints,
-        solver: { timeLimitMs: req.solver?.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
+        solver: { ...(req.solver?.timeLimitMs !== undefined ? { timeLimitMs: req.solver.timeLimitMs } : {}), nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
       },
       { catalog, prices: p.prices, warnings: p.estimateOptions.warnings ?? [], extraAssumptions: p.live?.assumptions, registryId: p.live?.registryId },
       ticket,
