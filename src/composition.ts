@@ -24,6 +24,8 @@ import { StorageQueueDriftQueue } from './azure/drift/queue';
 import { TableDriftReportStore } from './azure/drift/table-store';
 import { postWebhook } from './azure/webhook';
 import { createSolver } from './solver/pool';
+import { fetchAcrRetailPrices } from './azure/retail-prices';
+import type { LivePriceReader } from './app/ports/prices';
 
 /** What the drift scan needs besides the shared adapters. */
 export interface DriftServices {
@@ -42,6 +44,8 @@ export interface Services {
   catalog: Catalog;
   /** A fresh copy of the current price book (snapshot, or the last live refresh). */
   prices(): PriceBook;
+  /** Live ACR list prices from the Azure Retail Prices API (RETAIL_PRICES_URL, RETAIL_PRICES_TIMEOUT_MS). */
+  livePrices: LivePriceReader;
   /** Ports to Azure Resource Manager (registry topology, pull metrics); built on first use. */
   arm(): ArmAdapters;
   /** Plans, their audit trail and the per-registry apply lock; built on first use. */
@@ -126,6 +130,7 @@ export function createServices(settings: Settings = readSettings(), overrides: S
     settings,
     catalog: shippedCatalog(),
     prices: shippedPrices,
+    livePrices: (currency) => fetchAcrRetailPrices({ baseUrl: settings.prices.retailUrl, timeoutMs: settings.prices.timeoutMs, currency }),
     arm: () => (arm ??= createArmAdapters(armClientSettings(settings.arm))),
     planStore: () => (store ??= createPlanStore(settings.storage.planStore)),
     solver: () => {

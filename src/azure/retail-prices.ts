@@ -5,6 +5,9 @@
  */
 import { AppError } from '../model/errors';
 import type { Sku } from '../model/types';
+import type { LiveAcrPrices } from '../app/ports/prices';
+
+export type { LiveAcrPrices };
 
 export interface RetailPriceItem {
   currencyCode: string;
@@ -15,18 +18,6 @@ export interface RetailPriceItem {
   skuName: string;
   type: string;
   effectiveStartDate: string;
-}
-
-export interface LiveAcrPrices {
-  fetchedAt: string;
-  currency: string;
-  items: number;
-  pages: number;
-  /** The price most regions share, per SKU (USD/day). */
-  registryUnitPerDay: Partial<Record<Sku, number>>;
-  /** Regions whose price differs from the common one. */
-  regionOverrides: Record<string, Partial<Record<Sku, number>>>;
-  latestEffectiveStartDate: string | null;
 }
 
 export class RetailPricesError extends AppError {

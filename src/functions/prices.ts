@@ -1,17 +1,9 @@
 import { httpEndpoint, json, type ParameterDoc } from '../http/endpoint';
 import { checkQuery } from '../http/validate';
 import { priceNotes } from '../catalog';
-import { fetchAcrRetailPrices, type LiveAcrPrices } from '../azure/retail-prices';
+import { viewPrices } from '../app/prices';
 import { priceOverridesSchema } from '../schemas/common';
 import { pricesResponseSchema } from '../schemas/responses';
-
-/** Whole days since the first day of the snapshot's month (`2026-11` → 2026-11-01). */
-export function snapshotAgeDays(asOf: string, now = new Date()): number | null {
-  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(asOf);
-  if (!m) return null;
-  const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, m[3] ? Number(m[3]) : 1);
-  return Math.max(0, Math.floor((now.getTime() - start) / 86_400_000));
-}
 
 const parameters: ParameterDoc[] = [{ name: 'refresh', in: 'query', description: 'true: also fetch live ACR prices', schema: { type: 'boolean' } }];
 
@@ -32,22 +24,10 @@ export const prices = httpEndpoint({
       },
       run: async (rc) => {
         checkQuery(rc.query, parameters);
-        const book = rc.services.prices();
-        const warnings: string[] = [];
-        let live: (LiveAcrPrices & { differences: string[] }) | undefined;
-        if (rc.query.get('refresh') === 'true') {
-          try {
-            const got = await fetchAcrRetailPrices({ baseUrl: rc.services.settings.prices.retailUrl, timeoutMs: rc.services.settings.prices.timeoutMs, currency: book.currency });
-            const differences = Object.entries(got.registryUnitPerDay)
-              .filter(([sku, v]) => book.registryUnitPerDay[sku as keyof typeof book.registryUnitPerDay] !== v)
-              .map(([sku, v]) => `${sku}: snapshot ${book.registryUnitPerDay[sku as keyof typeof book.registryUnitPerDay]} vs live ${v} ${got.currency}/day`);
-            live = { ...got, differences };
-          } catch (e) {
-            warnings.push(`Live refresh failed, showing the snapshot only: ${(e as Error).message}`);
-          }
-        }
-        const age = snapshotAgeDays(book.asOf);
-        if (age !== null && age > 120) warnings.push(`The price snapshot is ${age} days old: refresh it (GET /api/prices?refresh=true) or override prices per request.`);
+        const { book, ageDays: age, live, warnings } = await viewPrices(
+          { prices: rc.services.prices, livePrices: rc.services.livePrices, now: () => rc.services.now() },
+          { refresh: rc.query.get('refresh') === 'true' },
+        );
         return json({
           currency: book.currency,
           asOf: book.asOf,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regions } from '../../src/functions/regions';
-import { prices, snapshotAgeDays } from '../../src/functions/prices';
+import { prices } from '../../src/functions/prices';
+import { snapshotAgeDays } from '../../src/app/prices';
 import { health } from '../../src/functions/health';
 import { invoke } from '../helpers/invoke';
 
