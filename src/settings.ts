@@ -38,8 +38,14 @@ export interface HttpSettings {
 }
 
 export interface IdentitySettings {
-  /** LOCAL_PRINCIPAL_HEADER=true: accept the local stand-in identity header x-geoplanner-principal (never in Azure; ignored while appServiceAuthEnabled). */
+  /**
+   * LOCAL_PRINCIPAL_HEADER=true: accept the local stand-in identity header x-geoplanner-principal. Never in
+   * Azure: ignored while appServiceAuthEnabled, and forced off wherever the App Service platform runs the app
+   * (WEBSITE_INSTANCE_ID is set), so a copied local.settings.json cannot open a deployed app to forged names.
+   */
   localPrincipalHeader: boolean;
+  /** Why localPrincipalHeader was forced off although LOCAL_PRINCIPAL_HEADER=true (shown by /api/health), if it was. */
+  localPrincipalHeaderRefused?: string;
   /**
    * WEBSITE_AUTH_ENABLED=True: App Service authentication (Easy Auth) is on in front of the app (the platform
    * sets it), and only then is `x-ms-client-principal` trusted (see src/http/identity.ts).
@@ -221,7 +227,13 @@ export function readHttpSettings(env: Env): HttpSettings {
 }
 
 export function readIdentitySettings(env: Env): IdentitySettings {
-  return { localPrincipalHeader: flag(env, 'LOCAL_PRINCIPAL_HEADER'), appServiceAuthEnabled: flag(env, 'WEBSITE_AUTH_ENABLED') };
+  const wanted = flag(env, 'LOCAL_PRINCIPAL_HEADER');
+  const onAppService = (env['WEBSITE_INSTANCE_ID'] ?? '').trim() !== '';
+  return {
+    localPrincipalHeader: wanted && !onAppService,
+    ...(wanted && onAppService ? { localPrincipalHeaderRefused: 'LOCAL_PRINCIPAL_HEADER=true is ignored on App Service (WEBSITE_INSTANCE_ID is set): use App Service authentication.' } : {}),
+    appServiceAuthEnabled: flag(env, 'WEBSITE_AUTH_ENABLED'),
+  };
 }
 
 export function readArmSettings(env: Env): ArmSettings {

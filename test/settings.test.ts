@@ -71,6 +71,13 @@ describe('readSettings', () => {
     for (const v of ['1', 'yes', 'on', 'False']) expect(readSettings({ LOCAL_PRINCIPAL_HEADER: v }).identity.localPrincipalHeader, v).toBe(false);
   });
 
+  it('identity: the local stand-in header is forced off where App Service runs the app (WEBSITE_INSTANCE_ID)', () => {
+    const s = readSettings({ LOCAL_PRINCIPAL_HEADER: 'true', WEBSITE_INSTANCE_ID: 'a1b2c3' });
+    expect(s.identity.localPrincipalHeader).toBe(false);
+    expect(s.identity.localPrincipalHeaderRefused).toMatch(/ignored on App Service/);
+    expect(readSettings({ LOCAL_PRINCIPAL_HEADER: 'true' }).identity.localPrincipalHeaderRefused).toBeUndefined();
+  });
+
   it('arm: endpoint, static token, retries and LRO polling', () => {
     expect(
       readSettings({ ARM_ENDPOINT: 'http://127.0.0.1:10300', ARM_STATIC_TOKEN: ' local ', ARM_MAX_RETRIES: '0', ARM_REQUEST_TIMEOUT_MS: '15000', ARM_LRO_POLL_INTERVAL_MS: '20' }).arm,

@@ -30,6 +30,11 @@ export const health = httpEndpoint({
             },
             checks: {
               arm: settings.arm.staticToken ? `sandbox/static token at ${settings.arm.endpoint}` : `DefaultAzureCredential at ${settings.arm.endpoint}`,
+              identity: settings.identity.appServiceAuthEnabled
+                ? 'App Service authentication (x-ms-client-principal)'
+                : settings.identity.localPrincipalHeader
+                  ? 'local stand-in header x-geoplanner-principal (development only)'
+                  : `none: plan and drift routes answer 401${settings.identity.localPrincipalHeaderRefused ? ` (${settings.identity.localPrincipalHeaderRefused})` : ''}`,
               storage: settings.storage.connectionString ? (settings.storage.connectionString.includes('UseDevelopmentStorage=true') ? 'Azurite (development storage)' : 'configured') : 'not configured',
             },
           },
