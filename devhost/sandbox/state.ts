@@ -83,10 +83,10 @@ export class SandboxState {
         regionEndpointEnabled: rep.regionEndpointEnabled ?? true,
         zoneRedundancy: rep.zoneRedundancy ?? 'Disabled',
         tags: { ...(rep.tags ?? {}) },
-        provisioningState: 'Succeeded',
-        displayStatus: 'Ready',
-        statusMessage: 'The replication is ready.',
-        statusTimestamp: nowIso,
+        provisioningState: rep.provisioningState ?? 'Succeeded',
+        displayStatus: rep.displayStatus ?? (rep.provisioningState === undefined || rep.provisioningState === 'Succeeded' ? 'Ready' : rep.provisioningState),
+        statusMessage: rep.provisioningState === undefined || rep.provisioningState === 'Succeeded' ? 'The replication is ready.' : `The replication is ${rep.provisioningState}.`,
+        statusTimestamp: rep.statusTimestamp ?? nowIso,
       });
     }
     this.registries.set(registryKey(record.subscriptionId, record.resourceGroup, record.name), record);

@@ -25,6 +25,11 @@ export interface SeedReplica {
   regionEndpointEnabled?: boolean;
   zoneRedundancy?: ZoneRedundancyValue;
   tags?: Record<string, string>;
+  /** Seed a replica in another state (e.g. stuck in Creating, or Failed); default Succeeded/Ready, now. */
+  provisioningState?: ProvisioningStateValue;
+  displayStatus?: string;
+  /** ISO time of `status.timestamp` (e.g. hours ago for a replica stuck in Creating). */
+  statusTimestamp?: string;
 }
 
 export interface SeedRegistry {

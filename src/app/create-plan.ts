@@ -8,6 +8,7 @@ import type { Catalog } from '../model/catalog';
 import { InvalidInputError } from '../model/errors';
 import { buildEstimate } from '../model/estimate';
 import { IssueCollector, resolveTopology, resolveWorkloads } from '../model/inputs';
+import { liveTopology } from '../model/live';
 import { createPlan as newPlan } from '../model/plan';
 import type { Plan } from '../model/plan/types';
 import type { CreatePlanRequest } from '../schemas/plans';
@@ -60,7 +61,8 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     requester: requester.name,
     ...(requester.objectId !== undefined ? { requesterObjectId: requester.objectId } : {}),
     requesterProvider: requester.provider,
-    current: current.topology,
+    // The one view apply reads too (broken replicas apart); the costs above use the planning view.
+    current: liveTopology(live.live, { now }),
     target: target.topology,
     allowDeletes: req.allowDeletes === true,
     now,

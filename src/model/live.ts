@@ -8,6 +8,7 @@
  */
 import { DAYS_PER_MONTH } from './cost';
 import type { Sku, Topology } from './types';
+import type { BrokenReplica, LiveTopology } from './plan/types';
 import type { WorkloadInput } from '../schemas/estimate';
 
 /** Days of pull metrics a planning request reads. */
@@ -27,6 +28,8 @@ export interface LiveReplica {
   provisioningState: LiveProvisioningState | null;
   /** `status.displayStatus`, e.g. Ready, Syncing; null when ARM gives none. */
   displayStatus: string | null;
+  /** `status.timestamp` (ISO), when ARM gives one: since when the replica is in its state. */
+  statusTimestamp?: string | null;
 }
 
 /** A registry as ARM reports it. `replicas` excludes the home location's own replication. */
@@ -88,6 +91,60 @@ export function topologyFromLive(live: LiveRegistry, opts: { view: LiveTopologyV
       .map((r) => ({ region: r.location, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy }))
       .sort((a, b) => a.region.localeCompare(b.region)),
   };
+}
+
+/** A replica still Creating/Updating/Deleting after this long is stuck (default of liveTopology). */
+export const DEFAULT_STUCK_AFTER_MINUTES = 60;
+
+const TRANSITIONAL = new Set(['creating', 'updating', 'deleting']);
+
+/**
+ * Is this replica broken? Provisioning `Failed` or `Canceled`; or `Creating`/`Updating`/`Deleting`
+ * for longer than `stuckAfterMinutes` by its `status.timestamp`. A transitional replica without a
+ * timestamp cannot be judged and is not called broken (unknown is not failure).
+ */
+export function replicaBreakage(r: LiveReplica, now: Date, stuckAfterMinutes: number = DEFAULT_STUCK_AFTER_MINUTES): BrokenReplica | null {
+  const state = r.provisioningState;
+  if (state === null) return null;
+  const since = r.statusTimestamp ?? null;
+  const lower = state.toLowerCase();
+  if (lower === 'failed' || lower === 'canceled') {
+    return { region: r.location, name: r.name, provisioningState: state, reason: 'failed', since, detail: `provisioning ${state}` };
+  }
+  if (TRANSITIONAL.has(lower) && since !== null) {
+    const ageMs = now.getTime() - Date.parse(since);
+    if (Number.isFinite(ageMs) && ageMs > stuckAfterMinutes * 60_000) {
+      return { region: r.location, name: r.name, provisioningState: state, reason: 'stuck', since, detail: `${state} for ${Math.floor(ageMs / 60_000)} min (limit ${stuckAfterMinutes} min)` };
+    }
+  }
+  return null;
+}
+
+/**
+ * THE view of a live registry for plans: plan creation (its `current` and fingerprint) and apply
+ * (stale check, resume, convergence) read the registry through this one function. Working
+ * replicas (Succeeded, no state, or still in a transition younger than the limit) are in
+ * `replicas`; broken ones (see replicaBreakage) in `broken`, never in both.
+ */
+export function liveTopology(live: LiveRegistry, opts: { now: Date; stuckAfterMinutes?: number }): LiveTopology {
+  const broken: BrokenReplica[] = [];
+  const working: LiveReplica[] = [];
+  for (const r of live.replicas) {
+    if (r.location === live.location) continue;
+    const b = replicaBreakage(r, opts.now, opts.stuckAfterMinutes);
+    if (b) broken.push(b);
+    else working.push(r);
+  }
+  const t: LiveTopology = {
+    homeRegion: live.location,
+    sku: live.sku,
+    homeZoneRedundancy: live.zoneRedundancy,
+    replicas: working
+      .map((r) => ({ region: r.location, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy }))
+      .sort((a, b) => a.region.localeCompare(b.region)),
+  };
+  if (broken.length > 0) t.broken = broken.sort((a, b) => a.region.localeCompare(b.region));
+  return t;
 }
 
 /** Pulls per 730-hour month from a metric summary; null when no day has data. */

@@ -149,6 +149,56 @@ describe('plans', () => {
     expect(creates.filter((r) => r.request.url.includes('/replications/canadacentral')).length).toBe(1);
   });
 
+  it('#15: a create that failed (failLro) leaves canadacentral Failed; a new plan for the same target deletes and re-creates it and applies (not stale)', async () => {
+    const a = await createPlan();
+    await call(planApprove, a.id, { headers: bob });
+    sandbox.faults.set({ registry: 'contoso', failLro: { nth: 1 } });
+    const first = await call(planApply, a.id, { headers: bob });
+    expect(first.status).toBe(502);
+    expect(first.json.failedActionId).toBe('create-replica:canadacentral');
+    const failed = await services.arm().topology.getRegistry(contosoId);
+    expect(failed.replicas.find((r) => r.location === 'canadacentral')?.provisioningState).toBe('Failed');
+    sandbox.faults.set([]);
+
+    // plan B for the same target: the Failed replica is broken, not present
+    const b = await createPlan();
+    expect(b.current.broken).toMatchObject([{ region: 'canadacentral', provisioningState: 'Failed', reason: 'failed' }]);
+    expect(b.actions.map((x: { id: string }) => x.id)).toEqual(['delete-replica:canadacentral', 'create-replica:canadacentral', 'create-replica:eastus', 'create-replica:westeurope']);
+    await call(planApprove, b.id, { headers: bob });
+    sandbox.resetRequests();
+    const applied = await call(planApply, b.id, { headers: bob });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.json.outcome).toBe('applied');
+    const calls = mutating().map((r) => `${r.request.method} ${r.request.url.replace(/\?.*$/, '').split('/').pop()}`);
+    expect(calls).toEqual(['DELETE canadacentral', 'PUT canadacentral', 'PUT eastus', 'PUT westeurope']);
+    const live = await services.arm().topology.getRegistry(contosoId);
+    expect(live.replicas.map((r) => `${r.location}:${r.provisioningState}`).sort()).toEqual(['canadacentral:Succeeded', 'eastus:Succeeded', 'westeurope:Succeeded']);
+    // and a further plan for that target has nothing to do
+    expect((await createPlan()).actions).toEqual([]);
+  });
+
+  it('#15: a replica stuck in Creating beyond the limit is deleted and re-created; re-apply converges to a no-op', async () => {
+    sandbox.state.addRegistry({
+      name: 'stuckacr',
+      location: 'westus',
+      sku: 'Premium',
+      replicas: [{ location: 'eastus', provisioningState: 'Creating', statusTimestamp: new Date(Date.now() - 3 * 3600_000).toISOString() }, { location: 'westeurope' }],
+    });
+    const stuckId = registryResourceId('stuckacr');
+    const p = await createPlan({ registryId: stuckId, target: { replicas: [{ region: 'eastus' }, { region: 'westeurope' }] } });
+    expect(p.current.broken).toMatchObject([{ region: 'eastus', provisioningState: 'Creating', reason: 'stuck' }]);
+    expect(p.actions.map((x: { id: string }) => x.id)).toEqual(['delete-replica:eastus', 'create-replica:eastus']);
+    await call(planApprove, p.id, { headers: bob });
+    const applied = await call(planApply, p.id, { headers: bob });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.json.outcome).toBe('applied');
+    const live = await services.arm().topology.getRegistry(stuckId);
+    expect(live.replicas.map((r) => `${r.location}:${r.provisioningState}`)).toEqual(['eastus:Succeeded', 'westeurope:Succeeded']);
+    sandbox.resetRequests();
+    expect((await call(planApply, p.id, { headers: bob })).json.outcome).toBe('noop');
+    expect(mutating()).toEqual([]);
+  });
+
   it('two concurrent applies for one registry: exactly one proceeds', async () => {
     const a = await createPlan();
     const b = await createPlan({ target: { replicas: [{ region: 'northeurope' }] } });

@@ -1,39 +1,54 @@
 /**
  * The plan executor's registry I/O on Azure Resource Manager (port:
- * PlanExecutorPort of src/app/ports/arm.ts): the live topology in its apply
- * view (only replicas whose provisioning succeeded count as existing, so a
- * failed create is retried, not mistaken for done) and one ARM call per plan action.
+ * PlanExecutorPort of src/app/ports/arm.ts): the live topology in the one plan
+ * view (model/live.ts liveTopology: broken replicas apart, the same view plan
+ * creation used) and one ARM call per plan action. A create that finds its
+ * replica broken (a create of this same plan that failed in an earlier run)
+ * deletes it first: ARM does not repair a Failed replica by a second PUT.
  */
-import type { PlanAction } from '../../model/plan/types';
-import type { Topology } from '../../model/types';
-import { topologyFromLive } from '../../model/live';
+import type { LiveTopology, PlanAction } from '../../model/plan/types';
+import { DEFAULT_STUCK_AFTER_MINUTES, liveTopology, replicaBreakage } from '../../model/live';
 import type { LiveRegistry, PlanExecutorPort, RegistryTopologyPort } from '../../app/ports/arm';
 
-export function armPlanExecutor(port: RegistryTopologyPort, registryId: string): PlanExecutorPort {
+export interface ArmPlanExecutorOptions {
+  now?: () => Date;
+  /** A replica in a transition longer than this is broken (default DEFAULT_STUCK_AFTER_MINUTES). */
+  stuckAfterMinutes?: number;
+}
+
+export function armPlanExecutor(port: RegistryTopologyPort, registryId: string, options: ArmPlanExecutorOptions = {}): PlanExecutorPort {
+  const now = options.now ?? (() => new Date());
+  const stuckAfterMinutes = options.stuckAfterMinutes ?? DEFAULT_STUCK_AFTER_MINUTES;
   let lastLive: LiveRegistry | undefined;
-  const replicaName = (region: string): string => lastLive?.replicas.find((r) => r.location === region)?.name ?? region;
+  const replica = (region: string) => lastLive?.replicas.find((r) => r.location === region);
+  const replicaName = (region: string): string => replica(region)?.name ?? region;
   return {
-    readLive: async (): Promise<Topology> => {
+    readLive: async (): Promise<LiveTopology> => {
       lastLive = await port.getRegistry(registryId);
-      return topologyFromLive(lastLive, { view: 'apply' });
+      return liveTopology(lastLive, { now: now(), stuckAfterMinutes });
     },
     perform: async (action: PlanAction): Promise<void> => {
       switch (action.kind) {
         case 'upgradeSku':
           await port.updateSku(registryId, action.to);
           return;
-        case 'createReplica':
+        case 'createReplica': {
+          const existing = replica(action.region);
+          if (existing && replicaBreakage(existing, now(), stuckAfterMinutes)) await port.deleteReplica(registryId, existing.name);
           await port.createReplica(registryId, {
             location: action.region,
             regionEndpointEnabled: action.to.regionEndpointEnabled,
             zoneRedundancy: action.to.zoneRedundancy,
           });
           return;
+        }
         case 'updateReplica':
           await port.updateReplica(registryId, replicaName(action.region), { regionEndpointEnabled: action.to.regionEndpointEnabled });
           return;
         case 'deleteReplica':
           await port.deleteReplica(registryId, replicaName(action.region));
+          // The replica is gone: a following re-create must not delete it again.
+          if (lastLive) lastLive = { ...lastLive, replicas: lastLive.replicas.filter((r) => r.location !== action.region) };
           return;
       }
     },

@@ -40,6 +40,7 @@ export function toLiveReplica(r: Replication): LiveReplica {
     zoneRedundancy: (r.zoneRedundancy ?? 'Disabled').toLowerCase() === 'enabled',
     provisioningState: r.provisioningState ?? null,
     displayStatus: r.status?.displayStatus ?? null,
+    statusTimestamp: r.status?.timestamp ? new Date(r.status.timestamp).toISOString() : null,
   };
 }
 

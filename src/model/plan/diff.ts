@@ -19,10 +19,12 @@ import type { ReplicaSpec, Topology } from '../types';
 import { InvalidTargetError } from './errors';
 import { normalizeRegion } from './fingerprint';
 import type {
+  BrokenReplica,
   CreateReplicaAction,
   DeleteReplicaAction,
   DiffOptions,
   DiffResult,
+  LiveTopology,
   PlanAction,
   SkippedChange,
   UpdateReplicaAction,
@@ -85,11 +87,13 @@ interface PlanAcc {
 
 /** Both topologies in normalized form, as the steps of `diff` read them. */
 interface DiffInput {
-  current: Topology;
+  current: LiveTopology;
   target: Topology;
   home: string;
   cur: Map<string, ReplicaSpec>;
   tgt: Map<string, ReplicaSpec>;
+  /** Broken replicas of the live registry, by region (never also in `cur`). */
+  broken: Map<string, BrokenReplica>;
   opts: DiffOptions;
 }
 
@@ -111,11 +115,41 @@ function planSkuUpgrade({ current, target, tgt }: DiffInput, acc: PlanAcc): void
   }
 }
 
-/** 2. New replicas. */
-function planCreates({ cur, tgt }: DiffInput, acc: PlanAcc): void {
+function brokenText(b: BrokenReplica): string {
+  return b.reason === 'failed' ? `provisioning ${b.provisioningState}` : `stuck in ${b.provisioningState}${b.since ? ` since ${b.since}` : ''}`;
+}
+
+/**
+ * 2. New replicas, and repairs: a broken replica (Failed, or stuck beyond the limit) that the
+ * target keeps is deleted and re-created, the documented fix. The repair is planned without
+ * allowDeletes: a broken replica serves no pulls, so nothing that works is removed.
+ */
+function planCreates({ cur, tgt, broken }: DiffInput, acc: PlanAcc): void {
   for (const region of regionsOf(tgt)) {
     if (cur.has(region)) continue;
     const to = tgt.get(region)!;
+    const b = broken.get(region);
+    if (b) {
+      const del: DeleteReplicaAction = {
+        id: actionIds.deleteReplica(region),
+        kind: 'deleteReplica',
+        region,
+        from: to,
+        recreateAs: to,
+        broken: { provisioningState: b.provisioningState, reason: b.reason, since: b.since },
+        description: `Delete broken replica ${region} (${brokenText(b)}) to re-create it; planned without allowDeletes because a broken replica serves no pulls`,
+      };
+      const cre: CreateReplicaAction = {
+        id: actionIds.createReplica(region),
+        kind: 'createReplica',
+        region,
+        to,
+        recreate: true,
+        description: `Re-create broken replica in ${region} (${flags(to)})`,
+      };
+      acc.actions.push(del, cre);
+      continue;
+    }
     const a: CreateReplicaAction = {
       id: actionIds.createReplica(region),
       kind: 'createReplica',
@@ -213,6 +247,33 @@ function planDeletes({ cur, tgt, home, opts }: DiffInput, acc: PlanAcc): void {
   }
 }
 
+/** 5b. Broken replicas the target does not keep: deleted only with allowDeletes (like any delete). */
+function planBrokenDeletes({ tgt, broken, opts }: DiffInput, acc: PlanAcc): void {
+  for (const region of [...broken.keys()].sort()) {
+    if (tgt.has(region)) continue;
+    const b = broken.get(region)!;
+    if (opts.allowDeletes) {
+      const a: DeleteReplicaAction = {
+        id: actionIds.deleteReplica(region),
+        kind: 'deleteReplica',
+        region,
+        from: { region, regionEndpointEnabled: true, zoneRedundancy: false },
+        broken: { provisioningState: b.provisioningState, reason: b.reason, since: b.since },
+        description: `Delete broken replica ${region} (${brokenText(b)}); it is not in the target`,
+      };
+      acc.actions.push(a);
+    } else {
+      acc.skipped.push({
+        id: actionIds.deleteReplica(region),
+        kind: 'deleteBrokenReplica',
+        region,
+        reason: 'the plan was made without allowDeletes; the broken replica stays (and stays billed) until a plan with allowDeletes deletes it',
+        description: `Broken replica ${region} (${brokenText(b)}) is not in the target`,
+      });
+    }
+  }
+}
+
 /** 6. SKU downgrade: never automatic. 7. Home zone redundancy is fixed at registry creation. */
 function skipFixedChanges({ current, target, home }: DiffInput, acc: PlanAcc): void {
   if (SKU_RANK[target.sku] < SKU_RANK[current.sku]) {
@@ -239,14 +300,22 @@ function skipFixedChanges({ current, target, home }: DiffInput, acc: PlanAcc): v
   }
 }
 
-export function diff(current: Topology, target: Topology, opts: DiffOptions): DiffResult {
+export function diff(current: LiveTopology, target: Topology, opts: DiffOptions): DiffResult {
   validateTarget(current, target);
+  const cur = replicaMap(current, 'current');
+  const broken = new Map<string, BrokenReplica>();
+  for (const b of current.broken ?? []) {
+    const region = normalizeRegion(b.region);
+    if (cur.has(region)) throw new InvalidTargetError(`current topology lists replica ${region} as both working and broken`);
+    broken.set(region, { ...b, region });
+  }
   const input: DiffInput = {
     current,
     target,
     home: normalizeRegion(current.homeRegion),
-    cur: replicaMap(current, 'current'),
+    cur,
     tgt: replicaMap(target, 'target'),
+    broken,
     opts,
   };
   const acc: PlanAcc = { actions: [], skipped: [] };
@@ -255,14 +324,20 @@ export function diff(current: Topology, target: Topology, opts: DiffOptions): Di
   const recreates = planEndpointUpdates(input, acc);
   planRecreates(recreates, acc);
   planDeletes(input, acc);
+  planBrokenDeletes(input, acc);
   skipFixedChanges(input, acc);
   return { actions: acc.actions, skipped: acc.skipped };
 }
 
-/** The topology after performing `actions` on `t` (pure; used for expected states and exports). */
-export function applyActions(t: Topology, actions: readonly PlanAction[]): Topology {
+/**
+ * The topology after performing `actions` on `t` (pure; used for expected states and exports).
+ * A broken replica stays broken unless an action deletes or (re-)creates it.
+ */
+export function applyActions(t: LiveTopology, actions: readonly PlanAction[]): LiveTopology {
   let sku = t.sku;
   const reps = new Map(t.replicas.map((r) => [normalizeRegion(r.region), spec(r)]));
+  const touched = new Set(actions.flatMap((a) => (a.kind === 'createReplica' || a.kind === 'deleteReplica' ? [a.region] : [])));
+  const broken = (t.broken ?? []).filter((b) => !touched.has(normalizeRegion(b.region)));
   for (const a of actions) {
     switch (a.kind) {
       case 'upgradeSku':
@@ -277,11 +352,12 @@ export function applyActions(t: Topology, actions: readonly PlanAction[]): Topol
         break;
     }
   }
-  const out: Topology = {
+  const out: LiveTopology = {
     homeRegion: normalizeRegion(t.homeRegion),
     sku,
     replicas: [...reps.values()].sort((x, y) => (x.region < y.region ? -1 : x.region > y.region ? 1 : 0)),
   };
   if (t.homeZoneRedundancy !== undefined) out.homeZoneRedundancy = t.homeZoneRedundancy;
+  if (broken.length > 0) out.broken = broken;
   return out;
 }

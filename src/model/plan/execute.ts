@@ -27,9 +27,9 @@
 import type { ReplicaSpec, Topology } from '../types';
 import { applyActions } from './diff';
 import { PlanStateError, StalePlanError } from './errors';
-import { canonicalTopology, describeTopologyChange, fingerprint, normalizeRegion } from './fingerprint';
+import { brokenRegions, canonicalTopology, describeTopologyChange, fingerprint, normalizeRegion } from './fingerprint';
 import { assertIntegrity } from './state';
-import type { ExecuteOptions, ExecutionResult, ExecutorPort, Plan, PlanAction, PlanStep } from './types';
+import type { ExecuteOptions, ExecutionResult, ExecutorPort, LiveTopology, Plan, PlanAction, PlanStep } from './types';
 
 type Slot = ReplicaSpec | null; // null = absent
 
@@ -47,9 +47,10 @@ function replicaSlots(t: Topology): Map<string, ReplicaSpec> {
   return new Map(canonicalTopology(t).replicas.map((r) => [r.region, r]));
 }
 
-/** Was `action`'s post-state reached in `live`? */
-export function isActionSatisfied(action: PlanAction, live: Topology): boolean {
+/** Was `action`'s post-state reached in `live`? A broken replica satisfies no create and no delete. */
+export function isActionSatisfied(action: PlanAction, live: LiveTopology): boolean {
   const slots = replicaSlots(live);
+  if (action.kind !== 'upgradeSku' && brokenRegions(live).includes(normalizeRegion(action.region))) return false;
   switch (action.kind) {
     case 'upgradeSku':
       return live.sku === action.to;
@@ -76,7 +77,7 @@ export function hasStarted(plan: Plan): boolean {
 }
 
 /** Applies the stale/resume rule; throws StalePlanError when live is not acceptable. */
-export function assessLive(plan: Plan, live: Topology): LiveAssessment {
+export function assessLive(plan: Plan, live: LiveTopology): LiveAssessment {
   const liveFp = fingerprint(live);
   if (!hasStarted(plan)) {
     if (liveFp !== plan.liveFingerprint) {

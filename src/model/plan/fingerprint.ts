@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ReplicaSpec, Topology } from '../types';
-import type { PlanContent } from './types';
+import type { LiveTopology, PlanContent } from './types';
 
 /**
  * Canonical JSON: object keys sorted, `undefined` members dropped, arrays kept in order.
@@ -44,14 +44,26 @@ export function normalizeRegion(region: string): string {
   return region.replace(/\s+/g, '').toLowerCase();
 }
 
-/** The fields of a topology that matter, in canonical form (replicas sorted by region). */
-export function canonicalTopology(t: Topology): {
+/** Regions of the broken replicas of a live topology, canonical and sorted. */
+export function brokenRegions(t: LiveTopology): string[] {
+  return [...new Set((t.broken ?? []).map((b) => normalizeRegion(b.region)))].sort();
+}
+
+/**
+ * The fields of a topology that matter, in canonical form (replicas sorted by region).
+ * `broken` (regions only) is there only when the live topology has broken replicas, so the
+ * fingerprint of a registry without any is what it always was.
+ */
+export function canonicalTopology(t: LiveTopology): {
   homeRegion: string;
   sku: string;
   homeZoneRedundancy: boolean | null;
   replicas: ReplicaSpec[];
+  broken?: string[];
 } {
+  const broken = brokenRegions(t);
   return {
+    ...(broken.length > 0 ? { broken } : {}),
     homeRegion: normalizeRegion(t.homeRegion),
     sku: t.sku,
     homeZoneRedundancy: t.homeZoneRedundancy ?? null,
@@ -69,7 +81,7 @@ export function canonicalTopology(t: Topology): {
  * Stable fingerprint of a (live) topology: `sha256:<hex>` of the canonical topology.
  * Independent of replica order and of extra properties the adapter may carry.
  */
-export function fingerprint(live: Topology): string {
+export function fingerprint(live: LiveTopology): string {
   return `sha256:${sha256Hex(canonicalJson(canonicalTopology(live)))}`;
 }
 
@@ -78,7 +90,7 @@ function describeReplica(r: ReplicaSpec): string {
 }
 
 /** Human-readable list of what changed from `a` to `b` (empty when they fingerprint equal). */
-export function describeTopologyChange(a: Topology, b: Topology): string[] {
+export function describeTopologyChange(a: LiveTopology, b: LiveTopology): string[] {
   const ca = canonicalTopology(a);
   const cb = canonicalTopology(b);
   const out: string[] = [];
@@ -105,6 +117,10 @@ export function describeTopologyChange(a: Topology, b: Topology): string[] {
   for (const [region, rb] of mb) {
     if (!ma.has(region)) out.push(`replica ${region} added (${describeReplica(rb)})`);
   }
+  const ba = new Set(ca.broken ?? []);
+  const bb = new Map((b.broken ?? []).map((x) => [normalizeRegion(x.region), x]));
+  for (const region of ca.broken ?? []) if (!bb.has(region)) out.push(`broken replica ${region} is no longer broken (repaired or deleted)`);
+  for (const [region, x] of bb) if (!ba.has(region)) out.push(`replica ${region} is now broken (${x.detail})`);
   return out;
 }
 

@@ -4,6 +4,31 @@
  */
 import type { ReplicaSpec, Sku, Topology } from '../types';
 
+/**
+ * A replica ARM lists that does not work and will not fix itself: provisioning
+ * `Failed`/`Canceled`, or stuck in `Creating`/`Updating`/`Deleting` beyond the limit
+ * (see model/live.ts liveTopology). The documented fix is delete + re-create.
+ */
+export interface BrokenReplica {
+  region: string;
+  /** Replication resource name. */
+  name: string;
+  provisioningState: string;
+  reason: 'failed' | 'stuck';
+  /** `status.timestamp` as ARM reported it; null when unknown. */
+  since: string | null;
+  detail: string;
+}
+
+/**
+ * The one view of a live registry that plan creation, the fingerprint and apply
+ * all use: working replicas in `replicas`, broken ones in `broken` (never both).
+ */
+export interface LiveTopology extends Topology {
+  /** Absent or empty: no broken replica. */
+  broken?: BrokenReplica[];
+}
+
 export type ActionKind = 'upgradeSku' | 'createReplica' | 'updateReplica' | 'deleteReplica';
 
 interface ActionBase {
@@ -41,12 +66,15 @@ export interface DeleteReplicaAction extends ActionBase {
   from: ReplicaSpec;
   /** Set when this delete is the first half of a zone-redundancy re-create: the create that follows. */
   recreateAs?: ReplicaSpec;
+  /** Set when the replica is broken (Failed, or stuck): the delete of a delete + re-create repair, or of a broken replica not in the target. */
+  broken?: { provisioningState: string; reason: 'failed' | 'stuck'; since: string | null };
 }
 
 export type PlanAction = UpgradeSkuAction | CreateReplicaAction | UpdateReplicaAction | DeleteReplicaAction;
 
 export type SkippedKind =
   | 'deleteReplica'
+  | 'deleteBrokenReplica'
   | 'recreateReplica'
   | 'downgradeSku'
   | 'homeZoneRedundancy';
@@ -125,7 +153,8 @@ export interface Plan {
   approvedContentHash?: string;
   state: Exclude<PlanState, 'expired'>;
   allowDeletes: boolean;
-  current: Topology;
+  /** The live topology the plan was made from (its broken replicas in `current.broken`). */
+  current: LiveTopology;
   target: Topology;
   actions: PlanAction[];
   skipped: SkippedChange[];
@@ -151,7 +180,7 @@ export interface PlanContent {
   registryId: string;
   registryName: string;
   allowDeletes: boolean;
-  current: Topology;
+  current: LiveTopology;
   target: Topology;
   actions: PlanAction[];
   skipped: SkippedChange[];
@@ -164,8 +193,8 @@ export interface PlanContent {
 
 /** What executePlan needs from the outside world. */
 export interface ExecutorPort {
-  /** Reads the registry's live topology (ARM). */
-  readLive(): Promise<Topology>;
+  /** Reads the registry's live topology (ARM), in the one plan view (broken replicas apart). */
+  readLive(): Promise<LiveTopology>;
   /** Performs one action and resolves when it has completed (long-running operation finished). */
   perform(action: PlanAction): Promise<void>;
   /** Persists one step record (plan store). */

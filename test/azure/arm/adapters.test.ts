@@ -72,7 +72,7 @@ describe('RegistryTopologyPort (arm-containerregistry)', () => {
     const woodgrove = await arm.topology.getRegistry(WOODGROVE);
     expect(woodgrove.zoneRedundancy).toBe(true);
     expect(woodgrove.replicas).toEqual([
-      { name: 'northeurope', location: 'northeurope', regionEndpointEnabled: true, zoneRedundancy: true, provisioningState: 'Succeeded', displayStatus: 'Ready' },
+      { name: 'northeurope', location: 'northeurope', regionEndpointEnabled: true, zoneRedundancy: true, provisioningState: 'Succeeded', displayStatus: 'Ready', statusTimestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
     ]);
   });
 
@@ -97,7 +97,7 @@ describe('RegistryTopologyPort (arm-containerregistry)', () => {
 
     flush();
     const eastus = await arm.topology.createReplica(CONTOSO, { location: 'East US' });
-    expect(eastus).toEqual({ name: 'eastus', location: 'eastus', regionEndpointEnabled: true, zoneRedundancy: false, provisioningState: 'Succeeded', displayStatus: 'Ready' });
+    expect(eastus).toEqual({ name: 'eastus', location: 'eastus', regionEndpointEnabled: true, zoneRedundancy: false, provisioningState: 'Succeeded', displayStatus: 'Ready', statusTimestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(wire()).toEqual(['PUT Replications_Create 201', 'GET OperationStatus 200', 'GET OperationStatus 200', 'GET Replications_Get 200']);
     for (const r of sb.requests) {
       expect(r.request.url).toContain('api-version=2025-11-01');

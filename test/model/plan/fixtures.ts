@@ -1,6 +1,6 @@
 import type { ReplicaSpec, Topology } from '../../../src/model/types';
 import { approve, createPlan } from '../../../src/model/plan/state';
-import type { ExecutorPort, Plan, PlanAction, PlanStep } from '../../../src/model/plan/types';
+import type { ExecutorPort, LiveTopology, Plan, PlanAction, PlanStep } from '../../../src/model/plan/types';
 
 export const REGISTRY_ID =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/contoso';
@@ -38,18 +38,18 @@ export function approved(plan: Plan): Plan {
 
 /** A fake registry: perform mutates the topology; failures can be injected per action id. */
 export class FakeRegistry implements ExecutorPort {
-  live: Topology;
+  live: LiveTopology;
   readonly performed: string[] = [];
   readonly recorded: PlanStep[] = [];
   readonly log: string[] = [];
   failOnce = new Set<string>();
   private clock = T0.getTime() + 3600_000;
 
-  constructor(initial: Topology) {
+  constructor(initial: LiveTopology) {
     this.live = structuredClone(initial);
   }
 
-  async readLive(): Promise<Topology> {
+  async readLive(): Promise<LiveTopology> {
     this.log.push('readLive');
     return structuredClone(this.live);
   }
@@ -67,6 +67,7 @@ export class FakeRegistry implements ExecutorPort {
         break;
       case 'createReplica':
         if (t.replicas.some((r) => r.region === action.region)) throw new Error(`replica ${action.region} already exists`);
+        if ((t.broken ?? []).some((r) => r.region === action.region)) throw new Error(`replica ${action.region} exists (broken): delete it first`);
         if (t.sku !== 'Premium') throw new Error('geo-replication requires Premium');
         t.replicas.push({ ...action.to });
         break;
@@ -77,6 +78,12 @@ export class FakeRegistry implements ExecutorPort {
         break;
       }
       case 'deleteReplica': {
+        const b = (t.broken ?? []).findIndex((x) => x.region === action.region);
+        if (b >= 0) {
+          t.broken!.splice(b, 1);
+          if (t.broken!.length === 0) delete t.broken;
+          break;
+        }
         const i = t.replicas.findIndex((x) => x.region === action.region);
         if (i < 0) throw new Error(`replica ${action.region} not found`);
         t.replicas.splice(i, 1);
