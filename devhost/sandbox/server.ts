@@ -12,9 +12,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultController, type FaultRule } from './faults';
+import { ArmReadLimiter, READS_REMAINING_HEADER, subscriptionOfPath, type ArmReadLimitOptions } from './arm-limits';
+import { MetricsBatchSandbox, METRICS_BATCH_PATH } from './metrics-batch';
+import { RESOURCE_GRAPH_API_VERSION, RESOURCE_GRAPH_PATH, ResourceGraphSandbox, type ResourceGraphOptions } from './resource-graph';
 import { MetricsQueryError, queryRegistryMetrics } from './metrics';
 import { KNOWN_LOCATIONS, LOCATIONS_WITHOUT_ZONES } from './regions';
 import { defaultSeed } from './seed';
+import { RegistryContent, defaultRepositories, startDataPlane, type DataPlane, type RepositorySeed } from './registry-data';
 import { SandboxState, registryId } from './state';
 import type { OperationRecord, RecordedExchange, RegistryRecord, ReplicaRecord, SandboxSeed, SeedRegistry, ZoneRedundancyValue } from './types';
 
@@ -40,6 +44,12 @@ export interface ArmSandboxOptions {
   pageSize?: number;
   /** Keep at most this many exchanges in `requests` (default 10000, oldest dropped). */
   maxRecorded?: number;
+  /** Repositories and tags per registry (default: defaultRepositories(), the Contoso images). */
+  repositories?: RepositorySeed;
+  /** ARM's read token bucket per subscription (default ON: 250 burst, 25/s; `false` turns it off). */
+  armReadLimit?: false | ArmReadLimitOptions;
+  /** Resource Graph: quota, management groups, subscriptions where it is not allowed. */
+  resourceGraph?: ResourceGraphOptions;
 }
 
 export interface ArmSandbox {
@@ -54,6 +64,14 @@ export interface ArmSandbox {
   resetRequests(): void;
   /** State back to the seed, faults cleared, request log emptied. */
   reset(): void;
+  /** Repositories/tags of every registry and the importImage behaviour (registry-data.ts). */
+  content: RegistryContent;
+  /** The registries' data plane (HTTPS, ACR token exchange). */
+  dataPlane: DataPlane;
+  /** ARM's read throttling (undefined when turned off). */
+  readLimit: ArmReadLimiter | undefined;
+  resourceGraph: ResourceGraphSandbox;
+  metricsBatch: MetricsBatchSandbox;
 }
 
 interface Reply {
@@ -89,6 +107,8 @@ const ROUTES: Array<Route & { kind: string }> = [
   { kind: 'replication', re: new RegExp(`${RG_PREFIX}/replications/${SEG}$`, 'i'), operation: (m) => ({ GET: 'Replications_Get', PUT: 'Replications_Create', PATCH: 'Replications_Update', DELETE: 'Replications_Delete' })[m] ?? 'Unknown' },
   { kind: 'opStatus', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationStatuses/${SEG}$`, 'i'), operation: () => 'OperationStatus' },
   { kind: 'opResult', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
+  { kind: 'importImage', re: new RegExp(`${RG_PREFIX}/importImage$`, 'i'), operation: () => 'Registries_ImportImage' },
+  { kind: 'importResult', re: new RegExp(`${RG_PREFIX}/importOperationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
   { kind: 'metrics', re: new RegExp(`${RG_PREFIX}/providers/microsoft\\.insights/metrics$`, 'i'), operation: () => 'Metrics_List' },
 ];
 
@@ -238,12 +258,17 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     now,
   );
   const faults = new FaultController();
+  const content = new RegistryContent(options.repositories ?? defaultRepositories(), now);
+  const dataPlane = await startDataPlane(content, { registryExists: (n) => [...state.registries.values()].some((r) => r.name.toLowerCase() === n) });
   const requests: RecordedExchange[] = [];
   const maxRecorded = options.maxRecorded ?? 10_000;
   const pageSize = options.pageSize ?? 100;
   const retryAfter = String(options.lroRetryAfterSeconds ?? 0);
   let seq = 0;
   let baseUrl = '';
+  const readLimit = options.armReadLimit === false ? undefined : new ArmReadLimiter(options.armReadLimit ?? {});
+  const resourceGraph = new ResourceGraphSandbox(options.resourceGraph ?? {}, () => state.registries.values(), allReplicas);
+  const metricsBatch = new MetricsBatchSandbox((sub, rg, name) => state.findRegistry(sub, rg, name), () => now().getTime());
 
   function record(x: RecordedExchange): void {
     requests.push(x);
@@ -530,6 +555,20 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
         if (method !== 'GET') break;
         return pollReply(getRegistry(sub, rg, name), child, opId, kind === 'opStatus' ? 'status' : 'result');
       }
+      case 'importImage': {
+        requireApiVersion(query, ACR_API_VERSION, 'registries');
+        if (method !== 'POST') break;
+        const lookup = (id: string): RegistryRecord | undefined => {
+          const x = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerregistry\/registries\/([^/]+)$/i.exec(id);
+          return x ? state.findRegistry(x[1] ?? '', x[2] ?? '', x[3] ?? '') : undefined;
+        };
+        return content.importImage(getRegistry(sub, rg, name), body, lookup, baseUrl, ACR_API_VERSION);
+      }
+      case 'importResult': {
+        requireApiVersion(query, ACR_API_VERSION, 'registries');
+        if (method !== 'GET') break;
+        return content.importResult(getRegistry(sub, rg, name), child);
+      }
       case 'metrics': {
         requireApiVersion(query, METRICS_API_VERSION, 'metrics');
         if (method !== 'GET') break;
@@ -622,6 +661,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     let reqBody: unknown;
     let reply: Reply;
     let faultName: string | undefined;
+    let readHeaders: Record<string, string> = {};
     const isControl = path.startsWith('/_sandbox');
     try {
       const text = await readBody(req);
@@ -633,9 +673,23 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
           throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: not JSON.');
         }
       }
+      const graph = RESOURCE_GRAPH_PATH.test(path);
+      const batch = METRICS_BATCH_PATH.exec(path);
       if (isControl) {
         operationId = 'Sandbox';
         reply = handleControl(method, path, query, reqBody);
+      } else if (graph || batch) {
+        // Resource Graph and the metrics batch data plane: their own quotas, not ARM's read bucket.
+        operationId = graph ? 'Resources' : 'MetricsBatch_Batch';
+        const auth = reqHeaders['authorization'];
+        if (!auth || !/^Bearer\s+\S+/i.test(auth)) throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+        if (method !== 'POST') throw new ArmError(405, 'MethodNotAllowed', `The method ${method} is not allowed for this resource.`);
+        if (graph) {
+          requireApiVersion(query, RESOURCE_GRAPH_API_VERSION, 'resources');
+          reply = resourceGraph.handle(auth, reqBody);
+        } else {
+          reply = metricsBatch.handle(batch?.[1] ?? '', batch?.[2] ?? '', query, reqBody);
+        }
       } else {
         let matched: { kind: string; m: RegExpExecArray } | undefined;
         for (const route of ROUTES) {
@@ -658,6 +712,12 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
           throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found in the namespace for path '${path}' (ARM sandbox).`);
         }
         const registryName = matched.kind === 'list' || matched.kind === 'listRg' ? undefined : matched.m[3];
+        const readSub = method === 'GET' && readLimit ? subscriptionOfPath(path) : undefined;
+        const admission = readSub && readLimit ? readLimit.admit(readSub) : undefined;
+        if (admission && !admission.ok) {
+          throw Object.assign(new ArmError(429, 'SubscriptionRequestsThrottled', `Number of 'read' requests for subscription '${readSub}' actor '${correlationId}' exceeded. Please try again after '${admission.retryAfterSeconds}' seconds after the additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.`), { retryAfterSeconds: admission.retryAfterSeconds });
+        }
+        if (admission?.ok) readHeaders = { [READS_REMAINING_HEADER]: String(admission.remaining) };
         const decision = faults.onRequest({ method, operationId, ...(registryName ? { registry: registryName } : {}) });
         await sleep((options.latencyMs ?? 0) + decision.latencyMs);
         if (decision.respond) {
@@ -673,9 +733,15 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
       }
     } catch (e) {
       if (e instanceof ArmError) {
+        const retryAfterSeconds = (e as ArmError & { retryAfterSeconds?: number }).retryAfterSeconds;
         reply = {
           statusCode: e.statusCode,
-          headers: e.statusCode === 401 ? { 'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' } : {},
+          headers:
+            e.statusCode === 401
+              ? { 'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' }
+              : retryAfterSeconds !== undefined
+                ? { 'retry-after': String(retryAfterSeconds), [READS_REMAINING_HEADER]: '0' }
+                : {},
           body: { error: { code: e.code, message: e.message } },
         };
       } else {
@@ -691,6 +757,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
       'x-ms-request-id': requestId,
       'x-ms-correlation-request-id': correlationId,
       'cache-control': 'no-cache',
+      ...readHeaders,
       ...(reply.headers ?? {}),
     };
     let payload: string | undefined;
@@ -745,14 +812,26 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     },
     reset() {
       state.reset(seed);
+      content.reset();
+      dataPlane.requests.length = 0;
       faults.clear();
       requests.length = 0;
+      readLimit?.reset();
+      resourceGraph.reset();
     },
+    readLimit,
+    resourceGraph,
+    metricsBatch,
+    content,
+    dataPlane,
     close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
+      return Promise.all([
+        new Promise<void>((resolve, reject) => {
+          server.close((err) => (err ? reject(err) : resolve()));
+          server.closeAllConnections();
+        }),
+        dataPlane.close(),
+      ]).then(() => undefined);
     },
   };
   return sandbox;
