@@ -27,7 +27,7 @@
  * - Limits: on a node or time limit the best solution is returned with status 'gap', the lower bound being
  *   the minimum bound of the unexplored subtrees.
  */
-import { evaluateMask, prepare, type Prepared } from './prepare.js';
+import { evaluateMask, prepare, type Prepared, type PrepareOutcome } from './prepare.js';
 import { addDropSwap, CLOSED, FREE, improvingTarget, OPEN, polyakStep, SearchLimits, Trail, VectorStack } from './search.js';
 import { reduceInstance } from './reduce.js';
 import { SparseBB, sparseEligible } from './sparse.js';
@@ -59,12 +59,13 @@ class BranchAndBound {
   readonly inC: Uint8Array;
   readonly g: Float64Array;
   readonly bestV: Float64Array;
-  readonly ordBuf: Int32Array;
   readonly vStack: VectorStack;
   cDrop = 0;
   outBase = Infinity;
   /** Subgradient iterations at the root and at other nodes, and the initial step factor at nodes. */
   rootIters = 300;
+  /** Multipliers to try at the root besides the dual ascent's (e.g. the previous count's root multipliers in the frontier). */
+  seedV: Float64Array | null = null;
   nodeIters = 25;
   nodeTheta = 0.5;
   /** Explore the closed child first (measured: open-first is better on Chess/FPP, so off). */
@@ -107,7 +108,6 @@ class BranchAndBound {
     this.inC = new Uint8Array(p.n);
     this.g = new Float64Array(p.m);
     this.bestV = new Float64Array(p.m);
-    this.ordBuf = new Int32Array(p.n);
     this.limits = new SearchLimits(Math.min(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.deadline ?? Infinity), opts.nodeLimit ?? Infinity, 32);
   }
 
@@ -286,12 +286,23 @@ class BranchAndBound {
     if (nNeg >= need && nNeg <= room) {
       for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < 0) { inC[i] = 1; L += rc[i] as number; nC++; }
     } else {
-      const ord = this.ordBuf;
+      // the `take` smallest reduced costs of free facilities: numeric sort of the values (no comparator
+      // closure, this runs in every subgradient step), then members below the k-th value plus enough ties
+      const vals = this.sortBuf;
       let cnt = 0;
-      for (let i = 0; i < n; i++) if (status[i] === FREE) ord[cnt++] = i;
-      const sub = ord.subarray(0, cnt).sort((a, b) => (rc[a] as number) - (rc[b] as number));
+      for (let i = 0; i < n; i++) if (status[i] === FREE) vals[cnt++] = rc[i] as number;
       const take = Math.min(cnt, Math.max(need, Math.min(nNeg, room)));
-      for (let t = 0; t < take; t++) { const i = sub[t] as number; inC[i] = 1; L += rc[i] as number; nC++; }
+      if (take > 0) {
+        const sorted = vals.subarray(0, cnt).sort();
+        const kth = sorted[take - 1] as number;
+        let ties = take;
+        for (let t = 0; t < take; t++) if ((sorted[t] as number) < kth) ties--;
+        for (let i = 0; i < n; i++) {
+          if (status[i] !== FREE) continue;
+          const r = rc[i] as number;
+          if (r < kth || (r === kth && ties-- > 0)) { inC[i] = 1; L += r; nC++; }
+        }
+      }
     }
     let maxC = -Infinity;
     let minExcl = Infinity;
@@ -409,6 +420,9 @@ class BranchAndBound {
       const pv = this.vStack.at(depth - 1);
       const lp = this.lagrangian(pv, false);
       if (lp > lag) { v.set(pv); lag = lp; }
+    } else if (this.seedV !== null && this.seedV.length === this.m) {
+      const lp = this.lagrangian(this.seedV, false);
+      if (lp > lag) { v.set(this.seedV); lag = lp; }
     }
     if (lag <= this.target()) {
       const iters = depth === 0 ? this.rootIters : this.nodeIters;
@@ -610,8 +624,11 @@ function solveWith(inst: UflInstance, opts: UflOptions, construct: boolean): Ufl
   if (!prep.ok) return solveReduced(inst, opts, construct, t0);
   const red = reduceInstance(inst);
   if (red === null) return solveReduced(inst, opts, construct, t0);
-  const r = solveReduced(red.instance, opts, construct, t0);
-  // Same facilities, same objective for every open set: only the assignment is per original client.
+  return liftReduced(inst, prep.p, solveReduced(red.instance, opts, construct, t0));
+}
+
+/** A result of the reduced instance as a result of the original one (same facilities, same objective of every open set; assignment per original client). */
+function liftReduced(inst: UflInstance, orig: Prepared, r: UflResult): UflResult {
   if (r.status === 'infeasible') {
     const why = inst.coverage !== undefined && /no facility can serve/.test(r.reason ?? '') ? `coverage: a client that must be covered has no allowed facility within its covering set (${r.reason})` : r.reason;
     return { ...r, assignment: new Array<number>(inst.nClients).fill(-1), ...(why !== undefined ? { reason: why } : {}) };
@@ -619,12 +636,17 @@ function solveWith(inst: UflInstance, opts: UflOptions, construct: boolean): Ufl
   const mask = new Uint8Array(inst.nFacilities);
   for (const i of r.open) mask[i] = 1;
   const a = new Int32Array(inst.nClients).fill(-1);
-  const objective = r.open.length > 0 ? evaluateMask(prep.p, mask, a) : Infinity;
+  const objective = r.open.length > 0 ? evaluateMask(orig, mask, a) : Infinity;
   return { ...r, objective, ...(r.status === 'optimal' ? { lowerBound: objective } : {}), assignment: Array.from(a) };
 }
 
-function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t0: number): UflResult {
-  const prep = prepare(inst);
+/** `pre`: the instance already prepared (the frontier prepares once and only changes the cardinality bounds). */
+/**
+ * `carry`: root multipliers passed from one solve to the next of the same (reduced) clients: `carry.v` seeds
+ * this root and is replaced by this root's multipliers (any multipliers give a valid bound, so this is only speed).
+ */
+function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t0: number, pre?: Prepared, carry?: { v: Float64Array | null }): UflResult {
+  const prep: PrepareOutcome = pre !== undefined ? { ok: true, p: pre } : prepare(inst);
   if (!prep.ok) {
     return { status: 'infeasible', open: [], objective: Infinity, lowerBound: Infinity, gap: 0, nodes: 0, ms: Date.now() - t0, assignment: new Array<number>(inst.nClients).fill(-1), reason: prep.reason };
   }
@@ -648,7 +670,9 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
   }
   const penalties = coverageLambdas(p);
   if (penalties.length === 0) {
+    if (carry !== undefined) bb.seedV = carry.v;
     bb.node(-Infinity, 0);
+    if (carry !== undefined && bb.nodes > 0) carry.v = Float64Array.from(bb.vStack.at(0));
     return resultFrom(p, bb, t0);
   }
   // Partial coverage: pick the coverage multiplier with the best root bound (probes of one node each).
@@ -745,6 +769,21 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
   const lo = Math.max(1, inst.minOpen ?? 1, new Set(inst.fixedOpen ?? []).size);
   const hi = Math.min(n, Math.floor(kMax), inst.maxOpen ?? n);
   const out: UflCountResult[] = [];
+  // Prepare and reduce once: only the cardinality bounds change from one count to the next.
+  const orig = prepare(inst);
+  const red = inst.prefs !== undefined && orig.ok ? reduceInstance(inst) : null;
+  const base = red !== null ? red.instance : inst;
+  const basePrep = orig.ok ? (red !== null ? prepare(base) : orig) : null;
+  const carry: { v: Float64Array | null } = { v: null };
+  const solveCount = (k: number, o: UflOptions, construct: boolean): UflResult => {
+    const t0 = Date.now();
+    const ik = { ...base, minOpen: k, maxOpen: k };
+    const bp = basePrep !== null && basePrep.ok ? basePrep.p : null;
+    // the checks prepare() makes on the cardinality bounds (fixedOpen ≤ k is the loop's lower end)
+    const pk = bp !== null && bp.n - bp.fixedClosed.length >= k ? { ...bp, kmin: k, kmax: k } : undefined;
+    const r = solveReduced(ik, o, construct, t0, pk, carry);
+    return red !== null && orig.ok ? liftReduced({ ...inst, minOpen: k, maxOpen: k }, { ...orig.p, kmin: k, kmax: k }, r) : r;
+  };
   const reuse = known !== undefined && known.status === 'optimal' ? known : undefined;
   let prev: number[] | null = null;
   for (let k = lo; k <= hi; k++) {
@@ -759,7 +798,7 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
       if (base.length === k - 1) { for (let i = 0; i < n; i++) if (!base.includes(i)) warm.push([...base, i]); }
       else if (base.length === k + 1) { for (const i of base) warm.push(base.filter((x) => x !== i)); }
     }
-    const r = solveWith({ ...inst, minOpen: k, maxOpen: k }, { ...opts, warmStarts: warm }, warm.length === 0);
+    const r = solveCount(k, { ...opts, warmStarts: warm }, warm.length === 0);
     if (r.status !== 'infeasible') {
       out.push({ count: k, result: r });
       prev = r.open;
