@@ -19,6 +19,9 @@ import { armPlanExecutor } from './azure/arm/plan-executor';
 import { createPlanStore } from './azure/store';
 import { StoreUnavailableError } from './azure/store/errors';
 import { Limiter } from './azure/drift/limit';
+import { InMemoryArmReadBudget, TableArmReadBudget } from './azure/drift/arm-budget';
+import { createFleetAdapters, type FleetAdapters } from './azure/arm/fleet';
+import type { ArmReadBudget, BatchPullMetricsPort, RegistryInventoryPort } from './app/ports/inventory';
 import { InMemoryDriftReportStore } from './azure/drift/memory';
 import { StorageQueueDriftQueue } from './azure/drift/queue';
 import { TableDriftReportStore } from './azure/drift/table-store';
@@ -37,6 +40,11 @@ export interface DriftServices {
   planStore(): { store: PlanStore } | { unavailable: string };
   /** Bounds the ARM calls of drift checks in flight in this process (DRIFT_ARM_CONCURRENCY). */
   armLimiter: Limiter;
+  /** Resource Graph inventory (ARM fallback) and batched metrics; built on first use. */
+  inventory(): RegistryInventoryPort;
+  batchMetrics(): BatchPullMetricsPort;
+  /** The per-subscription ARM read bucket shared by every instance (Table row per subscription; memory without storage). */
+  armBudget: ArmReadBudget;
 }
 
 export interface Services {
@@ -123,8 +131,23 @@ export function createServices(settings: Settings = readSettings(), overrides: S
           }
         }),
       armLimiter: driftOverrides.armLimiter ?? new Limiter(d.armConcurrency),
+      inventory: driftOverrides.inventory ?? (() => fleet().inventory),
+      batchMetrics: driftOverrides.batchMetrics ?? (() => fleet().batchMetrics),
+      armBudget: driftOverrides.armBudget ?? armBudget,
     };
   };
+  let fleetAdapters: FleetAdapters | undefined;
+  const fleet = (): FleetAdapters =>
+    (fleetAdapters ??= createFleetAdapters(armClientSettings(settings.arm), {
+      metricsEndpointTemplate: settings.drift.metricsEndpointTemplate,
+      topology: () => services.arm().topology,
+      budget: services.drift.armBudget,
+    }));
+  const budgetLimits = { burst: settings.drift.armReadsBurst, refillPerSecond: settings.drift.armReadsPerSecond };
+  const armBudget: ArmReadBudget =
+    settings.drift.store === 'memory' || !settings.storage.connection
+      ? new InMemoryArmReadBudget(budgetLimits)
+      : new TableArmReadBudget({ ...budgetLimits, connection: settings.storage.connection, tableName: settings.drift.armBudgetTable });
 
   const services: Services = {
     settings,
@@ -137,7 +160,7 @@ export function createServices(settings: Settings = readSettings(), overrides: S
       if (!solver) solvers.add((solver = createSolver(settings.solver)));
       return solver;
     },
-    planExecutor: (registryId) => armPlanExecutor(services.arm().topology, registryId),
+    planExecutor: (registryId) => armPlanExecutor(services.arm().topology, registryId, { ...(services.arm().webhooks ? { webhooks: services.arm().webhooks } : {}) }),
     get drift(): DriftServices {
       return (drift ??= buildDrift());
     },

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultController, type FaultRule } from './faults';
+import { WEBHOOK_ROUTES, WebhookSandbox } from './webhooks';
 import { ArmReadLimiter, READS_REMAINING_HEADER, subscriptionOfPath, type ArmReadLimitOptions } from './arm-limits';
 import { MetricsBatchSandbox, METRICS_BATCH_PATH } from './metrics-batch';
 import { RESOURCE_GRAPH_API_VERSION, RESOURCE_GRAPH_PATH, ResourceGraphSandbox, type ResourceGraphOptions } from './resource-graph';
@@ -64,6 +65,8 @@ export interface ArmSandbox {
   resetRequests(): void;
   /** State back to the seed, faults cleared, request log emptied. */
   reset(): void;
+  /** Registry webhooks, per location (webhooks.ts). */
+  webhooks: WebhookSandbox;
   /** Repositories/tags of every registry and the importImage behaviour (registry-data.ts). */
   content: RegistryContent;
   /** The registries' data plane (HTTPS, ACR token exchange). */
@@ -107,6 +110,7 @@ const ROUTES: Array<Route & { kind: string }> = [
   { kind: 'replication', re: new RegExp(`${RG_PREFIX}/replications/${SEG}$`, 'i'), operation: (m) => ({ GET: 'Replications_Get', PUT: 'Replications_Create', PATCH: 'Replications_Update', DELETE: 'Replications_Delete' })[m] ?? 'Unknown' },
   { kind: 'opStatus', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationStatuses/${SEG}$`, 'i'), operation: () => 'OperationStatus' },
   { kind: 'opResult', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
+  ...WEBHOOK_ROUTES.map((w) => ({ kind: w.kind, re: new RegExp(`${RG_PREFIX}${w.suffix}$`, 'i'), operation: w.operation })),
   { kind: 'importImage', re: new RegExp(`${RG_PREFIX}/importImage$`, 'i'), operation: () => 'Registries_ImportImage' },
   { kind: 'importResult', re: new RegExp(`${RG_PREFIX}/importOperationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
   { kind: 'metrics', re: new RegExp(`${RG_PREFIX}/providers/microsoft\\.insights/metrics$`, 'i'), operation: () => 'Metrics_List' },
@@ -258,6 +262,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     now,
   );
   const faults = new FaultController();
+  const webhooks = new WebhookSandbox();
   const content = new RegistryContent(options.repositories ?? defaultRepositories(), now);
   const dataPlane = await startDataPlane(content, { registryExists: (n) => [...state.registries.values()].some((r) => r.name.toLowerCase() === n) });
   const requests: RecordedExchange[] = [];
@@ -549,6 +554,14 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
         if (method === 'DELETE') return deleteReplication(r, child);
         break;
       }
+      case 'webhooks':
+      case 'webhook':
+      case 'webhookCallback': {
+        requireApiVersion(query, ACR_API_VERSION, 'registries/webhooks');
+        const r = getRegistry(sub, rg, name);
+        const locations = [r.location, ...[...r.replicas.values()].filter((x) => x.provisioningState === 'Succeeded').map((x) => x.location)];
+        return webhooks.handle(kind, method, r, child, body, locations);
+      }
       case 'opStatus':
       case 'opResult': {
         requireApiVersion(query, ACR_API_VERSION, 'registries/replications');
@@ -806,12 +819,14 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     port,
     faults,
     state,
+    webhooks,
     requests,
     resetRequests() {
       requests.length = 0;
     },
     reset() {
       state.reset(seed);
+      webhooks.reset();
       content.reset();
       dataPlane.requests.length = 0;
       faults.clear();

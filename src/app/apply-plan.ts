@@ -66,7 +66,7 @@ export async function applyStoredPlan(store: PlanStore, planId: string, opts: Ap
         result = await executePlan(
           started.plan,
           {
-            readLive: () => opts.registry.readLive(),
+            readLive: (o) => opts.registry.readLive(o),
             perform: async (a) => {
               held.assertHeld(); // never mutate without the lock
               await opts.registry.perform(a);

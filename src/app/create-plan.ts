@@ -50,6 +50,11 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
   const workloads = resolveWorkloads(req.workloads ?? [], { avgPullSizeMB: req.avgPullSizeMB, ...live.workloadDefaults }, catalog, out);
   out.throwIfAny();
   if (!target || !current) throw new InvalidInputError([], 'The target topology could not be built.');
+  // Webhooks are regional: read them (with service URIs) only when the plan adds replicas.
+  const adds = target.topology.replicas.some((r) => !live.live.replicas.some((x) => x.location === r.region && x.provisioningState === 'Succeeded'));
+  const removes = live.live.replicas.some((x) => !target.topology.replicas.some((r) => r.region === x.location));
+  const hooks = deps.arm().webhooks;
+  const webhooks = hooks && (adds || removes) ? await hooks.listWebhooks(live.live.id, { withCallbackConfig: adds }) : undefined;
   const prices = deps.prices();
   const opts = { extraAssumptions: [...live.assumptions, ...(workloads.length === 0 ? ['No workloads given: data transfer is not included in the costs.'] : [])] };
   const costBefore = buildEstimate({ topology: current.topology, storageGiB: current.storageGiB, workloads }, catalog, prices, opts);
@@ -64,6 +69,7 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     // The one view apply reads too (broken replicas apart); the costs above use the planning view.
     current: liveTopology(live.live, { now }),
     target: target.topology,
+    ...(webhooks ? { webhooks } : {}),
     allowDeletes: req.allowDeletes === true,
     now,
     ttlHours: req.expiresInHours ?? deps.planTtlHours,

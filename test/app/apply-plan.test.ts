@@ -28,7 +28,7 @@ function fakeRegistry(initial: Topology) {
       if (a.kind === 'upgradeSku') reg.live.sku = a.to;
       else if (a.kind === 'createReplica') reg.live.replicas.push({ ...a.to });
       else if (a.kind === 'deleteReplica') reg.live.replicas = reg.live.replicas.filter((r) => r.region !== a.region);
-      else reg.live.replicas = reg.live.replicas.map((r) => (r.region === a.region ? { ...a.to } : r));
+      else if (a.kind === 'updateReplica') reg.live.replicas = reg.live.replicas.map((r) => (r.region === a.region ? { ...a.to } : r));
       reg.performed.push(a.id);
     },
   };

@@ -16,7 +16,7 @@ import { planWorkloads } from '../../src/app/drift-check';
 import { invoke } from '../helpers/invoke';
 import { ensureAzurite, freePort, type AzuriteHandle } from '../../devhost/azurite';
 import { AzureStoragePlanStore } from '../../src/azure/store/azure-storage';
-import { expectContractClean } from '../helpers/contract';
+import { expectContractCleanWithFixtures } from '../helpers/contract-fixtures';
 import type { RecordedExchange } from '../../devhost/sandbox/types';
 
 /** Every ARM exchange of this file, for the contract check at the end. */
@@ -197,6 +197,52 @@ describe('plans', () => {
     sandbox.resetRequests();
     expect((await call(planApply, p.id, { headers: bob })).json.outcome).toBe('noop');
     expect(mutating()).toEqual([]);
+  });
+
+  it('#15 webhooks: a registry with two webhooks → the plan proposes both for the new replica, apply creates them; one with custom headers is left to the approver; exports carry them', async () => {
+    const id = registryResourceId('contosowesteu');
+    const hooks = services.arm().webhooks!;
+    await hooks.createWebhook(id, { name: 'buildhook', location: 'westeurope', serviceUri: 'https://ci.contoso.com/acr', actions: ['push'], scope: 'app:*', status: 'enabled' });
+    await hooks.createWebhook(id, { name: 'audithook', location: 'westeurope', serviceUri: 'https://audit.contoso.com/in', actions: ['push', 'delete'], scope: '', status: 'enabled' });
+    await hooks.createWebhook(id, { name: 'nehook', location: 'northeurope', serviceUri: 'https://ne.contoso.com/in', actions: ['push'], scope: '', status: 'enabled' });
+    const withHeaders = await fetch(`${sandbox.url}${id}/webhooks/secrethook?api-version=2025-11-01`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+      body: JSON.stringify({ location: 'westeurope', properties: { serviceUri: 'https://sec.contoso.com/x', actions: ['push'], customHeaders: { Authorization: 'Bearer s3cret' } } }),
+    });
+    expect(withHeaders.status).toBe(200);
+
+    const p = await createPlan({ registryId: id, target: { replicas: [{ region: 'northeurope' }, { region: 'eastus' }] } });
+    expect(p.actions.map((a: { id: string }) => a.id)).toEqual(['create-replica:eastus', 'create-webhook:eastus:audithook', 'create-webhook:eastus:buildhook', 'create-webhook:eastus:nehook']);
+    expect(p.actions[2]).toMatchObject({ kind: 'createWebhook', copyOf: 'buildhook', webhook: { name: 'buildhookeastus', location: 'eastus', serviceUri: 'https://ci.contoso.com/acr', actions: ['push'], scope: 'app:*' } });
+    const manual = p.skipped.find((x: { kind: string }) => x.kind === 'webhookNeedsHeaders');
+    expect(manual).toMatchObject({ region: 'eastus', proposal: { customHeaderNames: ['Authorization'] } });
+    expect(JSON.stringify(p)).not.toContain('s3cret');
+
+    const az = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'az' }, headers: reader });
+    expect((az.text.match(/^az acr webhook create .*--location eastus/gm) ?? []).length).toBe(3);
+    expect(az.text).toMatch(/^#\s+az acr webhook create .*-n secrethookeastus .*--headers 'Authorization=<value>'/m);
+    const bicep = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'bicep' }, headers: reader });
+    expect((bicep.text.match(/'Microsoft\.ContainerRegistry\/registries\/webhooks@2025-11-01'/g) ?? []).length).toBe(3);
+    expect(bicep.text).toContain('dependsOn: [replica_eastus]');
+    const tf = await invoke(planExport, { params: { id: p.id }, path: `plans/${p.id}/export`, query: { format: 'terraform' }, headers: reader });
+    expect((tf.text.match(/resource "azurerm_container_registry_webhook"/g) ?? []).length).toBe(3);
+
+    await call(planApprove, p.id, { headers: bob });
+    const applied = await call(planApply, p.id, { headers: bob });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.json.outcome).toBe('applied');
+    const after = await hooks.listWebhooks(id, { withCallbackConfig: true });
+    expect(after.filter((w) => w.location === 'eastus').map((w) => `${w.name}:${w.serviceUri}:${w.actions.join('+')}`)).toEqual([
+      'audithookeastus:https://audit.contoso.com/in:push+delete',
+      'buildhookeastus:https://ci.contoso.com/acr:push',
+      'nehookeastus:https://ne.contoso.com/in:push',
+    ]);
+
+    // removing a replica lists the webhooks that go with it
+    const del = await createPlan({ registryId: id, target: { replicas: [{ region: 'eastus' }] }, allowDeletes: true });
+    expect(del.actions).toMatchObject([{ id: 'delete-replica:northeurope', webhooks: ['nehook'] }]);
+    expect(del.actions[0].description).toMatch(/webhook\(s\) nehook go with it/);
   });
 
   it('two concurrent applies for one registry: exactly one proceeds', async () => {
@@ -545,7 +591,9 @@ describe('plans with the Azure Storage plan store (Azurite): refusals keep their
 });
 
 describe('contract', () => {
-  it('every ARM exchange of this file validates against the official Swagger (zero violations)', async () => {
-    await expectContractClean(seen);
+  it('every ARM exchange of this file validates against the official Swagger, webhooks included (zero violations)', async () => {
+    const results = await expectContractCleanWithFixtures(seen, 5);
+    const ops = new Set(results.map((r) => r.operationId));
+    for (const op of ['Webhooks_List', 'Webhooks_GetCallbackConfig', 'Webhooks_Create']) expect(ops).toContain(op);
   }, 60_000);
 });

@@ -4,7 +4,7 @@
  * the adapters live in src/azure/arm. Unknown values are `null`, never 0.
  */
 import type { Sku } from '../../model/types';
-import type { ExecutorPort } from '../../model/plan/types';
+import type { ExecutorPort, LiveWebhook, WebhookSpec } from '../../model/plan/types';
 import type { LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
 
 export type { DailyPulls, LiveProvisioningState, LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
@@ -53,10 +53,22 @@ export interface PullMetricsPort {
   getPullSummary(resourceId: string, options: { days: number; abortSignal?: AbortSignal }): Promise<PullSummary>;
 }
 
-/** Both ports, as built by createArmAdapters. */
+/** Registry webhooks (regional: each fires only for pushes in its own location). */
+export interface RegistryWebhooksPort {
+  /**
+   * The registry's webhooks. With `withCallbackConfig`, also each one's service URI and the NAMES of
+   * its custom headers (one getCallbackConfig call per webhook; header values are never returned).
+   */
+  listWebhooks(resourceId: string, options?: OperationOptions & { withCallbackConfig?: boolean }): Promise<LiveWebhook[]>;
+  /** Creates (or idempotently re-puts) a webhook, without custom headers, and waits for it. */
+  createWebhook(resourceId: string, webhook: WebhookSpec, options?: OperationOptions): Promise<void>;
+}
+
+/** The ports, as built by createArmAdapters. `webhooks` is absent where the host does not read them. */
 export interface ArmAdapters {
   topology: RegistryTopologyPort;
   metrics: PullMetricsPort;
+  webhooks?: RegistryWebhooksPort;
 }
 
 /**

@@ -6,6 +6,7 @@ import { ArmClientFactory, type ArmClientSettings } from './clients';
 import { AzureMonitorPullMetricsAdapter } from './metrics';
 import type { ArmAdapters } from '../../app/ports/arm';
 import { ArmRegistryTopologyAdapter } from './topology';
+import { ArmRegistryWebhooksAdapter } from './webhooks';
 
 export type { ArmClientSettings } from './clients';
 export { ArmConfigurationError, DEFAULT_ARM_ENDPOINT, resolveEndpoint, staticTokenCredential } from './clients';
@@ -14,6 +15,7 @@ export * from './errors';
 export { parseRegistryResourceId } from './resource-id';
 export { ArmRegistryTopologyAdapter, canonicalLocation } from './topology';
 export { AzureMonitorPullMetricsAdapter, MAX_METRIC_DAYS } from './metrics';
+export { ArmRegistryWebhooksAdapter } from './webhooks';
 
 /**
  * Builds both ports. Cheap: validates the settings (throws ArmConfigurationError for a bad
@@ -24,5 +26,6 @@ export function createArmAdapters(settings: ArmClientSettings = {}): ArmAdapters
   return {
     topology: new ArmRegistryTopologyAdapter(clients),
     metrics: new AzureMonitorPullMetricsAdapter(clients),
+    webhooks: new ArmRegistryWebhooksAdapter(clients),
   };
 }

@@ -8,12 +8,14 @@
  */
 import type { LiveTopology, PlanAction } from '../../model/plan/types';
 import { DEFAULT_STUCK_AFTER_MINUTES, liveTopology, replicaBreakage } from '../../model/live';
-import type { LiveRegistry, PlanExecutorPort, RegistryTopologyPort } from '../../app/ports/arm';
+import type { LiveRegistry, PlanExecutorPort, RegistryTopologyPort, RegistryWebhooksPort } from '../../app/ports/arm';
 
 export interface ArmPlanExecutorOptions {
   now?: () => Date;
   /** A replica in a transition longer than this is broken (default DEFAULT_STUCK_AFTER_MINUTES). */
   stuckAfterMinutes?: number;
+  /** Webhooks: read with the live topology (which webhook creates are done) and created by createWebhook actions. */
+  webhooks?: RegistryWebhooksPort;
 }
 
 export function armPlanExecutor(port: RegistryTopologyPort, registryId: string, options: ArmPlanExecutorOptions = {}): PlanExecutorPort {
@@ -23,9 +25,11 @@ export function armPlanExecutor(port: RegistryTopologyPort, registryId: string, 
   const replica = (region: string) => lastLive?.replicas.find((r) => r.location === region);
   const replicaName = (region: string): string => replica(region)?.name ?? region;
   return {
-    readLive: async (): Promise<LiveTopology> => {
+    readLive: async (readOptions?: { webhooks?: boolean }): Promise<LiveTopology> => {
       lastLive = await port.getRegistry(registryId);
-      return liveTopology(lastLive, { now: now(), stuckAfterMinutes });
+      const t = liveTopology(lastLive, { now: now(), stuckAfterMinutes });
+      if (options.webhooks && readOptions?.webhooks) t.webhooks = (await options.webhooks.listWebhooks(registryId)).map((w) => ({ name: w.name, location: w.location }));
+      return t;
     },
     perform: async (action: PlanAction): Promise<void> => {
       switch (action.kind) {
@@ -49,6 +53,10 @@ export function armPlanExecutor(port: RegistryTopologyPort, registryId: string, 
           await port.deleteReplica(registryId, replicaName(action.region));
           // The replica is gone: a following re-create must not delete it again.
           if (lastLive) lastLive = { ...lastLive, replicas: lastLive.replicas.filter((r) => r.location !== action.region) };
+          return;
+        case 'createWebhook':
+          if (!options.webhooks) throw new Error(`webhook ${action.webhook.name} cannot be created: this host has no webhook adapter`);
+          await options.webhooks.createWebhook(registryId, action.webhook);
           return;
       }
     },

@@ -62,6 +62,8 @@ export function isActionSatisfied(action: PlanAction, live: LiveTopology): boole
       if (s === null) return true;
       return action.recreateAs !== undefined && sameSlot(s, action.recreateAs);
     }
+    case 'createWebhook':
+      return (live.webhooks ?? []).some((w) => w.name.toLowerCase() === action.webhook.name.toLowerCase() && normalizeRegion(w.location) === action.region);
   }
 }
 
@@ -152,8 +154,9 @@ export async function executePlan(plan: Plan, port: ExecutorPort, opts: ExecuteO
     assertIntegrity(plan);
   }
 
+  const readOpts = { webhooks: plan.actions.some((a) => a.kind === 'createWebhook') };
   // Stale check: before any mutating call.
-  const live = await port.readLive();
+  const live = await port.readLive(readOpts);
   const { done } = assessLive(plan, live);
 
   const attempt = opts.attempt ?? plan.applyAttempts ?? 1;
@@ -196,7 +199,7 @@ export async function executePlan(plan: Plan, port: ExecutorPort, opts: ExecuteO
   if (dryRun) return { outcome: 'dryRun', steps, performed, alreadyDone };
 
   // Verify convergence.
-  const after = await port.readLive();
+  const after = await port.readLive(readOpts);
   const finalFingerprint = fingerprint(after);
   const expected = applyActions(plan.current, plan.actions);
   if (finalFingerprint !== fingerprint(expected)) {

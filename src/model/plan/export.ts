@@ -15,7 +15,7 @@
  */
 import type { Topology } from '../types';
 import { applyActions } from './diff';
-import type { ExportFormat, Plan, PlanAction } from './types';
+import type { CreateWebhookAction, ExportFormat, Plan, PlanAction, WebhookSpec } from './types';
 import { matchRegistryId } from '../registry-id';
 
 export const BICEP_API_VERSION = '2025-11-01';
@@ -83,7 +83,29 @@ export function azCommand(a: PlanAction): string {
       return `az acr replication update ${common} -n ${word(a.region)} --region-endpoint-enabled ${a.to.regionEndpointEnabled ? 'true' : 'false'}`;
     case 'deleteReplica':
       return `az acr replication delete ${common} -n ${word(a.region)} --yes`;
+    case 'createWebhook':
+      return azWebhookCreate(a.webhook);
   }
+}
+
+/** `az acr webhook create` for a webhook; `headerNames` become `--headers 'Name=<value>'` placeholders. */
+export function azWebhookCreate(w: WebhookSpec, headerNames: readonly string[] = []): string {
+  return (
+    `az acr webhook create -r "$REGISTRY" -g "$RESOURCE_GROUP" --subscription "$SUBSCRIPTION" -n ${word(w.name)} --location ${word(w.location)}` +
+    ` --uri ${q(w.serviceUri)} --actions ${w.actions.map(word).join(' ')}` +
+    (w.scope ? ` --scope ${q(w.scope)}` : '') +
+    ` --status ${w.status}` +
+    (headerNames.length > 0 ? ` --headers ${headerNames.map((h) => q(`${h}=<value>`)).join(' ')}` : '')
+  );
+}
+
+/** Webhook copies the approver must create by hand (they send custom headers), as commented az commands. */
+function manualWebhookLines(plan: Plan): string[] {
+  const manual = plan.skipped.filter((s) => s.kind === 'webhookNeedsHeaders' && s.proposal);
+  if (manual.length === 0) return [];
+  const out = ['Webhooks this plan does not create (their custom headers are secrets the plan never stores);', 'create them with the header values, or leave them out:'];
+  for (const s of manual) out.push(`  ${azWebhookCreate(s.proposal!.webhook, s.proposal!.customHeaderNames)}`);
+  return out;
 }
 
 function variables(plan: Plan): string[] {
@@ -110,6 +132,8 @@ export function toAzCli(plan: Plan): string {
     out.push(`# [${i + 1}/${plan.actions.length}] ${a.id}: ${oneLine(a.description)}`);
     out.push(azCommand(a));
   });
+  const manual = manualWebhookLines(plan);
+  if (manual.length > 0) out.push('', ...manual.map((l) => `# ${l}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -169,7 +193,31 @@ export function toBicep(plan: Plan): string {
     out.push('  }');
     out.push('}');
   }
+  for (const a of webhookActions(plan)) {
+    const w = a.webhook;
+    const replica = end.replicas.some((r) => r.region === w.location) ? bicepIdent(w.location) : undefined;
+    out.push('');
+    out.push(`// ${oneLine(a.description)}`);
+    out.push(`resource webhook_${w.name.replace(/[^A-Za-z0-9_]/g, '_')} 'Microsoft.ContainerRegistry/registries/webhooks@${BICEP_API_VERSION}' = {`);
+    out.push('  parent: registry');
+    out.push(`  name: ${bicepString(w.name)}`);
+    out.push(`  location: ${bicepString(w.location)}`);
+    out.push('  properties: {');
+    out.push(`    serviceUri: ${bicepString(w.serviceUri)}`);
+    out.push(`    actions: [${w.actions.map(bicepString).join(', ')}]`);
+    out.push(`    scope: ${bicepString(w.scope)}`);
+    out.push(`    status: ${bicepString(w.status)}`);
+    out.push('  }');
+    if (replica) out.push(`  dependsOn: [${replica}]`);
+    out.push('}');
+  }
+  const manual = manualWebhookLines(plan);
+  if (manual.length > 0) out.push('', ...manual.map((l) => `// ${l}`));
   return `${out.join('\n')}\n`;
+}
+
+function webhookActions(plan: Plan): CreateWebhookAction[] {
+  return plan.actions.filter((a): a is CreateWebhookAction => a.kind === 'createWebhook');
 }
 
 export function toTerraform(plan: Plan): string {
@@ -201,6 +249,24 @@ export function toTerraform(plan: Plan): string {
     out.push('  }');
   }
   out.push('}');
+  for (const a of webhookActions(plan)) {
+    const w = a.webhook;
+    out.push('');
+    out.push(`# ${oneLine(a.description)}`);
+    out.push(`resource "azurerm_container_registry_webhook" ${hclString(w.name.replace(/[^A-Za-z0-9_]/g, '_'))} {`);
+    out.push(`  name                = ${hclString(w.name)}`);
+    out.push(`  resource_group_name = ${hclString(ref?.resourceGroup ?? '<resource-group>')}`);
+    out.push('  registry_name       = azurerm_container_registry.this.name');
+    out.push(`  location            = ${hclString(w.location)}`);
+    out.push(`  service_uri         = ${hclString(w.serviceUri)}`);
+    out.push(`  actions             = [${w.actions.map(hclString).join(', ')}]`);
+    out.push(`  scope               = ${hclString(w.scope)}`);
+    out.push(`  status              = ${hclString(w.status)}`);
+    out.push('  depends_on          = [azurerm_container_registry.this]');
+    out.push('}');
+  }
+  const manual = manualWebhookLines(plan);
+  if (manual.length > 0) out.push('', ...manual.map((l) => `# ${l}`));
   return `${out.join('\n')}\n`;
 }
 

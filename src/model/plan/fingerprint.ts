@@ -139,6 +139,8 @@ export function planContent(plan: PlanContent): PlanContent {
     costAfter: plan.costAfter,
     priceAsOf: plan.priceAsOf,
     expiresAt: plan.expiresAt,
+    // Absent (undefined, dropped by canonicalJson) for topology plans: their hashes are unchanged.
+    consolidation: plan.consolidation,
   };
 }
 

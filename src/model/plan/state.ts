@@ -15,11 +15,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Topology } from '../types';
+import type { ConsolidationPlanContent } from '../consolidation';
 import { sameActor } from './actor';
 import { diff } from './diff';
 import { PlanExpiredError, PlanIntegrityError, PlanStateError, SelfApprovalError } from './errors';
 import { contentHash, fingerprint, planContent } from './fingerprint';
-import type { AuditEntry, ExecutionResult, Plan, PlanState, PlanStep } from './types';
+import type { AuditEntry, ExecutionResult, LiveTopology, LiveWebhook, Plan, PlanState, PlanStep } from './types';
+import { planWebhooks } from './webhooks';
 
 export const DEFAULT_PLAN_TTL_HOURS = 72;
 
@@ -31,8 +33,10 @@ export interface CreatePlanInput {
   /** The requester's object id and identity provider, when known: self-approval is decided by them. */
   requesterObjectId?: string;
   requesterProvider?: string;
-  /** Live topology read from the registry now. */
-  current: Topology;
+  /** Live topology read from the registry now (model/live.ts liveTopology). */
+  current: LiveTopology;
+  /** The registry's webhooks, when read: new replica locations get copies (see webhooks.ts). */
+  webhooks?: LiveWebhook[];
   target: Topology;
   allowDeletes: boolean;
   now: Date;
@@ -42,11 +46,16 @@ export interface CreatePlanInput {
   costAfter?: unknown;
   priceAsOf?: string;
   notificationUrl?: string;
+  /** A consolidation plan (#17). */
+  consolidation?: ConsolidationPlanContent;
 }
 
 /** Builds a new `pending` plan: diff, live fingerprint, content hash and the first audit entry. */
 export function createPlan(input: CreatePlanInput): Plan {
-  const { actions, skipped } = diff(input.current, input.target, { allowDeletes: input.allowDeletes });
+  const planned = diff(input.current, input.target, { allowDeletes: input.allowDeletes });
+  const hooks = planWebhooks(planned.actions, input.webhooks ?? []);
+  const actions = hooks.actions;
+  const skipped = [...planned.skipped, ...hooks.skipped];
   const ttl = input.ttlHours ?? DEFAULT_PLAN_TTL_HOURS;
   if (!(ttl > 0)) throw new RangeError(`ttlHours must be > 0, got ${ttl}`);
   const createdAt = input.now.toISOString();
@@ -79,6 +88,7 @@ export function createPlan(input: CreatePlanInput): Plan {
   if (input.costAfter !== undefined) base.costAfter = input.costAfter;
   if (input.priceAsOf !== undefined) base.priceAsOf = input.priceAsOf;
   if (input.notificationUrl !== undefined) base.notificationUrl = input.notificationUrl;
+  if (input.consolidation !== undefined) base.consolidation = input.consolidation;
   if (input.requesterObjectId !== undefined) base.requesterObjectId = input.requesterObjectId;
   if (input.requesterProvider !== undefined) base.requesterProvider = input.requesterProvider;
   return { ...base, contentHash: contentHash(base) };

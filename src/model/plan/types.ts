@@ -3,6 +3,7 @@
  * Types only; behaviour lives in diff.ts, fingerprint.ts, state.ts, execute.ts, export.ts.
  */
 import type { ReplicaSpec, Sku, Topology } from '../types';
+import type { ConsolidationPlanContent } from '../consolidation';
 
 /**
  * A replica ARM lists that does not work and will not fix itself: provisioning
@@ -21,15 +22,34 @@ export interface BrokenReplica {
 }
 
 /**
+ * A registry webhook as ARM reports it. Webhooks are regional: one fires only for pushes
+ * in its own location. The service URI comes from getCallbackConfig (null when it was not
+ * read); custom header VALUES are never kept (they are secrets), only their names.
+ */
+export interface LiveWebhook {
+  name: string;
+  /** Canonical location name. */
+  location: string;
+  actions: string[];
+  scope: string;
+  status: 'enabled' | 'disabled';
+  serviceUri: string | null;
+  customHeaderNames: string[];
+}
+
+/**
  * The one view of a live registry that plan creation, the fingerprint and apply
  * all use: working replicas in `replicas`, broken ones in `broken` (never both).
+ * `webhooks` (when read) is not part of the fingerprint: it tells apply which
+ * webhook creates are already done.
  */
 export interface LiveTopology extends Topology {
   /** Absent or empty: no broken replica. */
   broken?: BrokenReplica[];
+  webhooks?: Array<Pick<LiveWebhook, 'name' | 'location'>>;
 }
 
-export type ActionKind = 'upgradeSku' | 'createReplica' | 'updateReplica' | 'deleteReplica';
+export type ActionKind = 'upgradeSku' | 'createReplica' | 'updateReplica' | 'deleteReplica' | 'createWebhook';
 
 interface ActionBase {
   /** Stable id, unique within a plan: `upgrade-sku`, `create-replica:eastus`, `update-replica:eastus`, `delete-replica:eastus`. */
@@ -68,11 +88,34 @@ export interface DeleteReplicaAction extends ActionBase {
   recreateAs?: ReplicaSpec;
   /** Set when the replica is broken (Failed, or stuck): the delete of a delete + re-create repair, or of a broken replica not in the target. */
   broken?: { provisioningState: string; reason: 'failed' | 'stuck'; since: string | null };
+  /** Webhooks in this location: they only fire for pushes there, and go with the replica. */
+  webhooks?: string[];
 }
 
-export type PlanAction = UpgradeSkuAction | CreateReplicaAction | UpdateReplicaAction | DeleteReplicaAction;
+/** The webhook a new replica location needs: a copy of an existing webhook (webhooks are regional). */
+export interface WebhookSpec {
+  name: string;
+  location: string;
+  serviceUri: string;
+  actions: string[];
+  scope: string;
+  status: 'enabled' | 'disabled';
+}
+
+export interface CreateWebhookAction extends ActionBase {
+  kind: 'createWebhook';
+  /** The location of the new webhook (a replica location of this plan). */
+  region: string;
+  webhook: WebhookSpec;
+  /** Name of the existing webhook it copies. */
+  copyOf: string;
+}
+
+export type PlanAction = UpgradeSkuAction | CreateReplicaAction | UpdateReplicaAction | DeleteReplicaAction | CreateWebhookAction;
 
 export type SkippedKind =
+  | 'webhookNeedsHeaders'
+  | 'webhookNotReadable'
   | 'deleteReplica'
   | 'deleteBrokenReplica'
   | 'recreateReplica'
@@ -86,6 +129,8 @@ export interface SkippedChange {
   region?: string;
   reason: string;
   description: string;
+  /** webhookNeedsHeaders: the webhook the approver may create by hand, and the headers to supply. */
+  proposal?: { webhook: WebhookSpec; customHeaderNames: string[] };
 }
 
 export interface DiffOptions {
@@ -113,7 +158,8 @@ export type StepStatus = 'started' | 'succeeded' | 'failed' | 'skipped';
 /** One record per executor event for one action. */
 export interface PlanStep {
   actionId: string;
-  kind: ActionKind;
+  /** `importRepository`: a consolidation plan's import of one source repository (#17). */
+  kind: ActionKind | 'importRepository';
   region?: string;
   status: StepStatus;
   /** ISO timestamp. */
@@ -173,6 +219,8 @@ export interface Plan {
   rejectReason?: string;
   /** Last apply error message, if the last run failed. */
   lastError?: string;
+  /** A consolidation plan (#17): the imports, rewrites and deletable sources after the target's topology actions. */
+  consolidation?: ConsolidationPlanContent;
 }
 
 /** The part of a plan that approval is bound to (see contentHash / planContent). */
@@ -189,12 +237,13 @@ export interface PlanContent {
   costAfter?: unknown;
   priceAsOf?: string;
   expiresAt: string;
+  consolidation?: ConsolidationPlanContent;
 }
 
 /** What executePlan needs from the outside world. */
 export interface ExecutorPort {
-  /** Reads the registry's live topology (ARM), in the one plan view (broken replicas apart). */
-  readLive(): Promise<LiveTopology>;
+  /** Reads the registry's live topology (ARM), in the one plan view (broken replicas apart); its webhooks too when asked. */
+  readLive(options?: { webhooks?: boolean }): Promise<LiveTopology>;
   /** Performs one action and resolves when it has completed (long-running operation finished). */
   perform(action: PlanAction): Promise<void>;
   /** Persists one step record (plan store). */
