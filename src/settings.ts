@@ -119,6 +119,19 @@ export interface DriftSettings {
   tableName: string;
   /** Name of the storage connection setting (AzureWebJobsStorage). */
   connectionName: string;
+  /** DRIFT_MANAGEMENT_GROUPS: comma-separated management groups: every registry under them (Resource Graph). */
+  managementGroups: string[];
+  /** DRIFT_TENANT=true: every registry the identity can read in the tenant (Resource Graph). */
+  tenant: boolean;
+  /** DRIFT_INVENTORY: `resource-graph` (default; ARM reads only where Resource Graph is refused) or `arm` (list through ARM, one check message per registry). */
+  inventory: 'resource-graph' | 'arm';
+  /** DRIFT_METRICS_ENDPOINT: the metrics batch regional endpoint, `{region}` replaced (default https://{region}.metrics.monitor.azure.com). */
+  metricsEndpointTemplate: string;
+  /** DRIFT_ARM_READS_BURST / DRIFT_ARM_READS_PER_SECOND: the per-subscription ARM read bucket the checks share (default 250 / 25, ARM's). */
+  armReadsBurst: number;
+  armReadsPerSecond: number;
+  /** DRIFT_ARM_BUDGET_TABLE: the table holding that bucket, one row per subscription (default `driftarmbudget`). */
+  armBudgetTable: string;
 }
 
 /** The solver pool (src/solver/pool.ts): recommendations are solved in worker threads, never on the event loop. */
@@ -334,6 +347,28 @@ export function readPlanSettings(env: Env): PlanSettings {
   return { ttlHours: Math.floor(num(env, 'PLAN_TTL_HOURS', { min: 0, above: true, unit: 'hours' }) ?? 168) };
 }
 
+/** DRIFT_METRICS_ENDPOINT: https (or http on loopback: the sandbox), with `{region}` somewhere in it. */
+function metricsEndpoint(env: Env): string {
+  const v = raw(env, 'DRIFT_METRICS_ENDPOINT');
+  if (v === undefined) {
+    // A local ARM endpoint (the ARM sandbox) serves the metrics batch API too, under /metrics/{region}.
+    const arm = raw(env, 'ARM_ENDPOINT');
+    if (arm && /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/i.test(arm)) return `${arm.replace(/\/+$/, '')}/metrics/{region}`;
+    return 'https://{region}.metrics.monitor.azure.com';
+  }
+  let u: URL | undefined;
+  try {
+    u = new URL(v.replace('{region}', 'region'));
+  } catch {
+    u = undefined;
+  }
+  const loopback = u !== undefined && u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  if (!u || !v.includes('{region}') || (u.protocol !== 'https:' && !loopback)) {
+    throw new SettingsError('DRIFT_METRICS_ENDPOINT', `Setting DRIFT_METRICS_ENDPOINT must be an https URL containing {region} (http only on localhost), got ${JSON.stringify(v.slice(0, 64))}.`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
 export function readDriftSettings(env: Env): DriftSettings {
   const webhookUrl = raw(env, 'DRIFT_WEBHOOK_URL');
   if (webhookUrl !== undefined) url(env, 'DRIFT_WEBHOOK_URL', '');
@@ -354,6 +389,13 @@ export function readDriftSettings(env: Env): DriftSettings {
     store: oneOf(env, 'DRIFT_STORE', ['azure', 'memory'] as const, 'azure'),
     tableName: text(env, 'DRIFT_REPORTS_TABLE', 'driftreports'),
     connectionName: WEBJOBS_STORAGE,
+    managementGroups: list(env, 'DRIFT_MANAGEMENT_GROUPS'),
+    tenant: flag(env, 'DRIFT_TENANT'),
+    inventory: oneOf(env, 'DRIFT_INVENTORY', ['resource-graph', 'arm'] as const, 'resource-graph'),
+    metricsEndpointTemplate: metricsEndpoint(env),
+    armReadsBurst: num(env, 'DRIFT_ARM_READS_BURST', { min: 1, integer: true }) ?? 250,
+    armReadsPerSecond: num(env, 'DRIFT_ARM_READS_PER_SECOND', { min: 0, above: true, unit: 'reads/s' }) ?? 25,
+    armBudgetTable: text(env, 'DRIFT_ARM_BUDGET_TABLE', 'driftarmbudget'),
   };
 }
 

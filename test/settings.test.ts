@@ -45,6 +45,13 @@ describe('readSettings', () => {
       store: 'azure',
       tableName: 'driftreports',
       connectionName: 'AzureWebJobsStorage',
+      managementGroups: [],
+      tenant: false,
+      inventory: 'resource-graph',
+      metricsEndpointTemplate: 'https://{region}.metrics.monitor.azure.com',
+      armReadsBurst: 250,
+      armReadsPerSecond: 25,
+      armBudgetTable: 'driftarmbudget',
     });
     expect(s.solver).toEqual({ workers: availableParallelism(), maxQueue: 4 * availableParallelism(), queueTimeoutMs: undefined, inProcessFallback: false, deadlineMs: 10_000 });
     expect(s.prices).toEqual({ retailUrl: 'https://prices.azure.com/api/retail/prices', timeoutMs: 10_000 });
@@ -125,6 +132,13 @@ describe('readSettings', () => {
       DRIFT_RUN_DEADLINE_MINUTES: '90',
       DRIFT_STORE: 'MEMORY',
       DRIFT_REPORTS_TABLE: 'drift2',
+      DRIFT_MANAGEMENT_GROUPS: 'platform, apps',
+      DRIFT_TENANT: 'true',
+      DRIFT_INVENTORY: 'arm',
+      DRIFT_METRICS_ENDPOINT: 'https://{region}.metrics.example/',
+      DRIFT_ARM_READS_BURST: '100',
+      DRIFT_ARM_READS_PER_SECOND: '12.5',
+      DRIFT_ARM_BUDGET_TABLE: 'budget2',
     }).drift;
     expect(d).toEqual({
       schedule: '0 */5 * * * *',
@@ -143,7 +157,17 @@ describe('readSettings', () => {
       store: 'memory',
       tableName: 'drift2',
       connectionName: 'AzureWebJobsStorage',
+      managementGroups: ['platform', 'apps'],
+      tenant: true,
+      inventory: 'arm',
+      metricsEndpointTemplate: 'https://{region}.metrics.example',
+      armReadsBurst: 100,
+      armReadsPerSecond: 12.5,
+      armBudgetTable: 'budget2',
     });
+    expect(readSettings({ ARM_ENDPOINT: 'http://127.0.0.1:4010' }).drift.metricsEndpointTemplate).toBe('http://127.0.0.1:4010/metrics/{region}');
+    expect(() => readSettings({ DRIFT_METRICS_ENDPOINT: 'http://metrics.example/{region}' })).toThrow(/DRIFT_METRICS_ENDPOINT/);
+    expect(() => readSettings({ DRIFT_METRICS_ENDPOINT: 'https://metrics.example' })).toThrow(/DRIFT_METRICS_ENDPOINT/);
   });
 
   it('solver: workers, queue bound (default 4 × workers), queue wait, fallback', () => {

@@ -1,6 +1,11 @@
 /**
- * Use case: check one registry of a drift run — live topology and the pull
- * metrics through the ARM ports (bounded by the ARM limit), the last applied
+ * Use case: check the registries of one drift-checks message — a group of up to
+ * 50 registries of one subscription and region whose live topology the
+ * inventory put in the message (metrics: one batch call for the group), or one
+ * registry by id (live topology and metrics through the ARM ports). ARM reads
+ * that remain (a registry the inventory did not see, metrics the batch did not
+ * answer) are bounded by the ARM limit in this process and by the
+ * per-subscription read budget shared by every instance. Then the last applied
  * plan from the plan store, the drift model (its optimizer in the solver,
  * waiting while the solver is busy) — and store the report. Storing is
  * idempotent per (registry, runId): a re-processed message overwrites the same row.
@@ -10,24 +15,29 @@
  * retries the message; on the last attempt, or for a permanent one (registry
  * gone, 403), an `error` report with the reason is stored instead.
  */
+import { isGroupMessage, type DriftCheckMessage, type DriftGroupCheckMessage, type DriftSingleCheckMessage } from '../model/drift/messages';
 import { checkDriftWith, errorReport } from '../model/drift/report';
 import type { AppliedPlanRef, DriftPlanWorkload, DriftReport } from '../model/drift/types';
-import { topologyFromLive } from '../model/live';
+import { topologyFromLive, type LiveRegistry, type PullSummary } from '../model/live';
 import type { Plan } from '../model/plan/types';
 import { isTransient } from '../model/transient';
 import type { DriftDeps } from './drift-deps';
 import { DRIFT_CHECK_POISON_QUEUE } from './ports/drift';
+import { mapLimit } from './map-limit';
 import { whenSolverFree } from './solver-wait';
 
 /** Days of pull metrics a drift check reads. */
 export const DRIFT_METRIC_DAYS = 30;
 
-export interface DriftCheckMessage {
-  runId: string;
-  registryId: string;
-}
+export type { DriftCheckMessage, DriftGroupCheckMessage, DriftSingleCheckMessage };
 
-export type DriftCheckDeps = Pick<DriftDeps, 'settings' | 'reports' | 'planStore' | 'armLimiter' | 'arm' | 'solver' | 'catalog' | 'prices' | 'now' | 'log'>;
+/** ARM reads of one registry's topology (registries.get + replications.list) and of its metrics (two metrics.list). */
+export const TOPOLOGY_READS = 2;
+export const METRICS_READS = 2;
+/** Registries of a group checked at once (the solver pool bounds the CPU work anyway). */
+const GROUP_CONCURRENCY = 4;
+
+export type DriftCheckDeps = Pick<DriftDeps, 'settings' | 'reports' | 'planStore' | 'armLimiter' | 'arm' | 'solver' | 'catalog' | 'prices' | 'now' | 'log' | 'batchMetrics' | 'armBudget'>;
 
 /** Shares of the workloads a plan recorded (`workloads`, or `costAfter.workloads` of an estimate), if any. */
 export function planWorkloads(plan: Plan): DriftPlanWorkload[] | undefined {
@@ -67,11 +77,29 @@ export async function lastAppliedPlan(deps: Pick<DriftDeps, 'planStore'>, regist
   }
 }
 
-/** Reads one registry and runs the drift model. Throws the ARM errors. */
-export async function checkRegistry(deps: DriftCheckDeps, msg: DriftCheckMessage): Promise<DriftReport> {
-  const { topology, metrics } = deps.arm();
+/** The subscription of a registry id (`/subscriptions/{id}/...`). */
+function subscriptionOf(registryId: string): string {
+  return /^\/subscriptions\/([^/]+)/i.exec(registryId)?.[1] ?? 'unknown';
+}
+
+/** ARM metric reads of one registry, charged to its subscription's budget. */
+async function armPullSummary(deps: DriftCheckDeps, registryId: string): Promise<PullSummary> {
+  await deps.armBudget?.take(subscriptionOf(registryId), METRICS_READS);
+  return deps.armLimiter.run(() => deps.arm().metrics.getPullSummary(registryId, { days: DRIFT_METRIC_DAYS }));
+}
+
+/** Reads one registry through ARM (topology + metrics, charged to the budget) and runs the drift model. Throws the ARM errors. */
+export async function checkRegistry(deps: DriftCheckDeps, msg: DriftSingleCheckMessage): Promise<DriftReport> {
+  const { topology } = deps.arm();
+  await deps.armBudget?.take(subscriptionOf(msg.registryId), TOPOLOGY_READS);
   const live = await deps.armLimiter.run(() => topology.getRegistry(msg.registryId));
-  const summary = await deps.armLimiter.run(() => metrics.getPullSummary(msg.registryId, { days: DRIFT_METRIC_DAYS }));
+  const summary = await armPullSummary(deps, msg.registryId);
+  return evaluateRegistry(deps, msg.runId, msg.registryId, live, summary);
+}
+
+/** Runs the drift model on a registry whose topology and metrics are known. */
+export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, registryId: string, live: LiveRegistry, summary: PullSummary | null): Promise<DriftReport> {
+  const msg = { runId, registryId };
   const { plan, note } = await lastAppliedPlan(deps, live.id);
   const s = deps.settings;
   // The optimizer runs in the solver pool, off the event loop. A check waits while the pool is busy
@@ -95,10 +123,68 @@ export async function checkRegistry(deps: DriftCheckDeps, msg: DriftCheckMessage
 }
 
 /**
+ * Checks a group message: metrics of every registry in one batch call (ARM reads, charged to the
+ * budget, only for those the batch did not answer), the drift model per registry, one stored
+ * report each. A registry that fails transiently while attempts remain makes the whole message
+ * fail after the others are stored, so the queue retries it (storing again overwrites).
+ */
+export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: DriftGroupCheckMessage; attempt: number }): Promise<DriftReport[]> {
+  const { message: msg, attempt } = input;
+  const max = deps.settings.maxDequeueCount;
+  let summaries = new Map<string, PullSummary>();
+  const batch = deps.batchMetrics?.();
+  if (batch) {
+    try {
+      summaries = await batch.getPullSummaries({ subscriptionId: msg.subscriptionId, region: msg.region, registryIds: msg.registries.map((r) => r.id) }, { days: DRIFT_METRIC_DAYS });
+    } catch (e) {
+      if (isTransient(e) && attempt < max) {
+        deps.log.warn(`driftCheck: metrics batch of ${msg.registries.length} registries (${msg.subscriptionId}, ${msg.region}) run ${msg.runId}: attempt ${attempt}/${max} failed (${(e as Error).message}); the queue will retry`);
+        throw e;
+      }
+      deps.log.warn(`driftCheck: metrics batch (${msg.subscriptionId}, ${msg.region}) failed (${(e as Error).message}); reading metrics through ARM per registry`);
+    }
+  }
+  const failed: Error[] = [];
+  const out = await mapLimit(msg.registries, GROUP_CONCURRENCY, async (live): Promise<DriftReport | null> => {
+    let report: DriftReport;
+    try {
+      const summary = summaries.get(live.id.toLowerCase()) ?? (await armPullSummary(deps, live.id));
+      report = await evaluateRegistry(deps, msg.runId, live.id, live, summary);
+    } catch (e) {
+      const err = e as Error & { status?: number; code?: string };
+      if (isTransient(e) && attempt < max) {
+        failed.push(err);
+        return null;
+      }
+      report = errorReport({
+        registryId: live.id,
+        runId: msg.runId,
+        checkedAt: deps.now().toISOString(),
+        message: err.message,
+        ...(typeof err.status === 'number' ? { status: err.status } : {}),
+        ...(typeof err.code === 'string' ? { code: err.code } : {}),
+        attempts: attempt,
+      });
+      deps.log.warn(`driftCheck: ${live.id} run ${msg.runId}: reported as error after ${attempt} attempt(s): ${err.message}`);
+    }
+    await deps.reports.put(report);
+    return report;
+  });
+  if (failed.length) {
+    const first = failed[0] as Error;
+    deps.log.warn(`driftCheck: ${failed.length} of ${msg.registries.length} registries of a group (run ${msg.runId}) failed transiently (${first.message}); attempt ${attempt}/${max}, the queue will retry the group`);
+    throw first;
+  }
+  const reports = out.filter((r): r is DriftReport => r !== null);
+  deps.log.log(`driftCheck: ${reports.length} registries (${msg.subscriptionId}, ${msg.region}) checked [${msg.runId}]`);
+  return reports;
+}
+
+/**
  * Checks the registry of one message (attempt `attempt` of it) and stores the
  * report; rethrows a transient failure while attempts remain (the queue retries).
  */
-export async function driftCheck(deps: DriftCheckDeps, input: { message: DriftCheckMessage; attempt: number }): Promise<DriftReport> {
+export async function driftCheck(deps: DriftCheckDeps, input: { message: DriftSingleCheckMessage; attempt: number }): Promise<DriftReport> {
   const { message: msg, attempt } = input;
   let report: DriftReport;
   try {
@@ -125,17 +211,26 @@ export async function driftCheck(deps: DriftCheckDeps, input: { message: DriftCh
   return report;
 }
 
-/** A check message that failed every attempt (moved to the poison queue): stored as an error report, not lost. */
+/** Checks whatever one drift-checks message holds: a group or one registry. */
+export async function driftCheckMessage(deps: DriftCheckDeps, input: { message: DriftCheckMessage; attempt: number }): Promise<DriftReport[]> {
+  const { message, attempt } = input;
+  return isGroupMessage(message) ? driftCheckGroup(deps, { message, attempt }) : [await driftCheck(deps, { message, attempt })];
+}
+
+/** A check message that failed every attempt (moved to the poison queue): stored as an error report per registry, not lost. */
 export async function reportPoisonedCheck(deps: Pick<DriftDeps, 'reports' | 'now' | 'log'>, input: { message: DriftCheckMessage }): Promise<void> {
   const msg = input.message;
-  deps.log.error(`driftCheckPoison: ${msg.registryId} run ${msg.runId} failed every attempt and reached ${DRIFT_CHECK_POISON_QUEUE}`);
-  await deps.reports.put(
-    errorReport({
-      registryId: msg.registryId,
-      runId: msg.runId,
-      checkedAt: deps.now().toISOString(),
-      message: `the check failed on every attempt and its message was moved to the ${DRIFT_CHECK_POISON_QUEUE} queue (see the function logs)`,
-      code: 'PoisonMessage',
-    }),
-  );
+  const ids = isGroupMessage(msg) ? msg.registries.map((r) => r.id) : [msg.registryId];
+  deps.log.error(`driftCheckPoison: ${ids.length === 1 ? ids[0] : `${ids.length} registries`} run ${msg.runId} failed every attempt and reached ${DRIFT_CHECK_POISON_QUEUE}`);
+  for (const registryId of ids) {
+    await deps.reports.put(
+      errorReport({
+        registryId,
+        runId: msg.runId,
+        checkedAt: deps.now().toISOString(),
+        message: `the check failed on every attempt and its message was moved to the ${DRIFT_CHECK_POISON_QUEUE} queue (see the function logs)`,
+        code: 'PoisonMessage',
+      }),
+    );
+  }
 }

@@ -3,6 +3,7 @@ import type { Catalog } from '../model/catalog';
 import type { ArmAdapters } from './ports/arm';
 import type { Clock } from './ports/clock';
 import type { ConcurrencyLimit, DriftQueue, DriftReportStore } from './ports/drift';
+import type { ArmReadBudget, BatchPullMetricsPort, RegistryInventoryPort } from './ports/inventory';
 import type { Log } from './ports/log';
 import type { PlanStore } from './ports/plan-store';
 import type { PriceSource } from './ports/prices';
@@ -22,6 +23,11 @@ export interface DriftSettings {
   maxDequeueCount: number;
   finalizeDelaySeconds: number;
   runDeadlineMinutes: number;
+  /** Management groups and the whole tenant (Resource Graph scopes); absent = none. */
+  managementGroups?: string[];
+  tenant?: boolean;
+  /** `resource-graph` (default when an inventory port is given) or `arm`. */
+  inventory?: 'resource-graph' | 'arm';
 }
 
 export interface DriftDeps {
@@ -33,6 +39,12 @@ export interface DriftDeps {
   /** Bounds the ARM calls of drift checks in flight in this process. */
   armLimiter: ConcurrencyLimit;
   arm(): ArmAdapters;
+  /** Resource Graph inventory (with its ARM fallback); absent = list through ARM. */
+  inventory?(): RegistryInventoryPort;
+  /** Batched pull metrics (metrics:getBatch); absent = per-registry ARM metric reads. */
+  batchMetrics?(): BatchPullMetricsPort;
+  /** The per-subscription ARM read bucket shared by every instance; absent = unbounded (the ARM limiter only). */
+  armBudget?: ArmReadBudget;
   solver(): Solver;
   catalog: Catalog;
   prices: PriceSource;

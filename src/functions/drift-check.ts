@@ -17,31 +17,17 @@
 import type { InvocationContext } from '@azure/functions';
 import type { QueueFunction } from './triggers';
 import { getServices, type Services } from '../composition';
-import { driftCheck as checkOneRegistry, reportPoisonedCheck, type DriftCheckMessage } from '../app/drift-check';
+import { driftCheckMessage, reportPoisonedCheck, type DriftCheckMessage } from '../app/drift-check';
 import { DRIFT_CHECK_POISON_QUEUE, DRIFT_CHECK_QUEUE } from '../app/ports/drift';
 import type { DriftReport } from '../model/drift/types';
-import { isRunId } from '../model/drift/run-id';
-import { hasRegistryIdShape } from '../model/registry-id';
+import { parseDriftCheckMessage } from '../model/drift/messages';
 import { driftDeps } from './drift-deps';
 
 export type { DriftCheckMessage };
 
+/** A check message (a group the inventory filled, or one registry id), or why it is not one. */
 export function parseCheckMessage(message: unknown): DriftCheckMessage | string {
-  const m = (typeof message === 'string' ? safeJson(message) : message) as Partial<DriftCheckMessage> | null;
-  if (!m || typeof m !== 'object') return 'the message is not a JSON object';
-  if (typeof m.runId !== 'string' || !isRunId(m.runId)) return `runId missing or malformed: ${JSON.stringify(m.runId)}`;
-  if (typeof m.registryId !== 'string' || !hasRegistryIdShape(m.registryId)) {
-    return `registryId is not a registry resource id: ${JSON.stringify(m.registryId)}`;
-  }
-  return { runId: m.runId, registryId: m.registryId };
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
-  }
+  return parseDriftCheckMessage(message);
 }
 
 function dequeueCountOf(context: InvocationContext): number {
@@ -49,13 +35,13 @@ function dequeueCountOf(context: InvocationContext): number {
   return Number.isFinite(n) && n >= 1 ? n : 1;
 }
 
-export async function handleDriftCheck(message: unknown, context: InvocationContext, services: Services = getServices()): Promise<DriftReport | undefined> {
+export async function handleDriftCheck(message: unknown, context: InvocationContext, services: Services = getServices()): Promise<DriftReport[] | undefined> {
   const msg = parseCheckMessage(message);
   if (typeof msg === 'string') {
     context.error(`driftCheck: dropped a malformed message (${msg}): ${JSON.stringify(message).slice(0, 500)}`);
     return undefined;
   }
-  return checkOneRegistry(driftDeps(services, context), { message: msg, attempt: dequeueCountOf(context) });
+  return driftCheckMessage(driftDeps(services, context), { message: msg, attempt: dequeueCountOf(context) });
 }
 
 export const driftCheck: QueueFunction = {

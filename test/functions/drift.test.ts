@@ -11,7 +11,7 @@ import { handleRunFinalize, startDriftRun } from '../../src/functions/topology-d
 import { handleDriftCheck } from '../../src/functions/drift-check';
 import { drift, driftHistory, driftRuns } from '../../src/functions/drift';
 import { invoke } from '../helpers/invoke';
-import { CONFIG, ECONOMIC, HEALTH, drain, id, runtimeFor, startFleet, testContext, type Fleet } from '../azure/drift/fleet';
+import { CONFIG, ECONOMIC, HEALTH, drain, fleetSeed, id, runtimeFor, startFleet, testContext, type Fleet } from '../azure/drift/fleet';
 
 let fleet: Fleet;
 /** The drift reads need Planner.Read: the local stand-in header, enabled for this file. */
@@ -34,9 +34,17 @@ describe('drift scan of a 20-registry fleet (3 drifted)', () => {
     const logs: string[] = [];
     const { run, registryIds } = await startDriftRun(testContext('topologyDrift', logs), 'test', rt);
     expect(registryIds).toHaveLength(20);
-    expect(rt.drift.queue.messages.get(DRIFT_CHECK_QUEUE)).toHaveLength(20);
-    expect(rt.drift.queue.messages.get(DRIFT_CHECK_QUEUE)?.[0]?.message).toEqual({ runId: run.runId, registryId: registryIds[0] });
+    // Resource Graph inventory: one message per subscription + home region (≤ 50 registries), carrying the live topology.
+    const msgs = (rt.drift.queue.messages.get(DRIFT_CHECK_QUEUE) ?? []).map((m) => m.message as { runId: string; region: string; registries: Array<{ id: string; location: string }> });
+    expect(msgs.length).toBe(new Set(fleetSeed().map((r) => r.location)).size);
+    expect(msgs.every((m) => m.runId === run.runId && m.registries.every((r) => r.location === m.region))).toBe(true);
+    expect(msgs.flatMap((m) => m.registries.map((r) => r.id)).sort()).toEqual([...registryIds].sort());
+    expect(run.inventory).toMatchObject({ source: 'resource-graph', armReads: 0, armFallbackSubscriptions: [] });
+    fleet.sandbox.resetRequests();
     await drain(rt, logs);
+    // The checks read no ARM: topology from the message, metrics from the batch data plane.
+    expect(fleet.sandbox.requests.filter((x) => x.request.method === 'GET')).toEqual([]);
+    expect(fleet.sandbox.requests.filter((x) => x.operationId === 'MetricsBatch_Batch')).toHaveLength(2 * msgs.length);
 
     const latest = await rt.drift.reports.latest();
     expect(latest).toHaveLength(20);
@@ -126,14 +134,14 @@ describe('drift scan of a 20-registry fleet (3 drifted)', () => {
     try {
       await expect(handleDriftCheck(failing, testContext('driftCheck', logs, 1), rt)).rejects.toThrow();
       expect(rt.drift.reports.count()).toBe(0);
-      const last = await handleDriftCheck(failing, testContext('driftCheck', logs, 5), rt);
+      const [last] = (await handleDriftCheck(failing, testContext('driftCheck', logs, 5), rt)) ?? [];
       expect(last?.status).toBe('error');
       expect(last?.error?.attempts).toBe(5);
       expect(last?.summary).toMatch(/check failed/);
     } finally {
       fleet.sandbox.faults.set([]);
     }
-    const missing = await handleDriftCheck(gone, testContext('driftCheck', logs, 1), rt);
+    const [missing] = (await handleDriftCheck(gone, testContext('driftCheck', logs, 1), rt)) ?? [];
     expect(missing?.status).toBe('error');
     expect(missing?.error?.status).toBe(404);
     expect(logs.join('\n')).toMatch(/attempt 1\/5 failed .*the queue will retry/);

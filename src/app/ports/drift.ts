@@ -35,9 +35,20 @@ export interface DriftRun {
   trigger: string;
   /** Registries enqueued (one check message each). */
   expected: number;
-  sources: { registryIds: number; subscriptions: string[] };
+  sources: { registryIds: number; subscriptions: string[]; managementGroups?: string[]; tenant?: boolean };
   /** Subscriptions that could not be listed (the run goes on without them). */
   listErrors: string[];
+  /** How the inventory was read (Resource Graph runs). */
+  inventory?: {
+    source: 'resource-graph';
+    resourceGraphScopes: string[];
+    armFallbackSubscriptions: string[];
+    resourceGraphQueries: number;
+    resourceGraphThrottled: number;
+    armReads: number;
+    groupMessages: number;
+    singleMessages: number;
+  };
   finalizedAt?: string;
   outcome?: { checked: number; drifted: number; errors: number; missing: number };
   webhook?: DriftWebhookOutcome;
