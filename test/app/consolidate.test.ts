@@ -62,7 +62,7 @@ beforeAll(async () => {
     planExecutor: (id) => armPlanExecutor(arm.topology, id),
     planTtlHours: 24,
     now: () => new Date(),
-    webhook: recordingWebhook(),
+    webhook: recordingWebhook().send,
     log: silentLog,
   };
 });
