@@ -11,7 +11,7 @@
  *    from A_j", so its order is cut to A_j and it leaves the coverage constraint. Clients covered by a
  *    fixedOpen facility, or of weight 0, leave it too (the requirement drops by their weight).
  * 3. Aggregation: clients whose orders agree up to reordering facilities of equal cost that are adjacent
- *    in the order (same "runs"), and with the same covering set, are served at the same cost level for
+ *    in the order (same "runs"; canonical order: covering facilities first, then by index), and with the same covering set, are served at the same cost level for
  *    every open set; they merge into one client with the summed costs and coverage weights.
  */
 import type { UflInstance } from './types.js';
@@ -97,12 +97,16 @@ export function reduceInstance(inst: UflInstance): Reduction | null {
     const ord = orders[j] as number[];
     const out: number[] = [];
     const runs: number[] = [];
+    // Within a run, covering facilities first: a covering set that is a prefix of the order stays one
+    // (the solver prices coverage on such clients, see prefixCovered in solve.ts).
+    const inA = new Set(inCov !== null && inCov[j] === 1 ? (covSets[j] ?? []) : []);
+    const byCoverThenIndex = (x: number, y: number): number => (inA.has(x) ? 0 : 1) - (inA.has(y) ? 0 : 1) || x - y;
     let a = 0;
     while (a < ord.length) {
       let b = a + 1;
       const ca = c[(ord[a] as number) * m + j] as number;
       while (b < ord.length && c[(ord[b] as number) * m + j] === ca) b++;
-      out.push(...ord.slice(a, b).sort((x, y) => x - y));
+      out.push(...ord.slice(a, b).sort(byCoverThenIndex));
       runs.push(b - a);
       a = b;
     }

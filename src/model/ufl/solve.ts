@@ -730,7 +730,7 @@ function coverageLambdas(p: Prepared): number[] {
     }
   }
   if (!(maxRate > 0)) return [];
-  return [0.25, 0.5, 1, 2, 4].map((k) => k * maxRate);
+  return [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1, 2, 4].map((k) => k * maxRate);
 }
 
 /**
