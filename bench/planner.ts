@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const prices = shippedPrices();
   let highs: HighsApi | null = skipHighs ? null : await highsLoader();
   const rows: Row[] = [];
+  /** Instances the recommender refuses (422) before any solve: not counted in the totals. */
+  const refused: { name: string; family: string; azure: number; sites: number; constraint: string; reason: string }[] = [];
   console.log(`Planner benchmark: time limit ${limitS} s per instance per solver; ${cpus().length} cores`);
   console.log(`${'instance'.padEnd(34)} ${pad('n', 3)} ${pad('m', 5)} | ${pad('ours', 12)} ${pad('st', 8)} ${pad('ms', 7)} | ${pad('HiGHS', 12)} ${pad('st', 10)} ${pad('ms', 7)}`);
   for (const f of FAMILIES) {
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
         if (!(err instanceof UnsatisfiableError)) throw err;
         // The recommender refuses it before any solve (no candidate serves some workload in time).
         console.log(`${name.padEnd(34)} refused before solving: ${err.message}`);
+        refused.push({ name, family: f.family, azure: f.azure, sites: f.outside, constraint, reason: err.message });
         continue;
       }
       const inst = built.instance;
@@ -145,7 +148,7 @@ async function main(): Promise<void> {
   );
   const outDir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'planner.json'), JSON.stringify({ unit: { objective: `${prices.currency}/month`, ms: 'ms' }, instances: rows, totals }, null, 2) + '\n');
+  writeFileSync(path.join(outDir, 'planner.json'), JSON.stringify({ unit: { objective: `${prices.currency}/month`, ms: 'ms' }, instances: rows, refused, totals }, null, 2) + '\n');
 }
 
 main().catch((err: unknown) => {
