@@ -23,6 +23,13 @@ import { invoke, type Invoked } from '../helpers/invoke';
 
 afterEach(() => setServices());
 
+/**
+ * "Fast" for a refused request, ms. Measured here: 60–140 ms on a quiet machine, up to ~240 ms on the
+ * shared 2-core box with other jobs; before the bounds these requests took 4–8 s (did-you-mean on a
+ * 1 MB name, 10,000 workloads) — the bound is set between the two so a busy CI run does not flake.
+ */
+const FAST_MS = 1000;
+
 const base = { registry: { homeRegion: 'westus', sku: 'Premium', storageGiB: 100 }, workloads: [{ region: 'eastus', pullGBPerMonth: 100 }] };
 
 async function timed(fn: () => Promise<Invoked>): Promise<{ res: Invoked; ms: number }> {
@@ -100,7 +107,7 @@ describe('request bounds', () => {
     const raw = JSON.stringify({ ...base, registry: { homeRegion: name } });
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     const issue = res.json.errors.find((e: InputIssue) => e.pointer === '/registry/homeRegion');
     expect(issue.code).toBe('maxLength');
     expect(issue.didYouMean).toBeUndefined();
@@ -112,12 +119,12 @@ describe('request bounds', () => {
     const raw = JSON.stringify({ ...base, workloads });
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads', code: 'maxMembers' })]);
     // 2,000 (under the shape bound, over the schema's maxItems): the schema's issue, still fast.
     const t0 = performance.now();
     const two = await invoke(estimate, { rawBody: JSON.stringify({ ...base, workloads: workloads.slice(0, 2000) }), headers: { 'content-type': 'application/json' } });
-    expect(performance.now() - t0).toBeLessThan(200);
+    expect(performance.now() - t0).toBeLessThan(FAST_MS);
     expect(two.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads', code: 'maxItems' })]);
   });
 
@@ -136,7 +143,7 @@ describe('request bounds', () => {
     const raw = JSON.stringify({ ...base, workloads: Array.from({ length: 30_000 }, () => ({})) });
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     expect(res.json.errors.length).toBeLessThanOrEqual(50);
     expect(pointers(res)).toEqual(['/workloads']);
     // 2,000 (under the shape bound, over maxItems): the schema's maxItems, still one issue.
@@ -159,7 +166,7 @@ describe('request bounds', () => {
     expect(raw.length).toBeLessThanOrEqual(1_000_000);
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads', code: 'maxMembers' })]);
   });
 
@@ -169,7 +176,7 @@ describe('request bounds', () => {
     for (const [raw, code, pointer] of [[numbers, 'maxMembers', '/x'], [deep, 'maxDepth', `/registry${'/0'.repeat(63)}`]] as const) {
       const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
       expectSmallProblem(res, 4096);
-      expect(ms).toBeLessThan(200);
+      expect(ms).toBeLessThan(FAST_MS);
       expect(res.json.errors[0]).toMatchObject({ code, pointer });
     }
     // Brackets inside strings do not count.
@@ -184,7 +191,7 @@ describe('request bounds', () => {
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads/0', code: 'maxMembers' })]);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
   });
 
   it('2,000 unknown properties in a closed object: one issue (maxProperties); a few unknown ones are each named', async () => {
@@ -194,7 +201,7 @@ describe('request bounds', () => {
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/workloads/0', code: 'maxProperties' })]);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     const few = await invoke(estimate, { body: { ...base, workloads: [{ region: 'eastus', pullGBPerMonth: 1, colour: 'red', size: 3 }] } });
     expectSmallProblem(few);
     expect(pointers(few)).toEqual(['/workloads/0/colour', '/workloads/0/size']);
@@ -205,7 +212,7 @@ describe('request bounds', () => {
     const raw = JSON.stringify({ ...base, registry: { ...base.registry, [key]: 1 } });
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     expect(res.json.errors[0].pointer.length).toBeLessThan(400);
   });
 
@@ -214,7 +221,7 @@ describe('request bounds', () => {
     const raw = JSON.stringify({ ...base, registry: { id } });
     const { res, ms } = await timed(() => invoke(estimate, { rawBody: raw, headers: { 'content-type': 'application/json' } }));
     expectSmallProblem(res, 4096);
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(FAST_MS);
     expect(pointers(res)).toContain('/registry/id');
     expect(res.text).not.toContain('a'.repeat(100));
   });
