@@ -34,6 +34,11 @@ export const armSandboxBackend: Backend = {
     const sandbox = await startArmSandbox({ port: Number(env.ARM_SANDBOX_PORT ?? 0), lroPollDelayMs: Number(env.ARM_SANDBOX_LRO_DELAY_MS ?? 500) });
     env.ARM_ENDPOINT = sandbox.url;
     env.ARM_STATIC_TOKEN ||= 'local-sandbox-token';
+    // The registries' data plane (#17): HTTPS with a self-signed certificate, one path per registry.
+    const caFile = (await import('node:path')).join((await import('node:os')).tmpdir(), `acr-sandbox-ca-${process.pid}.pem`);
+    (await import('node:fs')).writeFileSync(caFile, sandbox.dataPlane.ca);
+    env.ACR_DATA_ENDPOINT_TEMPLATE = `${sandbox.dataPlane.url}/{registry}`;
+    env.ACR_DATA_CA_FILE = caFile;
     return {
       name: 'arm-sandbox',
       description: `ARM sandbox at ${sandbox.url} (ARM_ENDPOINT; seeded registries in subscription 00000000-0000-0000-0000-000000000000, resource group contoso-rg; faults at POST ${sandbox.url}/_sandbox/faults)`,

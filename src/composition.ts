@@ -16,6 +16,12 @@ import type { Solver } from './app/ports/solver';
 import type { WebhookSender } from './app/ports/webhook';
 import { createArmAdapters, type ArmClientSettings } from './azure/arm';
 import { armPlanExecutor } from './azure/arm/plan-executor';
+import { ArmClientFactory } from './azure/arm/clients';
+import { ArmImageImporter } from './azure/arm/import-image';
+import { RegistryDataAdapter, staticCredential as dataPlaneStaticCredential } from './azure/registry-data';
+import type { RegistryDataPort } from './app/ports/registry-data';
+import type { ImageImportPort } from './app/ports/image-import';
+import fs from 'node:fs';
 import { createPlanStore } from './azure/store';
 import { StoreUnavailableError } from './azure/store/errors';
 import { Limiter } from './azure/drift/limit';
@@ -65,6 +71,10 @@ export interface Services {
   solver(): Solver;
   /** The registry I/O of one plan's apply (ARM, through arm().topology). */
   planExecutor: PlanExecutorFactory;
+  /** The registries' data plane (repositories, tags, sizes: #17); built on first use. */
+  registryData(): RegistryDataPort;
+  /** ARM importImage (#17); built on first use. */
+  imageImport(): ImageImportPort;
   /** The drift scan's report store, queue, plan store view and ARM limit; built on first use. */
   drift: DriftServices;
   /** JSON webhooks (plan notifications, drift run summaries). */
@@ -97,6 +107,16 @@ class UnavailableQueue implements DriftQueue {
   }
 }
 
+/** The data-plane adapter: https://<loginServer> with DefaultAzureCredential, or the sandbox's endpoint, CA and static token. */
+function createRegistryData(s: ArmSettings): RegistryDataPort {
+  const template = s.dataPlaneEndpointTemplate;
+  return new RegistryDataAdapter({
+    ...(template !== undefined ? { endpointFor: (loginServer: string) => template.replace('{registry}', loginServer.split('.')[0] ?? loginServer) } : {}),
+    ...(template !== undefined && s.staticToken ? { credential: dataPlaneStaticCredential(s.staticToken) } : {}),
+    ...(s.dataPlaneCaFile !== undefined ? { ca: fs.readFileSync(s.dataPlaneCaFile, 'utf8') } : {}),
+  });
+}
+
 let current: Services | undefined;
 /** Every solver the services created, for closeServices(). */
 const solvers = new Set<Solver>();
@@ -108,6 +128,8 @@ export function createServices(settings: Settings = readSettings(), overrides: S
   let store: PlanStore | undefined;
   let solver: Solver | undefined;
   let drift: DriftServices | undefined;
+  let registryData: RegistryDataPort | undefined;
+  let imageImport: ImageImportPort | undefined;
 
   const buildDrift = (): DriftServices => {
     const d = settings.drift;
@@ -161,6 +183,8 @@ export function createServices(settings: Settings = readSettings(), overrides: S
       return solver;
     },
     planExecutor: (registryId) => armPlanExecutor(services.arm().topology, registryId, { ...(services.arm().webhooks ? { webhooks: services.arm().webhooks } : {}) }),
+    registryData: () => (registryData ??= createRegistryData(settings.arm)),
+    imageImport: () => (imageImport ??= new ArmImageImporter(new ArmClientFactory(armClientSettings(settings.arm)))),
     get drift(): DriftServices {
       return (drift ??= buildDrift());
     },

@@ -62,6 +62,10 @@ export interface ArmSettings {
   retry: Partial<RetrySettings>;
   /** ARM_LRO_POLL_INTERVAL_MS: poll interval of long-running operations when ARM sends no Retry-After (SDK default 2000). */
   lroPollIntervalMs: number | undefined;
+  /** ACR_DATA_ENDPOINT_TEMPLATE: where the registries' data plane is reached, `https://…/{registry}` (the ARM sandbox); unset = `https://<loginServer>`. */
+  dataPlaneEndpointTemplate?: string;
+  /** ACR_DATA_CA_FILE: a PEM file of an extra CA to trust for the data plane (the sandbox's self-signed certificate). */
+  dataPlaneCaFile?: string;
 }
 
 /** A queue connection: a connection string, or a queue service URI for a managed identity. */
@@ -266,7 +270,18 @@ export function readArmSettings(env: Env): ArmSettings {
   } catch (e) {
     throw new SettingsError('ARM_ENDPOINT', `Setting ${(e as Error).message}`);
   }
-  return { endpoint, staticToken: raw(env, 'ARM_STATIC_TOKEN'), retry, lroPollIntervalMs: ms('ARM_LRO_POLL_INTERVAL_MS') };
+  const dataPlaneEndpointTemplate = raw(env, 'ACR_DATA_ENDPOINT_TEMPLATE');
+  if (dataPlaneEndpointTemplate !== undefined && !/^https:\/\/[^/]+(\/.*)?\{registry\}/.test(dataPlaneEndpointTemplate)) {
+    throw new SettingsError('ACR_DATA_ENDPOINT_TEMPLATE', `Setting ACR_DATA_ENDPOINT_TEMPLATE '${dataPlaneEndpointTemplate}' must be an https URL containing {registry}.`);
+  }
+  return {
+    endpoint,
+    staticToken: raw(env, 'ARM_STATIC_TOKEN'),
+    retry,
+    lroPollIntervalMs: ms('ARM_LRO_POLL_INTERVAL_MS'),
+    ...(dataPlaneEndpointTemplate !== undefined ? { dataPlaneEndpointTemplate } : {}),
+    ...(raw(env, 'ACR_DATA_CA_FILE') !== undefined ? { dataPlaneCaFile: raw(env, 'ACR_DATA_CA_FILE') as string } : {}),
+  };
 }
 
 function azuritePorts(env: Env): DevPorts {

@@ -21,6 +21,9 @@ import { notifyPlanChange, type PlanDeps } from './plan-notify';
 import type { PlanExecutorFactory, PlanExecutorPort } from './ports/arm';
 import type { PlanStore } from './ports/plan-store';
 import { withRegistryLock, type WithLockOptions } from './registry-lock';
+import { applyConsolidationPlan } from './consolidate-apply';
+import type { ImageImportPort } from './ports/image-import';
+import type { RegistryDataPort } from './ports/registry-data';
 
 export interface ApplyStoredPlanOptions {
   /** The principal asking for the apply (audit). */
@@ -95,6 +98,9 @@ export async function applyStoredPlan(store: PlanStore, planId: string, opts: Ap
 export interface ApplyPlanDeps extends PlanDeps {
   /** The registry I/O of one registry's apply (ARM). */
   planExecutor: PlanExecutorFactory;
+  /** Consolidation plans (#17): the target's data plane and ARM importImage. */
+  registryData?(): RegistryDataPort;
+  imageImport?(): ImageImportPort;
 }
 
 export interface ApplyPlanInput {
@@ -107,6 +113,12 @@ export interface ApplyPlanInput {
 export async function applyPlan(deps: ApplyPlanDeps, input: ApplyPlanInput): Promise<ApplyStoredPlanResult & { now: Date }> {
   const store = deps.planStore();
   const { plan: stored } = await store.get(input.planId);
+  if (stored.consolidation) {
+    // A consolidation plan (#17): the target's topology actions, then the imports.
+    const { registryData, imageImport } = deps;
+    if (!registryData || !imageImport) throw new TypeError('consolidation plans need the registryData and imageImport ports');
+    return applyConsolidationPlan({ ...deps, registryData: () => registryData(), imageImport: () => imageImport() }, input);
+  }
   const registry = deps.planExecutor(stored.registryId);
   const { plan, result } = await applyStoredPlan(store, input.planId, { actor: input.actor, registry, dryRun: input.dryRun, now: () => deps.now() });
   const now = deps.now();

@@ -21,6 +21,8 @@ export function planDeps(rc: RequestContext): CreatePlanDeps & ApplyPlanDeps {
     arm: () => s.arm(),
     planStore: () => s.planStore(),
     planExecutor: (registryId) => s.planExecutor(registryId),
+    registryData: () => s.registryData(),
+    imageImport: () => s.imageImport(),
     webhook: s.webhook,
     now: () => s.now(),
     planTtlHours: s.settings.plans.ttlHours,

@@ -21,11 +21,12 @@ import { plannerPage } from './planner-page';
 import { prices } from './prices';
 import { recommendations } from './recommendations';
 import { regions } from './regions';
+import { consolidationExport, consolidations } from './consolidations';
 import { registries } from './registries';
 import { driftRunFinalize, topologyDrift } from './topology-drift';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, mapSvg, plannerPage, drift, driftHistory, driftRuns, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, consolidations, consolidationExport, mapSvg, plannerPage, drift, driftHistory, driftRuns, openapi];
 }
 
 /** Timer and queue functions (see triggers.ts). */
