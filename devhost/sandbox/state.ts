@@ -36,6 +36,9 @@ export interface SandboxStateSnapshot {
 }
 
 export class SandboxState {
+  /** Created replicas stay `displayStatus: Syncing` this long after provisioning succeeded (default 0: Ready at once). */
+  syncDelayMs = 0;
+  private readonly syncingUntil = new WeakMap<ReplicaRecord, number>();
   readonly registries = new Map<string, RegistryRecord>();
   readonly operations = new Map<string, OperationRecord>();
 
@@ -146,6 +149,18 @@ export class SandboxState {
 
   /** Completes operations that nobody polled for a long time (so GETs see a settled state). */
   private settle(registry: RegistryRecord): void {
+    const nowMs = this.now().getTime();
+    for (const rep of registry.replicas.values()) {
+      const until = this.syncingUntil.get(rep);
+      if (until !== undefined && nowMs >= until) {
+        this.syncingUntil.delete(rep);
+        if (rep.provisioningState === 'Succeeded' && rep.displayStatus === 'Syncing') {
+          rep.displayStatus = 'Ready';
+          rep.statusMessage = 'The replication is ready.';
+          rep.statusTimestamp = new Date(nowMs).toISOString();
+        }
+      }
+    }
     const key = registryKey(registry.subscriptionId, registry.resourceGroup, registry.name);
     const now = this.now().getTime();
     for (const op of this.operations.values()) {
@@ -175,6 +190,12 @@ export class SandboxState {
       replica.displayStatus = 'Ready';
       replica.statusMessage = 'The replication is ready.';
       replica.statusTimestamp = nowIso;
+      if (this.syncDelayMs > 0) {
+        // provisioned, but still copying content: Syncing until syncDelayMs later (see settle)
+        replica.displayStatus = 'Syncing';
+        replica.statusMessage = 'The replication is syncing.';
+        this.syncingUntil.set(replica, this.now().getTime() + this.syncDelayMs);
+      }
     } else if (op.kind === 'deleteReplica' && registry) {
       registry.replicas.delete(op.replicaName.toLowerCase());
     }

@@ -93,6 +93,15 @@ export function topologyFromLive(live: LiveRegistry, opts: { view: LiveTopologyV
   };
 }
 
+/**
+ * THE Ready rule (apply's wait-for-Ready and drift's health findings): a replica is Ready when ARM's
+ * `status.displayStatus` says Ready (case-insensitive). Provisioning Succeeded is not enough: the
+ * replica may still be syncing content. Unknown (null) is not Ready.
+ */
+export function isReplicaReady(r: { displayStatus: string | null }): boolean {
+  return (r.displayStatus ?? '').toLowerCase() === 'ready';
+}
+
 /** A replica still Creating/Updating/Deleting after this long is stuck (default of liveTopology). */
 export const DEFAULT_STUCK_AFTER_MINUTES = 60;
 

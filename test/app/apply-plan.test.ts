@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStoredPlan } from '../../src/app/apply-plan';
+import { applyStoredPlan, waitForReady } from '../../src/app/apply-plan';
 import { LockBusyError, LockLostError } from '../../src/azure/store/errors';
 import { withRegistryLock } from '../../src/app/registry-lock';
 import { InMemoryPlanStore } from '../../src/azure/store/memory';
@@ -170,5 +170,23 @@ describe('withRegistryLock', () => {
     expect(released).toBe(1);
     const again = await inner.acquireRegistryLock('reg', 'next', 15);
     await again.release();
+  });
+});
+
+describe('waitForReady (#15)', () => {
+  it('polls until every region is Ready (the drift Ready rule), bounded by the limit; reports each region', async () => {
+    let t = 0;
+    const seq = [
+      [{ region: 'eastus', displayStatus: 'Syncing', provisioningState: 'Succeeded' }, { region: 'japaneast', displayStatus: 'Syncing', provisioningState: 'Succeeded' }],
+      [{ region: 'eastus', displayStatus: 'ready', provisioningState: 'Succeeded' }, { region: 'japaneast', displayStatus: 'Syncing', provisioningState: 'Succeeded' }],
+    ];
+    let reads = 0;
+    const read = async () => seq[Math.min(reads++, seq.length - 1)]!;
+    const out = await waitForReady(read, ['eastus', 'japaneast'], { timeoutMs: 10_000, pollMs: 3000, sleep: async (ms: number) => void (t += ms) }, () => t);
+    expect(out).toEqual([
+      { region: 'eastus', ready: true, displayStatus: 'ready', waitedMs: 3000 },
+      { region: 'japaneast', ready: false, displayStatus: 'Syncing', waitedMs: 10_000 },
+    ]);
+    expect(reads).toBe(5); // t = 0, 3000, 6000, 9000, 10000
   });
 });

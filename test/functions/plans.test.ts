@@ -245,6 +245,41 @@ describe('plans', () => {
     expect(del.actions[0].description).toMatch(/webhook\(s\) nehook go with it/);
   });
 
+  it('#15 wait-for-Ready: apply waits until each new replica reports displayStatus Ready and reports each one; a limit too short reports Syncing, the plan stays applied', async () => {
+    sandbox.state.syncDelayMs = 600;
+    try {
+      const p = await createPlan();
+      await call(planApprove, p.id, { headers: bob });
+      const res = await call(planApply, p.id, { headers: bob, query: { waitForReady: 'true', readyTimeoutSeconds: '20' } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.readiness.map((r: { region: string; ready: boolean; displayStatus: string }) => `${r.region}:${r.ready}:${r.displayStatus}`)).toEqual([
+        'canadacentral:true:Ready',
+        'eastus:true:Ready',
+        'westeurope:true:Ready',
+      ]);
+      // the last replica was provisioned just before the wait began: it needed part of the 600 ms sync
+      expect(Math.max(...res.json.readiness.map((r: { waitedMs: number }) => r.waitedMs))).toBeGreaterThan(0);
+      const steps = res.json.plan.steps.filter((x: { actionId: string }) => x.actionId.startsWith('wait-ready:'));
+      expect(steps.map((x: { actionId: string; status: string }) => `${x.actionId}:${x.status}`)).toEqual(['wait-ready:canadacentral:succeeded', 'wait-ready:eastus:succeeded', 'wait-ready:westeurope:succeeded']);
+      expect(steps[0].message).toMatch(/^Ready after \d+ ms$/);
+
+      sandbox.reset();
+      sandbox.state.syncDelayMs = 60_000;
+      const q = await createPlan({ target: { replicas: [{ region: 'eastus' }] } });
+      await call(planApprove, q.id, { headers: bob });
+      const short = await call(planApply, q.id, { headers: bob, query: { readyTimeoutSeconds: '1' } });
+      expect(short.status, short.text).toBe(200);
+      expect(short.json.plan.state).toBe('applied');
+      expect(short.json.readiness).toMatchObject([{ region: 'eastus', ready: false, displayStatus: 'Syncing' }]);
+      expect(short.json.readiness[0].waitedMs).toBeGreaterThanOrEqual(1000);
+      expect(short.json.plan.steps.find((x: { actionId: string }) => x.actionId === 'wait-ready:eastus')).toMatchObject({ status: 'failed', message: expect.stringMatching(/Syncing after \d+ ms \(limit 1000 ms\)/) });
+      const bad = await call(planApply, q.id, { headers: bob, query: { readyTimeoutSeconds: '99999' } });
+      expect(bad.status).toBe(400);
+    } finally {
+      sandbox.state.syncDelayMs = 0;
+    }
+  });
+
   it('two concurrent applies for one registry: exactly one proceeds', async () => {
     const a = await createPlan();
     const b = await createPlan({ target: { replicas: [{ region: 'northeurope' }] } });

@@ -75,7 +75,10 @@ export interface ArmAdapters {
  * The registry I/O of one plan's apply: the live topology as the executor
  * compares it (the apply view) and one mutating call per plan action.
  */
-export type PlanExecutorPort = Pick<ExecutorPort, 'readLive' | 'perform'>;
+export type PlanExecutorPort = Pick<ExecutorPort, 'readLive' | 'perform'> & {
+  /** Replication status of every replica (for the wait for Ready after apply). */
+  replicaStatuses?(): Promise<Array<{ region: string; displayStatus: string | null; provisioningState: string | null }>>;
+};
 
 /** Builds the executor of one registry (adapter: src/azure/arm/plan-executor.ts). */
 export type PlanExecutorFactory = (registryId: string) => PlanExecutorPort;

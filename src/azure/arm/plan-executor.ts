@@ -31,6 +31,7 @@ export function armPlanExecutor(port: RegistryTopologyPort, registryId: string, 
       if (options.webhooks && readOptions?.webhooks) t.webhooks = (await options.webhooks.listWebhooks(registryId)).map((w) => ({ name: w.name, location: w.location }));
       return t;
     },
+    replicaStatuses: async () => (await port.getRegistry(registryId)).replicas.map((r) => ({ region: r.location, displayStatus: r.displayStatus, provisioningState: r.provisioningState })),
     perform: async (action: PlanAction): Promise<void> => {
       switch (action.kind) {
         case 'upgradeSku':

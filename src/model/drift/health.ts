@@ -1,4 +1,5 @@
 /** Health drift: replication status, provisioning state and storage lag per replica. Pure. */
+import { isReplicaReady } from '../live';
 import type { DriftFinding, DriftLiveRegistry, DriftMetrics } from './types';
 
 const kind = 'health' as const;
@@ -21,7 +22,7 @@ export function healthFindings(live: DriftLiveRegistry, metrics: DriftMetrics | 
     }
     if (r.displayStatus === null) {
       out.push({ kind, severity: 'info', code: 'REPLICA_STATUS_UNKNOWN', region: r.location, message: `Replica ${r.location} reports no replication status.` });
-    } else if (r.displayStatus.toLowerCase() !== 'ready' && !failed) {
+    } else if (!isReplicaReady(r) && !failed) {
       out.push({
         kind,
         severity: r.displayStatus.toLowerCase() === 'failed' ? 'critical' : 'warning',

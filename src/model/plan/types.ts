@@ -273,6 +273,18 @@ export interface ExecutionResult {
   error?: string;
   /** Fingerprint of the live topology read at the end of the run (not for dry runs / noop). */
   finalFingerprint?: string;
+  /** With wait-for-Ready: each created replica's replication status when the wait ended. */
+  readiness?: ReplicaReadiness[];
+}
+
+/** One created replica after apply's bounded wait for `status.displayStatus` Ready. */
+export interface ReplicaReadiness {
+  region: string;
+  ready: boolean;
+  /** displayStatus at the end of the wait (null: ARM gave none). */
+  displayStatus: string | null;
+  /** Milliseconds waited for this replica (until Ready, or the limit). */
+  waitedMs: number;
 }
 
 export type ExportFormat = 'az' | 'bicep' | 'terraform';
