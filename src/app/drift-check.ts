@@ -23,6 +23,7 @@ import type { Plan } from '../model/plan/types';
 import { isTransient } from '../model/transient';
 import type { DriftDeps } from './drift-deps';
 import { DRIFT_CHECK_POISON_QUEUE } from './ports/drift';
+import type { PlanSummary } from './ports/plan-store';
 import { mapLimit } from './map-limit';
 import { whenSolverFree } from './solver-wait';
 
@@ -34,8 +35,8 @@ export type { DriftCheckMessage, DriftGroupCheckMessage, DriftSingleCheckMessage
 /** ARM reads of one registry's topology (registries.get + replications.list) and of its metrics (two metrics.list). */
 export const TOPOLOGY_READS = 2;
 export const METRICS_READS = 2;
-/** Registries of a group checked at once (the solver pool bounds the CPU work anyway). */
-const GROUP_CONCURRENCY = 4;
+/** Registries of a group checked at once: their work is mostly storage round trips; the solver pool bounds the CPU part. */
+const GROUP_CONCURRENCY = 16;
 
 export type DriftCheckDeps = Pick<DriftDeps, 'settings' | 'reports' | 'planStore' | 'armLimiter' | 'arm' | 'solver' | 'catalog' | 'prices' | 'now' | 'log' | 'batchMetrics' | 'armBudget'>;
 
@@ -58,12 +59,15 @@ export function planWorkloads(plan: Plan): DriftPlanWorkload[] | undefined {
   return undefined;
 }
 
+/** Plan summaries of a group's registries, listed once for the whole message (key: lower-case registry id). */
+export type PlanIndex = Map<string, PlanSummary[]>;
+
 /** The newest plan in state `applied` for the registry, or why there is none to compare with. */
-export async function lastAppliedPlan(deps: Pick<DriftDeps, 'planStore'>, registryId: string): Promise<{ plan: AppliedPlanRef | null; note?: string }> {
+export async function lastAppliedPlan(deps: Pick<DriftDeps, 'planStore'>, registryId: string, index?: PlanIndex): Promise<{ plan: AppliedPlanRef | null; note?: string }> {
   const ps = deps.planStore();
   if ('unavailable' in ps) return { plan: null, note: `Configuration drift not checked: the plan store is unavailable (${ps.unavailable}).` };
   try {
-    const summaries = await ps.store.list({ registryId });
+    const summaries = index ? (index.get(registryId.toLowerCase()) ?? []) : await ps.store.list({ registryId });
     const applied = summaries.find((s) => s.state === 'applied');
     if (!applied) {
       return { plan: null, note: summaries.length ? `No applied plan for this registry (${summaries.length} plan(s), none applied): nothing to compare with.` : undefined };
@@ -98,9 +102,9 @@ export async function checkRegistry(deps: DriftCheckDeps, msg: DriftSingleCheckM
 }
 
 /** Runs the drift model on a registry whose topology and metrics are known. */
-export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, registryId: string, live: LiveRegistry, summary: PullSummary | null): Promise<DriftReport> {
+export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, registryId: string, live: LiveRegistry, summary: PullSummary | null, plans?: PlanIndex): Promise<DriftReport> {
   const msg = { runId, registryId };
-  const { plan, note } = await lastAppliedPlan(deps, live.id);
+  const { plan, note } = await lastAppliedPlan(deps, live.id, plans);
   const s = deps.settings;
   // The optimizer runs in the solver pool, off the event loop. A check waits while the pool is busy
   // (bounded: whenSolverFree), then throws its 503, which is transient: the queue retries the message.
@@ -144,12 +148,31 @@ export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: Dr
       deps.log.warn(`driftCheck: metrics batch (${msg.subscriptionId}, ${msg.region}) failed (${(e as Error).message}); reading metrics through ARM per registry`);
     }
   }
+  // The plans of the whole group in one listing (not one query per registry); a failure leaves the per-registry path.
+  let plans: PlanIndex | undefined;
+  const ps = deps.planStore();
+  if (!('unavailable' in ps)) {
+    try {
+      const wanted = new Set(msg.registries.map((r) => r.id.toLowerCase()));
+      plans = new Map();
+      for (const p of await ps.store.list()) {
+        const k = p.registryId.toLowerCase();
+        if (!wanted.has(k)) continue;
+        const list = plans.get(k);
+        if (list) list.push(p);
+        else plans.set(k, [p]);
+      }
+    } catch {
+      plans = undefined;
+    }
+  }
   const failed: Error[] = [];
+  const done: DriftReport[] = [];
   const out = await mapLimit(msg.registries, GROUP_CONCURRENCY, async (live): Promise<DriftReport | null> => {
     let report: DriftReport;
     try {
       const summary = summaries.get(live.id.toLowerCase()) ?? (await armPullSummary(deps, live.id));
-      report = await evaluateRegistry(deps, msg.runId, live.id, live, summary);
+      report = await evaluateRegistry(deps, msg.runId, live.id, live, summary, plans);
     } catch (e) {
       const err = e as Error & { status?: number; code?: string };
       if (isTransient(e) && attempt < max) {
@@ -167,9 +190,12 @@ export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: Dr
       });
       deps.log.warn(`driftCheck: ${live.id} run ${msg.runId}: reported as error after ${attempt} attempt(s): ${err.message}`);
     }
-    await deps.reports.put(report);
+    if (deps.reports.putMany) done.push(report);
+    else await deps.reports.put(report);
     return report;
   });
+  // Stored together when the store can (one transaction per partition instead of rows one by one).
+  if (done.length && deps.reports.putMany) await deps.reports.putMany(done);
   if (failed.length) {
     const first = failed[0] as Error;
     deps.log.warn(`driftCheck: ${failed.length} of ${msg.registries.length} registries of a group (run ${msg.runId}) failed transiently (${first.message}); attempt ${attempt}/${max}, the queue will retry the group`);

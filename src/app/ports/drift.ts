@@ -57,6 +57,8 @@ export interface DriftRun {
 export interface DriftReportStore {
   /** Stores a report. Idempotent per (registryId, runId): storing again overwrites, never duplicates. */
   put(report: DriftReport): Promise<void>;
+  /** Stores reports of one run together (same contract as put, fewer round trips); optional. */
+  putMany?(reports: DriftReport[]): Promise<void>;
   /** The latest report of every registry (by runId), registry id order. */
   latest(): Promise<DriftReport[]>;
   /** Reports of one registry (id compared case-insensitively), newest first. */

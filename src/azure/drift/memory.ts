@@ -19,6 +19,10 @@ export class InMemoryDriftReportStore implements DriftReportStore {
     byRun.set(report.runId, structuredClone(report));
   }
 
+  async putMany(reports: DriftReport[]): Promise<void> {
+    for (const r of reports) await this.put(r);
+  }
+
   async latest(): Promise<DriftReport[]> {
     const out: DriftReport[] = [];
     for (const [, byRun] of [...this.reports].sort(([a], [b]) => a.localeCompare(b))) {

@@ -126,11 +126,71 @@ export class TableDriftReportStore implements DriftReportStore {
     const key = registryRowKey(report.registryId);
     const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
     await io('put', async () => {
-      await t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace');
+      // Three independent rows (each write idempotent): written concurrently.
       const entry = entryOf(report);
-      await t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace');
-      await this.putLatest(t, key, base, report);
+      await Promise.all([
+        t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace'),
+        t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace'),
+        this.putLatest(t, key, base, report),
+      ]);
     });
+  }
+
+  /**
+   * Reports of one run together: the per-registry history rows one by one (one partition each),
+   * the run's index rows and the `latest` rows in entity-group transactions (≤ 100 rows, ≤ 2 MiB
+   * each). `latest` rows are not replaced for registries whose latest report is from a newer run
+   * (one query finds them first); a newer run writing the same registry between that query and the
+   * transaction is the one case this path does not order — the next run writes it again.
+   */
+  async putMany(reports: DriftReport[]): Promise<void> {
+    if (reports.length === 0) return;
+    const byRun = new Map<string, DriftReport[]>();
+    for (const r of reports) {
+      const list = byRun.get(r.runId);
+      if (list) list.push(r);
+      else byRun.set(r.runId, [r]);
+    }
+    const t = await this.table();
+    const { odata } = loadTables();
+    await io('putMany', async () => {
+      for (const [runId, group] of byRun) {
+        const rows = group.map((report) => {
+          const key = registryRowKey(report.registryId);
+          const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
+          return { key, report, base };
+        });
+        const newer = new Set<string>();
+        for await (const e of t.listEntities<{ runId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST} and runId gt ${runId}`, select: ['RowKey'] } })) {
+          if (e.rowKey) newer.add(e.rowKey);
+        }
+        await Promise.all([
+          ...rows.map(({ key, report, base }) => t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace')),
+          this.transact(t, rows.map(({ key, report, base }) => withDoc({ partitionKey: `run|${runId}`, rowKey: key, ...base }, entryOf(report)))),
+          this.transact(t, rows.filter(({ key }) => !newer.has(key)).map(({ key, report, base }) => withDoc({ partitionKey: LATEST, rowKey: key, ...base }, report))),
+        ]);
+      }
+    });
+  }
+
+  /** Upserts rows of one partition in transactions of ≤ 100 rows and ≤ 2 MiB of documents. */
+  private async transact(t: TableClient, rows: Row[]): Promise<void> {
+    let batch: Row[] = [];
+    let size = 0;
+    const flush = async () => {
+      if (!batch.length) return;
+      const actions = batch.map((r) => ['upsert', r, 'Replace'] as ['upsert', Row, 'Replace']);
+      batch = [];
+      size = 0;
+      await t.submitTransaction(actions);
+    };
+    for (const r of rows) {
+      const bytes = JSON.stringify(r).length;
+      if (batch.length >= 100 || size + bytes > 2 * 1024 * 1024) await flush();
+      batch.push(r);
+      size += bytes;
+    }
+    await flush();
   }
 
   private async putLatest(t: TableClient, key: string, base: Record<string, unknown>, report: DriftReport): Promise<void> {
