@@ -66,6 +66,17 @@ class BranchAndBound {
   rootIters = 300;
   /** Multipliers to try at the root besides the dual ascent's (e.g. the previous count's root multipliers in the frontier). */
   seedV: Float64Array | null = null;
+  /**
+   * Coverage priced inside the bound with a multiplier lam ≥ 0 that the subgradient moves with v (set by
+   * priceCoverage): assignment (i, j) costs c_ij + lam × pw[i*m+j] (pw = w_j when j is prefix-covered and
+   * i is outside A_j, else 0) and lam × slackW comes off the bound. null: no coverage price.
+   */
+  pw: Float64Array | null = null;
+  slackW = 0;
+  lam = 0;
+  lamStack: number[] = [];
+  /** Subgradient of the bound in lam (weight served outside covering sets − slackW), set by lagrangian(…, true). */
+  gLam = 0;
   nodeIters = 25;
   nodeTheta = 0.5;
   /** Explore the closed child first (measured: open-first is better on Chess/FPP, so off). */
@@ -109,6 +120,23 @@ class BranchAndBound {
     this.g = new Float64Array(p.m);
     this.bestV = new Float64Array(p.m);
     this.limits = new SearchLimits(Math.min(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.deadline ?? Infinity), opts.nodeLimit ?? Infinity, 32);
+  }
+
+  /** Prices the coverage constraint in the bound from lam0 on (see pw); only on clients whose covering set is a prefix of their order. */
+  priceCoverage(prefix: Uint8Array, lam0: number): void {
+    const { n, m, p } = this;
+    const cov = p.covMask;
+    if (cov === null) return;
+    const pw = new Float64Array(n * m);
+    let W = 0;
+    for (let j = 0; j < m; j++) {
+      W += p.covW[j] as number;
+      if (prefix[j] !== 1) continue;
+      for (let i = 0; i < n; i++) if (cov[j * n + i] !== 1 && p.c[i * m + j] !== Infinity) pw[i * m + j] = p.covW[j] as number;
+    }
+    this.pw = pw;
+    this.slackW = Math.max(0, W - p.covNeed);
+    this.lam = lam0;
   }
 
   /** Objective threshold a solution must reach to improve the incumbent. */
@@ -263,17 +291,29 @@ class BranchAndBound {
       if (status[i] === OPEN) nOpen++;
     }
     let L = 0;
+    const pw = this.pw;
+    const lam = this.lam;
     for (let j = 0; j < m; j++) {
       const wj = w[j] as number;
       L += wj;
       const e = nStart[j + 1] as number;
-      for (let q = nStart[j] as number; q < e; q++) {
-        const i = nFac[q] as number;
-        const d = (c[i * m + j] as number) - wj;
-        if (d >= 0) break; // windows are sorted by cost
-        rc[i] = (rc[i] as number) + d;
+      if (pw === null) {
+        for (let q = nStart[j] as number; q < e; q++) {
+          const i = nFac[q] as number;
+          const d = (c[i * m + j] as number) - wj;
+          if (d >= 0) break; // windows are sorted by cost
+          rc[i] = (rc[i] as number) + d;
+        }
+      } else {
+        // priced costs are not sorted: the whole window
+        for (let q = nStart[j] as number; q < e; q++) {
+          const i = nFac[q] as number;
+          const d = (c[i * m + j] as number) + lam * (pw[i * m + j] as number) - wj;
+          if (d < 0) rc[i] = (rc[i] as number) + d;
+        }
       }
     }
+    if (pw !== null) L -= lam * this.slackW;
     const need = Math.max(p.kmin - nOpen, 0);
     const room = p.kmax - nOpen;
     let nNeg = 0;
@@ -315,17 +355,23 @@ class BranchAndBound {
     this.cDrop = nC > 0 && (nC >= room || maxC >= 0) ? maxC : 0;
     this.outBase = nC > need ? Math.min(0, minExcl) : minExcl;
     if (wantGrad) {
+      let gl = -this.slackW;
       for (let j = 0; j < m; j++) {
         const wj = w[j] as number;
         let cover = 0;
         const e = nStart[j + 1] as number;
         for (let q = nStart[j] as number; q < e; q++) {
           const i = nFac[q] as number;
-          if ((c[i * m + j] as number) >= wj) break;
-          if (status[i] === OPEN || inC[i] === 1) cover++;
+          const pij = pw === null ? 0 : (pw[i * m + j] as number);
+          if ((c[i * m + j] as number) + lam * pij >= wj) {
+            if (pw === null) break;
+            continue;
+          }
+          if (status[i] === OPEN || inC[i] === 1) { cover++; gl += pij; }
         }
         g[j] = 1 - cover;
       }
+      this.gLam = gl;
     }
     return L - this.offset;
   }
@@ -338,14 +384,26 @@ class BranchAndBound {
     let theta = theta0;
     let stall = 0;
     const T = this.target();
+    let bestLam = this.lam;
+    // lam moves in units of slackW (μ = lam × slackW), the scale of the client multipliers
+    const S = this.pw !== null && this.slackW > 0 ? this.slackW : 0;
     for (let it = 0; it < iters; it++) {
       const L = this.lagrangian(v, true);
-      if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
+      if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); bestLam = this.lam; stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
       if (bestL > T || theta < 1e-4) break;
       const goal = T < Infinity ? T + 1e-6 * Math.max(1, Math.abs(T)) : 1.05 * Math.abs(L) + 1;
-      if (!polyakStep(v, g, theta, goal, L)) break;
+      if (S > 0) {
+        const gm = this.gLam / S;
+        let norm = gm * gm;
+        for (let j = 0; j < this.m; j++) norm += (g[j] as number) * (g[j] as number);
+        if (norm === 0) break;
+        const step = (theta * (goal - L)) / norm;
+        for (let j = 0; j < this.m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
+        this.lam = Math.max(0, this.lam + (step * gm) / S);
+      } else if (!polyakStep(v, g, theta, goal, L)) break;
     }
     v.set(bestV);
+    this.lam = bestLam;
     return bestL;
   }
 
@@ -404,6 +462,7 @@ class BranchAndBound {
    */
   bound(depth: number, round: number): number {
     const { n, p, status, s, v, inC, mask } = this;
+    if (this.pw !== null) this.lam = round > 0 ? (this.lamStack[depth] ?? this.lam) : depth > 0 ? (this.lamStack[depth - 1] ?? this.lam) : this.lam;
     this.dualAscent();
     // primal: open + zero-slack facilities of the dual ascent
     for (let i = 0; i < n; i++) {
@@ -430,6 +489,7 @@ class BranchAndBound {
     }
     lag = this.lagrangian(v, false); // Lagrangian bound of THIS multiplier vector (fixing must use it)
     this.vStack.at(depth).set(v);
+    this.lamStack[depth] = this.lam;
     for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || inC[i] === 1 ? 1 : 0;
     this.tryIncumbent(mask);
     return lag;
@@ -469,7 +529,8 @@ class BranchAndBound {
       for (let q = a; q < e; q++) {
         const i = nFac[q] as number;
         if (status[i] === CLOSED) continue;
-        const pen = Math.max(0, (c[i * m + j] as number) - vj) + (status[i] === FREE && inC[i] === 0 ? Math.max(0, (rc[i] as number) - cDrop) : 0);
+        const cij = (c[i * m + j] as number) + (this.pw !== null ? this.lam * (this.pw[i * m + j] as number) : 0);
+        const pen = Math.max(0, cij - vj) + (status[i] === FREE && inC[i] === 0 ? Math.max(0, (rc[i] as number) - cDrop) : 0);
         if (pen > room) { this.trail.eliminate(j * n + i); continue; }
         cnt++;
         last = i;
@@ -678,6 +739,7 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
   // Partial coverage: pick the coverage multiplier with the best root bound (probes of one node each).
   let chosen: BranchAndBound = bb;
   let chosenLB = -Infinity;
+  let chosenLambda = 0;
   let probeNodes = 0;
   for (const lambda of [0, ...penalties]) {
     const pen = lambda === 0 ? { pb: p, offset: 0 } : coveragePenalized(inst, p, lambda);
@@ -688,9 +750,13 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     probeNodes += probe.nodes;
     if (probe.best !== null && probe.ub < bb.ub) { bb.ub = probe.ub; bb.best = probe.best; }
     if (!probe.limits.aborted) return resultFrom(p, { best: bb.best, nodes: probeNodes, limits: probe.limits }, t0); // the root settled it
-    if (probe.limits.pendingLB > chosenLB) { chosenLB = probe.limits.pendingLB; chosen = new BranchAndBound(pen.pb, opts, t0, p, pen.offset); }
+    if (probe.limits.pendingLB > chosenLB) { chosenLB = probe.limits.pendingLB; chosenLambda = lambda; }
     if (Date.now() >= bb.limits.deadline) break;
   }
+  // The tree prices coverage with a multiplier the subgradient re-optimises at every node, from the best probe's.
+  chosen = new BranchAndBound(p, opts, t0);
+  const prefix = prefixCovered(p);
+  if (prefix !== null) chosen.priceCoverage(prefix, chosenLambda);
   if (bb.best !== null) chosen.tryIncumbent(bb.best);
   chosen.node(-Infinity, 0);
   return resultFrom(p, { best: chosen.best, nodes: chosen.nodes + probeNodes, limits: chosen.limits }, t0);
