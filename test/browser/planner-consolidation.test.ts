@@ -45,7 +45,7 @@ describe('planner page: consolidation', () => {
     expect(await page.$$eval('#consolidation-registries input:checked', (cs) => cs.length)).toBe(2);
     await page.click('#consolidation-form button[type=submit]');
     await page.waitForSelector('#consolidation-map-after svg');
-    await page.waitForFunction(() => document.querySelectorAll('#consolidation-map-before svg').length === 2);
+    await page.waitForSelector('#consolidation-map-before figure:nth-of-type(2) svg');
     const rows = await page.$$eval('#consolidation-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
     expect(rows[1]?.[1]).toContain('contoso (Standard, westus');
     expect(rows[1]?.[2]).toContain('contoso (Premium, westus + westeurope');
