@@ -15,7 +15,8 @@ import { AppError, InvalidInputError, type InputIssue } from '../model/errors';
 import { IssueCollector, resolveWorkloads } from '../model/inputs';
 import { topologyFromLive, storageGiBFromMetrics } from '../model/live';
 import { createPlan as newPlan } from '../model/plan/state';
-import type { Plan } from '../model/plan/types';
+import type { LiveWebhook, Plan } from '../model/plan/types';
+import { contentHash } from '../model/plan/fingerprint';
 import { DEFAULT_DEADLINE_MS, type RecommendConstraints, type Recommendation } from '../model/recommend';
 import { parseRegistryId, registryIdProblemMessage } from '../model/registry-id';
 import type { Topology, Workload } from '../model/types';
@@ -25,7 +26,9 @@ import {
   homeCandidates,
   planImports,
   referenceRewrites,
+  sourceWebhookCopies,
   storageAfter,
+  type SourceWebhook,
   type ConsolidationPlanContent,
   type ConsolidationSource,
   type HomeResult,
@@ -76,7 +79,7 @@ export class ConsolidationNotPlannableError extends AppError {
   readonly title = 'The consolidation cannot be planned from what was read';
 }
 
-const WEBHOOKS_NOTE = 'Not included: regional webhooks of the source registries are not replicated by this plan; recreate them on the target (az acr webhook create --location <region>) before switching.';
+const WEBHOOKS_NOT_READ = 'Not included: this host reads no registry webhooks, so the sources\' regional webhooks are not replicated; recreate them on the target (az acr webhook create --location <region>) before switching.';
 
 function round2(x: number | null): number | null {
   return x === null ? null : Math.round(x * 100) / 100;
@@ -133,8 +136,21 @@ export async function consolidate(deps: ConsolidateDeps, input: ConsolidateInput
       };
     }),
   );
-  const prices = deps.prices();
+  const hooks = arm.webhooks;
+  const webhooksOf = new Map<string, LiveWebhook[]>();
   const warnings: string[] = [...out.warnings];
+  if (hooks) {
+    await Promise.all(
+      sources.map(async (s) => {
+        try {
+          webhooksOf.set(s.id, await hooks.listWebhooks(s.id, { withCallbackConfig: true }));
+        } catch (e) {
+          warnings.push(`The webhooks of ${s.name} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }),
+    );
+  }
+  const prices = deps.prices();
   for (const s of sources) if (s.inventoryError) warnings.push(`The data plane of ${s.loginServer} could not be read: ${s.inventoryError}`);
 
   // 2. Today.
@@ -180,6 +196,14 @@ export async function consolidate(deps: ConsolidateDeps, input: ConsolidateInput
     homeZoneRedundancy: rec.recommended.topology.homeZoneRedundancy,
     replicas: rec.recommended.topology.replicas.map((r) => ({ region: r.region, regionEndpointEnabled: r.regionEndpointEnabled, zoneRedundancy: r.zoneRedundancy })),
   };
+  const targetWebhooks = webhooksOf.get(target.id) ?? [];
+  const sourceHooks: SourceWebhook[] = sources.filter((s) => s.id !== target.id).flatMap((s) => (webhooksOf.get(s.id) ?? []).map((webhook) => ({ registry: s.name, webhook })));
+  const webhookCopies = hooks
+    ? sourceWebhookCopies([targetTopology.homeRegion, ...targetTopology.replicas.map((r) => r.region)], targetWebhooks, sourceHooks)
+    : { actions: [], skipped: [] };
+  const webhooksNote = hooks
+    ? `${webhookCopies.actions.length} webhook(s) of the sources recreated on the target in their own location${webhookCopies.skipped.length ? `, ${webhookCopies.skipped.length} left to you (see webhookCopies.skipped)` : ''}; the target's own webhooks are copied to its new replica locations.`
+    : WEBHOOKS_NOT_READ;
   const assumptions = [
     ...new Set([
       storage.assumption,
@@ -230,7 +254,8 @@ export async function consolidate(deps: ConsolidateDeps, input: ConsolidateInput
       : null,
     rewrites,
     deletable,
-    webhooks: WEBHOOKS_NOTE,
+    webhooks: webhooksNote,
+    webhookCopies,
     assumptions,
     warnings: [...new Set([...warnings, ...rec.warnings])],
     units: { money: `${prices.currency} per month`, storage: 'GiB', bytes: 'bytes' },
@@ -254,10 +279,10 @@ export async function consolidate(deps: ConsolidateDeps, input: ConsolidateInput
     conflicts: imports.conflicts,
     rewrites,
     deletable,
-    webhooks: WEBHOOKS_NOTE,
+    webhooks: webhooksNote,
   };
   const now = deps.now();
-  const plan: Plan = newPlan({
+  const planned: Plan = newPlan({
     registryId: target.id,
     registryName: target.name,
     requester: requester.name,
@@ -273,7 +298,13 @@ export async function consolidate(deps: ConsolidateDeps, input: ConsolidateInput
     priceAsOf: prices.asOf,
     ...(req.notificationUrl ? { notificationUrl: req.notificationUrl } : {}),
     consolidation: content,
+    ...(hooks ? { webhooks: targetWebhooks } : {}),
   });
+  // The sources' regional webhooks, after the target's own actions (the replicas they need exist by then).
+  const alreadyCopied = planned.actions.flatMap((a) => (a.kind === 'createWebhook' ? [{ ...a.webhook, customHeaderNames: [] as string[] }] : []));
+  const copies = hooks ? sourceWebhookCopies([targetTopology.homeRegion, ...targetTopology.replicas.map((r) => r.region)], [...targetWebhooks, ...alreadyCopied], sourceHooks) : { actions: [], skipped: [] };
+  const withCopies = { ...planned, actions: [...planned.actions, ...copies.actions], skipped: [...planned.skipped, ...copies.skipped] };
+  const plan: Plan = { ...withCopies, contentHash: contentHash(withCopies) };
   const store = deps.planStore();
   await store.create(plan);
   await notifyPlanChange(deps, store, plan, 'created', now);

@@ -5,6 +5,9 @@
  * does not do itself (az acr import, sed mapping, deletion of the sources once switched).
  */
 import type { Topology } from './types';
+import { normalizeRegion } from './plan/fingerprint';
+import type { CreateWebhookAction, LiveWebhook, SkippedChange, WebhookSpec } from './plan/types';
+import { webhookCopyName } from './plan/webhooks';
 
 export interface InventoryTag {
   name: string;
@@ -323,4 +326,59 @@ export interface ConsolidationPlanContent {
   deletable: DeletableSource[];
   /** Regional webhooks: replicated by the plan, or why not. */
   webhooks: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regional webhooks of the sources (an ACR webhook fires only for pushes in its own location).
+
+export interface SourceWebhook {
+  registry: string;
+  webhook: LiveWebhook;
+}
+
+const webhookConfig = (w: Pick<LiveWebhook, 'serviceUri' | 'actions' | 'scope'>): string => JSON.stringify([w.serviceUri, [...w.actions].sort(), w.scope]);
+
+/**
+ * The sources' webhooks recreated on the target in their own location, when the consolidated
+ * registry has that location and no webhook of the same configuration there. Webhooks whose
+ * location the target does not cover, whose service URI could not be read or that send custom
+ * headers (secrets the plan never stores) are listed as skipped with the reason.
+ */
+export function sourceWebhookCopies(targetLocations: readonly string[], targetWebhooks: readonly LiveWebhook[], sources: readonly SourceWebhook[]): { actions: CreateWebhookAction[]; skipped: SkippedChange[] } {
+  const locations = new Set(targetLocations.map(normalizeRegion));
+  const present = new Set(targetWebhooks.map((w) => `${normalizeRegion(w.location)}|${webhookConfig(w)}`));
+  const taken = new Set(targetWebhooks.map((w) => w.name.toLowerCase()));
+  const actions: CreateWebhookAction[] = [];
+  const skipped: SkippedChange[] = [];
+  for (const { registry, webhook: w } of [...sources].sort((a, b) => `${a.registry}/${a.webhook.name}`.localeCompare(`${b.registry}/${b.webhook.name}`))) {
+    const region = normalizeRegion(w.location);
+    const id = `create-webhook:${region}:${registry}/${w.name}`;
+    const description = `Webhook ${w.name} of ${registry} (${region}, actions ${w.actions.join(', ')})`;
+    if (!locations.has(region)) {
+      skipped.push({ id, kind: 'webhookNotReadable', region, reason: `the consolidated registry has no location ${region}: pushes there no longer happen; recreate the webhook in another location if it is still needed`, description });
+      continue;
+    }
+    if (present.has(`${region}|${webhookConfig(w)}`)) continue;
+    if (w.serviceUri === null) {
+      skipped.push({ id, kind: 'webhookNotReadable', region, reason: `the service URI of webhook ${w.name} of ${registry} could not be read; create it on the target yourself`, description });
+      continue;
+    }
+    if (w.customHeaderNames.length > 0) {
+      skipped.push({
+        id,
+        kind: 'webhookNeedsHeaders',
+        region,
+        proposal: { webhook: { name: webhookCopyName(w.name, region, taken), location: region, serviceUri: w.serviceUri, actions: [...w.actions], scope: w.scope, status: w.status }, customHeaderNames: [...w.customHeaderNames] },
+        reason: `webhook ${w.name} of ${registry} sends custom header(s) ${w.customHeaderNames.join(', ')}, whose values are secrets the plan never stores: create the copy with the values (az acr webhook create ... --headers), or leave it out`,
+        description,
+      });
+      continue;
+    }
+    const name = webhookCopyName(w.name, region, taken);
+    taken.add(name.toLowerCase());
+    present.add(`${region}|${webhookConfig(w)}`);
+    const webhook: WebhookSpec = { name, location: region, serviceUri: w.serviceUri, actions: [...w.actions], scope: w.scope, status: w.status };
+    actions.push({ id, kind: 'createWebhook', region, webhook, copyOf: `${registry}/${w.name}`, description: `Create webhook ${name} in ${region} on the target, the copy of ${registry}'s ${w.name} (actions ${w.actions.join(', ')}${w.scope ? `, scope ${w.scope}` : ''})` });
+  }
+  return { actions, skipped };
 }

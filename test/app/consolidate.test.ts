@@ -20,7 +20,7 @@ import { azImportScript, sedMapping } from '../../src/model/consolidation';
 import { inProcessSolver } from '../../src/solver/port';
 import { registryResourceId } from '../../devhost/sandbox/seed';
 import { startArmSandbox, type ArmSandbox } from '../../devhost/sandbox/server';
-import { expectContractClean } from '../helpers/contract';
+import { expectContractCleanWithFixtures } from '../helpers/contract-fixtures';
 import { createSubsetValidator, specFixture } from '../helpers/swagger-subset';
 import type { RecordedExchange } from '../../devhost/sandbox/types';
 import { recordingWebhook, silentLog } from './fakes';
@@ -59,7 +59,7 @@ beforeAll(async () => {
     imageImport: () => importer,
     solver: () => solver,
     planStore: () => store,
-    planExecutor: (id) => armPlanExecutor(arm.topology, id),
+    planExecutor: (id) => armPlanExecutor(arm.topology, id, arm.webhooks ? { webhooks: arm.webhooks } : {}),
     planTtlHours: 24,
     now: () => new Date(),
     webhook: recordingWebhook().send,
@@ -76,6 +76,16 @@ afterAll(async () => {
   dataSeen.push(...sb.dataPlane.requests);
   await sb.close();
 });
+
+/** A webhook on a sandbox registry, through ARM (Webhooks_Create). */
+async function addWebhook(registry: string, name: string, location: string): Promise<void> {
+  const res = await fetch(`${sb.url}${registryResourceId(registry)}/webhooks/${name}?api-version=2025-11-01`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    body: JSON.stringify({ location, properties: { serviceUri: 'https://hooks.contoso.com/acr', actions: ['push'], status: 'enabled', scope: '' } }),
+  });
+  expect(res.status).toBeLessThan(300);
+}
 
 const request = (extra: Record<string, unknown> = {}) => ({ registryIds: [CONTOSO, WESTEU], workloads: WORKLOADS, ...extra });
 
@@ -125,7 +135,15 @@ describe('consolidate (analysis)', () => {
     expect(a.deletable.map((d) => d.registry)).toEqual(['contosowesteu']);
     expect(a.deletable[0]?.command).toContain('az acr delete --name contosowesteu');
     expect(a.plan).toBeNull();
-    expect(a.webhooks).toMatch(/^Not included/);
+    expect(a.webhooks).toMatch(/^0 webhook/);
+  });
+
+  it('regional webhooks of the sources: recreated on the target where it has that location, else left to the team', async () => {
+    await addWebhook('contosowesteu', 'euhook', 'westeurope');
+    await addWebhook('contosowesteu', 'nehook', 'northeurope');
+    const a = await consolidate(deps, { request: request() });
+    expect(a.webhookCopies.actions.map((x) => [x.region, x.webhook.name, x.copyOf])).toEqual([['westeurope', 'euhookwesteurope', 'contosowesteu/euhook']]);
+    expect(a.webhookCopies.skipped.map((x) => [x.region, x.id])).toEqual([['northeurope', 'create-webhook:northeurope:contosowesteu/nehook']]);
   });
 
   it('refuses one registry, a bad id and more than 20 (400 with pointers)', async () => {
@@ -150,7 +168,7 @@ describe('consolidation plan: approve, apply, re-apply, resume', () => {
     const { plan } = await deps.planStore().get(id);
     expect(plan.state).toBe('pending');
     expect(plan.consolidation?.imports.length).toBeGreaterThan(0);
-    expect(plan.actions.map((x) => x.id)).toEqual(['upgrade-sku', 'create-replica:westeurope']);
+    expect(plan.actions.map((x) => x.id).slice(0, 2)).toEqual(['upgrade-sku', 'create-replica:westeurope']);
     await expect(approvePlan(deps, { planId: id, approver: alice })).rejects.toMatchObject({ code: 'SelfApproval' });
     await approvePlan(deps, { planId: id, approver: bob, contentHash: plan.contentHash });
     return id;
@@ -160,6 +178,7 @@ describe('consolidation plan: approve, apply, re-apply, resume', () => {
   it('imports every seeded repository and tag into the target (read back from its catalog); re-running imports nothing', async () => {
     // A target without the overlapping images, so every repository of the source moves.
     for (const repo of ['app', 'web']) sb.content.registry('contoso').delete(repo);
+    await addWebhook('contosowesteu', 'euhook', 'westeurope');
     const source = await tagsOf('contosowesteu.azurecr.io');
     const before = await tagsOf('contoso.azurecr.io');
     const id = await approvedPlan();
@@ -173,6 +192,8 @@ describe('consolidation plan: approve, apply, re-apply, resume', () => {
     expect(live?.sku).toBe('Premium');
     expect([...(live?.replicas.keys() ?? [])]).toEqual(['westeurope']);
     expect(sb.content.listing('contosowesteu')).toEqual(source); // the source is never deleted or changed
+    const contoso = sb.state.findRegistry('00000000-0000-0000-0000-000000000000', 'contoso-rg', 'contoso');
+    expect(contoso ? sb.webhooks.list(contoso).map((w) => [w.name, w.location]) : []).toEqual([['euhookwesteurope', 'westeurope']]);
 
     const n = importCalls().length;
     const r2 = await applyConsolidationPlan(deps, { planId: id, actor: 'carol@contoso.com', dryRun: false });
@@ -227,7 +248,7 @@ describe('contract', () => {
     const imports = armSeen.filter((x) => x.operationId === 'Registries_ImportImage');
     expect(imports.length).toBeGreaterThan(5);
     expect(imports.map((x) => importSpec.validate(x)).filter((r) => !r.ok)).toEqual([]);
-    await expectContractClean(armSeen.filter((x) => x.operationId !== 'Registries_ImportImage'), 10);
+    await expectContractCleanWithFixtures(armSeen.filter((x) => x.operationId !== 'Registries_ImportImage'), 10);
     const dp = dataSeen.map((x) => dataSpec.validate(x, { stripPrefix: /^\/[a-z0-9]+/ }));
     expect(dp.length).toBeGreaterThan(20);
     expect(dp.filter((r) => !r.ok)).toEqual([]);
