@@ -223,6 +223,16 @@ describe('consolidation plan: approve, apply, re-apply, resume', () => {
     expect(importCalls().some((x) => x.response.statusCode === 500)).toBe(true);
   });
 
+  it('a dry run lists the imports and performs nothing', async () => {
+    const id = await approvedPlan();
+    const r = await applyConsolidationPlan(deps, { planId: id, actor: 'carol@contoso.com', dryRun: true });
+    expect(r.result.outcome).toBe('dryRun');
+    expect(r.result.importedTags).toEqual(['api:3.1']);
+    expect(r.plan.state).toBe('approved');
+    expect(importCalls()).toHaveLength(0);
+    expect(sb.requests.filter((x) => ['PUT', 'PATCH', 'POST'].includes(x.request.method))).toHaveLength(0);
+  });
+
   it('a 429 mid-way is retried (Retry-After) within the run', async () => {
     const id = await approvedPlan();
     sb.content.importFaults = [{ afterImports: 0, count: 1, statusCode: 429, retryAfterSeconds: 0 }];
