@@ -109,7 +109,7 @@ export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, regi
   // The optimizer runs in the solver pool, off the event loop. A check waits while the pool is busy
   // (bounded: whenSolverFree), then throws its 503, which is transient: the queue retries the message.
   const solver = deps.solver();
-  return checkDriftWith(
+  const report = await checkDriftWith(
     {
       registryId: msg.registryId,
       runId: msg.runId,
@@ -124,6 +124,7 @@ export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, regi
     { catalog: deps.catalog, prices: deps.prices() },
     (input, ctx) => whenSolverFree(() => solver.recommend(input, ctx)),
   );
+  return { ...report, location: live.location };
 }
 
 /**

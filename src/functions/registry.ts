@@ -6,6 +6,7 @@
 import type { HttpEndpoint } from '../http/endpoint';
 import type { TriggerFunction } from './triggers';
 import { drift, driftHistory, driftRuns } from './drift';
+import { fleet } from './fleet';
 import { driftCheck, driftCheckPoison } from './drift-check';
 import { estimate } from './estimate';
 import { health } from './health';
@@ -26,7 +27,7 @@ import { registries } from './registries';
 import { driftRunFinalize, topologyDrift } from './topology-drift';
 
 export function httpEndpoints(): HttpEndpoint[] {
-  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, consolidations, consolidationExport, mapSvg, plannerPage, drift, driftHistory, driftRuns, openapi];
+  return [health, regions, prices, estimate, recommendations, registries, plans, plan, planApprove, planReject, planApply, planExport, consolidations, consolidationExport, mapSvg, plannerPage, drift, driftHistory, driftRuns, fleet, openapi];
 }
 
 /** Timer and queue functions (see triggers.ts). */

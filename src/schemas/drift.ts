@@ -54,6 +54,7 @@ export const driftEconomicsSchema = {
       },
     },
     savingThreshold: { type: 'number' },
+    optimality: { type: 'string', enum: ['proved', 'gap'], description: 'Whether recommendedMonthlyCost is proved optimal.' },
     assumptions: { type: 'array', items: { type: 'string' } },
   },
 } as const;
@@ -64,6 +65,7 @@ export const driftReportSchema = {
   properties: {
     registryId: { type: 'string', pattern: REGISTRY_ID_PATTERN },
     registryName: { type: 'string' },
+    location: { type: 'string', description: 'Home region as checked.' },
     runId: { type: 'string', description: '`YYYYMMDDTHHMMSSZ-xxxxxxxx`: the run start (UTC) and a random suffix; sorts by time.' },
     checkedAt: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['ok', 'drifted', 'error'] },
@@ -119,5 +121,47 @@ export const driftRunsResponseSchema = {
         },
       },
     },
+  },
+} as const;
+
+/** ?subscription= / ?region= of GET /api/fleet: comma-separated lists. */
+export const fleetListParamSchema = { type: 'string', maxLength: 2000 } as const;
+/** ?format= of GET /api/fleet. */
+export const fleetFormatParamSchema = { type: 'string', enum: ['json', 'csv'] } as const;
+
+export const fleetRowSchema = {
+  type: 'object',
+  required: ['registryId', 'registryName', 'subscriptionId', 'resourceGroup', 'region', 'status', 'severity', 'currency', 'currentMonthlyCost', 'optimalMonthlyCost', 'optimality', 'monthlySaving', 'checkedAt', 'dataAgeSeconds', 'runId'],
+  properties: {
+    registryId: { type: 'string', pattern: REGISTRY_ID_PATTERN },
+    registryName: { type: 'string' },
+    subscriptionId: { type: 'string' },
+    resourceGroup: { type: 'string' },
+    region: { type: ['string', 'null'], description: 'Home region; null when the check failed before reading the registry.' },
+    status: { type: 'string', enum: ['ok', 'drifted', 'error'] },
+    severity: { type: ['string', 'null'], enum: ['info', 'warning', 'critical', null] },
+    currency: { type: ['string', 'null'] },
+    currentMonthlyCost: { type: ['number', 'null'], description: 'Monthly cost today (currency per 730-hour month); null when unknown.' },
+    optimalMonthlyCost: { type: ['number', 'null'], description: "Monthly cost of the optimizer's topology; null when unknown." },
+    optimality: { type: ['string', 'null'], enum: ['proved', 'gap', null], description: '`proved`: optimalMonthlyCost is proved optimal; `gap`: best found by the deadline.' },
+    monthlySaving: { type: ['number', 'null'], description: 'currentMonthlyCost − optimalMonthlyCost; null when unknown (never 0 for unknown).' },
+    checkedAt: { type: 'string', format: 'date-time' },
+    dataAgeSeconds: { type: 'integer', minimum: 0, description: 'Seconds since the check (s).' },
+    runId: { type: 'string' },
+  },
+} as const;
+
+export const fleetResponseSchema = {
+  type: 'object',
+  required: ['generatedAt', 'total', 'count', 'monthlySavingByCurrency', 'unknownSavings', 'counts', 'rows'],
+  properties: {
+    generatedAt: { type: 'string', format: 'date-time' },
+    total: { type: 'integer', description: 'Registries with a drift report, before filters.' },
+    count: { type: 'integer' },
+    monthlySavingByCurrency: { type: 'object', additionalProperties: { type: 'number' }, description: 'Sum of the known monthly savings of the listed registries, per currency.' },
+    unknownSavings: { type: 'integer', description: 'Listed registries whose saving is unknown (not counted as 0).' },
+    counts: { type: 'object', properties: { ok: { type: 'integer' }, drifted: { type: 'integer' }, error: { type: 'integer' } } },
+    filters: { type: 'object' },
+    rows: { type: 'array', items: fleetRowSchema },
   },
 } as const;

@@ -5,6 +5,7 @@
  * storage `driftreports`), queue.ts (Azure Storage queues), limit.ts.
  */
 import type { DriftKind, DriftReport, DriftSeverity, DriftStatus } from '../../model/drift/types';
+import type { FleetSource } from '../../model/drift/fleet';
 
 /** The index entry of one registry's report within a run (small; what run completion and the webhook need). */
 export interface DriftRunEntry {
@@ -61,6 +62,8 @@ export interface DriftReportStore {
   putMany?(reports: DriftReport[]): Promise<void>;
   /** The latest report of every registry (by runId), registry id order. */
   latest(): Promise<DriftReport[]>;
+  /** The fleet fields of every registry's latest report (what GET /api/fleet lists), without the full reports. */
+  latestFleet(): Promise<FleetSource[]>;
   /** Reports of one registry (id compared case-insensitively), newest first. */
   history(registryId: string, limit?: number): Promise<DriftReport[]>;
   /** Index entries of one run. */

@@ -1,5 +1,6 @@
 /** In-memory DriftReportStore (unit tests, DRIFT_STORE=memory). Same contract as the Table adapter. */
 import type { DriftReport } from '../../model/drift/types';
+import { fleetSourceOf, type FleetSource } from '../../model/drift/fleet';
 import { entryOf } from './entries';
 import type { DriftReportStore, DriftRun, DriftRunEntry } from '../../app/ports/drift';
 import { registryRowKey } from './row-key';
@@ -21,6 +22,17 @@ export class InMemoryDriftReportStore implements DriftReportStore {
 
   async putMany(reports: DriftReport[]): Promise<void> {
     for (const r of reports) await this.put(r);
+  }
+
+  async latestFleet(): Promise<FleetSource[]> {
+    const out: FleetSource[] = [];
+    for (const [, byRun] of [...this.reports].sort(([a], [b]) => a.localeCompare(b))) {
+      let newest: string | undefined;
+      for (const k of byRun.keys()) if (newest === undefined || k > newest) newest = k;
+      const r = newest === undefined ? undefined : byRun.get(newest);
+      if (r) out.push(fleetSourceOf(r)); // a fresh object: the stored report is not exposed
+    }
+    return out;
   }
 
   async latest(): Promise<DriftReport[]> {

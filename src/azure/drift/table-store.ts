@@ -20,6 +20,7 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { DriftReport } from '../../model/drift/types';
+import { fleetSourceOf, type FleetSource } from '../../model/drift/fleet';
 import type { StorageConnection } from '../store/config';
 import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/errors';
 import { entryOf } from './entries';
@@ -167,7 +168,7 @@ export class TableDriftReportStore implements DriftReportStore {
         await Promise.all([
           ...rows.map(({ key, report, base }) => t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace')),
           this.transact(t, rows.map(({ key, report, base }) => withDoc({ partitionKey: `run|${runId}`, rowKey: key, ...base }, entryOf(report)))),
-          this.transact(t, rows.filter(({ key }) => !newer.has(key)).map(({ key, report, base }) => withDoc({ partitionKey: LATEST, rowKey: key, ...base }, report))),
+          this.transact(t, rows.filter(({ key }) => !newer.has(key)).map(({ key, report, base }) => withDoc({ partitionKey: LATEST, rowKey: key, ...base, fleet: JSON.stringify(fleetSourceOf(report)) }, report))),
         ]);
       }
     });
@@ -194,7 +195,7 @@ export class TableDriftReportStore implements DriftReportStore {
   }
 
   private async putLatest(t: TableClient, key: string, base: Record<string, unknown>, report: DriftReport): Promise<void> {
-    const row = withDoc({ partitionKey: LATEST, rowKey: key, ...base }, report);
+    const row = withDoc({ partitionKey: LATEST, rowKey: key, ...base, fleet: JSON.stringify(fleetSourceOf(report)) }, report);
     for (let attempt = 0; attempt < 8; attempt++) {
       let existing: TableEntityResult<Record<string, unknown>> | null = null;
       try {
@@ -221,6 +222,22 @@ export class TableDriftReportStore implements DriftReportStore {
   async latest(): Promise<DriftReport[]> {
     const rows = await this.query(LATEST);
     return rows.sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? '')).map((e) => docOf<DriftReport>(e));
+  }
+
+  /** The `fleet` column of the latest rows only (a few hundred bytes each, not the reports); rows written before it existed are read whole. */
+  async latestFleet(): Promise<FleetSource[]> {
+    const t = await this.table();
+    const { odata } = loadTables();
+    return io('query', async () => {
+      const out: FleetSource[] = [];
+      const old: string[] = [];
+      for await (const e of t.listEntities<{ fleet?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST}`, select: ['RowKey', 'fleet'] } })) {
+        if (typeof e.fleet === 'string') out.push(JSON.parse(e.fleet) as FleetSource);
+        else if (e.rowKey) old.push(e.rowKey);
+      }
+      for (const key of old) out.push(fleetSourceOf(docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(LATEST, key))));
+      return out.sort((a, b) => registryRowKey(a.registryId).localeCompare(registryRowKey(b.registryId)));
+    });
   }
 
   async history(registryId: string, limit = 100): Promise<DriftReport[]> {

@@ -207,6 +207,7 @@ function economicResult(
     changes: { add: rec.savings.changes.add, remove: rec.savings.changes.remove, ...(enable.length ? { enableRouting: enable } : {}) },
     replicas,
     savingThreshold: threshold,
+    ...(rec.optimality ? { optimality: rec.optimality.status } : {}),
     assumptions,
   };
   const cur = prices.currency;

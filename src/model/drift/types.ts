@@ -121,6 +121,8 @@ export interface DriftEconomics {
   changes?: { add: string[]; remove: string[]; enableRouting?: string[] };
   replicas?: DriftReplicaEconomics[];
   savingThreshold: number;
+  /** Whether the optimizer proved recommendedMonthlyCost optimal (`proved`) or stopped with a gap (`gap`). */
+  optimality?: 'proved' | 'gap';
   /** Every assumption the figures rest on. */
   assumptions: string[];
 }
@@ -128,6 +130,8 @@ export interface DriftEconomics {
 export interface DriftReport {
   registryId: string;
   registryName?: string;
+  /** Home region of the registry as checked (absent when the check failed before reading it). */
+  location?: string;
   runId: string;
   /** ISO timestamp. */
   checkedAt: string;
