@@ -740,6 +740,7 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
   let chosen: BranchAndBound = bb;
   let chosenLB = -Infinity;
   let chosenLambda = 0;
+  let chosenV: Float64Array | null = null;
   let probeNodes = 0;
   for (const lambda of [0, ...penalties]) {
     const pen = lambda === 0 ? { pb: p, offset: 0 } : coveragePenalized(inst, p, lambda);
@@ -750,13 +751,16 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     probeNodes += probe.nodes;
     if (probe.best !== null && probe.ub < bb.ub) { bb.ub = probe.ub; bb.best = probe.best; }
     if (!probe.limits.aborted) return resultFrom(p, { best: bb.best, nodes: probeNodes, limits: probe.limits }, t0); // the root settled it
-    if (probe.limits.pendingLB > chosenLB) { chosenLB = probe.limits.pendingLB; chosenLambda = lambda; }
+    if (probe.limits.pendingLB > chosenLB) { chosenLB = probe.limits.pendingLB; chosenLambda = lambda; chosenV = Float64Array.from(probe.vStack.at(0)); }
     if (Date.now() >= bb.limits.deadline) break;
   }
   // The tree prices coverage with a multiplier the subgradient re-optimises at every node, from the best probe's.
   chosen = new BranchAndBound(p, opts, t0);
   const prefix = prefixCovered(p);
-  if (prefix !== null) chosen.priceCoverage(prefix, chosenLambda);
+  if (prefix !== null) {
+    chosen.priceCoverage(prefix, chosenLambda);
+    chosen.seedV = chosenV; // the best probe's root multipliers: same Lagrangian function at chosenLambda
+  }
   if (bb.best !== null) chosen.tryIncumbent(bb.best);
   chosen.node(-Infinity, 0);
   return resultFrom(p, { best: chosen.best, nodes: chosen.nodes + probeNodes, limits: chosen.limits }, t0);
