@@ -13,6 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultController, type FaultRule } from './faults';
 import { WEBHOOK_ROUTES, WebhookSandbox } from './webhooks';
+import { NetworkSandbox, PERMISSIONS_API_VERSION, PERMISSIONS_ROUTE } from './network';
 import { ArmReadLimiter, READS_REMAINING_HEADER, subscriptionOfPath, type ArmReadLimitOptions } from './arm-limits';
 import { MetricsBatchSandbox, METRICS_BATCH_PATH } from './metrics-batch';
 import { RESOURCE_GRAPH_API_VERSION, RESOURCE_GRAPH_PATH, ResourceGraphSandbox, type ResourceGraphOptions } from './resource-graph';
@@ -67,6 +68,8 @@ export interface ArmSandbox {
   reset(): void;
   /** Registry webhooks, per location (webhooks.ts). */
   webhooks: WebhookSandbox;
+  /** Network configuration and the caller's permissions per registry (network.ts). */
+  network: NetworkSandbox;
   /** Repositories/tags of every registry and the importImage behaviour (registry-data.ts). */
   content: RegistryContent;
   /** The registries' data plane (HTTPS, ACR token exchange). */
@@ -111,6 +114,7 @@ const ROUTES: Array<Route & { kind: string }> = [
   { kind: 'opStatus', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationStatuses/${SEG}$`, 'i'), operation: () => 'OperationStatus' },
   { kind: 'opResult', re: new RegExp(`${RG_PREFIX}/replications/${SEG}/operationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
   ...WEBHOOK_ROUTES.map((w) => ({ kind: w.kind, re: new RegExp(`${RG_PREFIX}${w.suffix}$`, 'i'), operation: w.operation })),
+  { kind: PERMISSIONS_ROUTE.kind, re: new RegExp(`${RG_PREFIX}${PERMISSIONS_ROUTE.suffix}$`, 'i'), operation: PERMISSIONS_ROUTE.operation },
   { kind: 'importImage', re: new RegExp(`${RG_PREFIX}/importImage$`, 'i'), operation: () => 'Registries_ImportImage' },
   { kind: 'importResult', re: new RegExp(`${RG_PREFIX}/importOperationResults/${SEG}$`, 'i'), operation: () => 'OperationResult' },
   { kind: 'metrics', re: new RegExp(`${RG_PREFIX}/providers/microsoft\\.insights/metrics$`, 'i'), operation: () => 'Metrics_List' },
@@ -263,6 +267,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
   );
   const faults = new FaultController();
   const webhooks = new WebhookSandbox();
+  const network = new NetworkSandbox();
   const content = new RegistryContent(options.repositories ?? defaultRepositories(), now);
   const dataPlane = await startDataPlane(content, { registryExists: (n) => [...state.registries.values()].some((r) => r.name.toLowerCase() === n) });
   const requests: RecordedExchange[] = [];
@@ -531,7 +536,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
           throw new ArmError(405, 'UnsupportedOperation', 'The ARM sandbox does not create or delete registries: seed them (POST /_sandbox/registries).');
         }
         const r = getRegistry(sub, rg, name);
-        if (method === 'GET') return { statusCode: 200, body: registryJson(r) };
+        if (method === 'GET') return { statusCode: 200, body: network.decorate(r, registryJson(r)) };
         if (method === 'PATCH') return patchRegistry(r, body);
         break;
       }
@@ -553,6 +558,11 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
         if (method === 'PATCH') return patchReplication(r, child, body);
         if (method === 'DELETE') return deleteReplication(r, child);
         break;
+      }
+      case 'permissions': {
+        requireApiVersion(query, PERMISSIONS_API_VERSION, 'permissions');
+        if (method !== 'GET') break;
+        return network.permissions(getRegistry(sub, rg, name));
       }
       case 'webhooks':
       case 'webhook':
@@ -820,6 +830,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     faults,
     state,
     webhooks,
+    network,
     requests,
     resetRequests() {
       requests.length = 0;
@@ -827,6 +838,7 @@ export async function startArmSandbox(options: ArmSandboxOptions = {}): Promise<
     reset() {
       state.reset(seed);
       webhooks.reset();
+      network.reset();
       content.reset();
       dataPlane.requests.length = 0;
       faults.clear();

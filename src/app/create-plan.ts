@@ -10,6 +10,7 @@ import { buildEstimate } from '../model/estimate';
 import { IssueCollector, resolveTopology, resolveWorkloads } from '../model/inputs';
 import { liveTopology } from '../model/live';
 import { createPlan as newPlan } from '../model/plan';
+import { preflight } from '../model/plan/preflight';
 import type { Plan } from '../model/plan/types';
 import type { CreatePlanRequest } from '../schemas/plans';
 import type { PlanActor } from './approve-plan';
@@ -55,6 +56,23 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
   const removes = live.live.replicas.some((x) => !target.topology.replicas.some((r) => r.region === x.location));
   const hooks = deps.arm().webhooks;
   const webhooks = hooks && (adds || removes) ? await hooks.listWebhooks(live.live.id, { withCallbackConfig: adds }) : undefined;
+  // Network preflight of the replicas the plan creates (re-creates of broken ones included).
+  const now0 = deps.now();
+  const liveView = liveTopology(live.live, { now: now0 });
+  const working = new Set(liveView.replicas.map((r) => r.region));
+  const newRegions = target.topology.replicas.map((r) => r.region).filter((r) => !working.has(r)).sort();
+  let checks: ReturnType<typeof preflight> | undefined;
+  if (newRegions.length > 0) {
+    const perms = deps.arm().permissions ? await deps.arm().permissions!.listPermissions(live.live.id) : { unreadable: 'this host has no permissions adapter' };
+    checks = preflight({
+      registryName: live.live.name,
+      newRegions,
+      network: live.live.network ?? null,
+      permissions: 'permissions' in perms ? perms.permissions : null,
+      ...('unreadable' in perms ? { permissionsUnreadable: perms.unreadable } : {}),
+      checkedAt: now0.toISOString(),
+    });
+  }
   const prices = deps.prices();
   const opts = { extraAssumptions: [...live.assumptions, ...(workloads.length === 0 ? ['No workloads given: data transfer is not included in the costs.'] : [])] };
   const costBefore = buildEstimate({ topology: current.topology, storageGiB: current.storageGiB, workloads }, catalog, prices, opts);
@@ -67,7 +85,8 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     ...(requester.objectId !== undefined ? { requesterObjectId: requester.objectId } : {}),
     requesterProvider: requester.provider,
     // The one view apply reads too (broken replicas apart); the costs above use the planning view.
-    current: liveTopology(live.live, { now }),
+    current: liveView,
+    ...(checks ? { preflight: checks } : {}),
     target: target.topology,
     ...(webhooks ? { webhooks } : {}),
     allowDeletes: req.allowDeletes === true,

@@ -8,7 +8,7 @@
  */
 import { DAYS_PER_MONTH } from './cost';
 import type { Sku, Topology } from './types';
-import type { BrokenReplica, LiveTopology } from './plan/types';
+import type { BrokenReplica, LiveNetwork, LiveTopology } from './plan/types';
 import type { WorkloadInput } from '../schemas/estimate';
 
 /** Days of pull metrics a planning request reads. */
@@ -46,6 +46,8 @@ export interface LiveRegistry {
   zoneRedundancy: boolean;
   replicas: LiveReplica[];
   tags: Record<string, string>;
+  /** Network configuration (private endpoints, rules, data endpoints), when the adapter read it. */
+  network?: LiveNetwork;
 }
 
 export interface DailyPulls {

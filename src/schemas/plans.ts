@@ -80,7 +80,7 @@ export const planResponseSchema = {
   properties: {
     id: { type: 'string' },
     registryId: { type: 'string' },
-    state: { type: 'string', enum: ['pending', 'approved', 'rejected', 'applying', 'applied', 'partiallyApplied', 'expired'] },
+    state: { type: 'string', enum: ['pending', 'blocked', 'approved', 'rejected', 'applying', 'applied', 'partiallyApplied', 'expired'] },
     requester: { type: 'string' },
     approver: { type: 'string' },
     expiresAt: { type: 'string' },

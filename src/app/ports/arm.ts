@@ -4,7 +4,7 @@
  * the adapters live in src/azure/arm. Unknown values are `null`, never 0.
  */
 import type { Sku } from '../../model/types';
-import type { ExecutorPort, LiveWebhook, WebhookSpec } from '../../model/plan/types';
+import type { ExecutorPort, LiveWebhook, PermissionEntry, WebhookSpec } from '../../model/plan/types';
 import type { LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
 
 export type { DailyPulls, LiveProvisioningState, LiveRegistry, LiveReplica, PullSummary } from '../../model/live';
@@ -64,11 +64,18 @@ export interface RegistryWebhooksPort {
   createWebhook(resourceId: string, webhook: WebhookSpec, options?: OperationOptions): Promise<void>;
 }
 
-/** The ports, as built by createArmAdapters. `webhooks` is absent where the host does not read them. */
+/** The service's own effective permissions on a resource (ARM Microsoft.Authorization/permissions, 2022-04-01). */
+export interface PermissionsPort {
+  /** `unreadable` (with the reason) when ARM refuses to tell (e.g. 403): the preflight then states it did not check. */
+  listPermissions(resourceId: string, options?: OperationOptions): Promise<{ permissions: PermissionEntry[] } | { unreadable: string }>;
+}
+
+/** The ports, as built by createArmAdapters. `webhooks`/`permissions` are absent where the host does not read them. */
 export interface ArmAdapters {
   topology: RegistryTopologyPort;
   metrics: PullMetricsPort;
   webhooks?: RegistryWebhooksPort;
+  permissions?: PermissionsPort;
 }
 
 /**

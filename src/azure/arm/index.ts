@@ -7,6 +7,7 @@ import { AzureMonitorPullMetricsAdapter } from './metrics';
 import type { ArmAdapters } from '../../app/ports/arm';
 import { ArmRegistryTopologyAdapter } from './topology';
 import { ArmRegistryWebhooksAdapter } from './webhooks';
+import { ArmPermissionsAdapter } from './permissions';
 
 export type { ArmClientSettings } from './clients';
 export { ArmConfigurationError, DEFAULT_ARM_ENDPOINT, resolveEndpoint, staticTokenCredential } from './clients';
@@ -27,5 +28,6 @@ export function createArmAdapters(settings: ArmClientSettings = {}): ArmAdapters
     topology: new ArmRegistryTopologyAdapter(clients),
     metrics: new AzureMonitorPullMetricsAdapter(clients),
     webhooks: new ArmRegistryWebhooksAdapter(clients),
+    permissions: new ArmPermissionsAdapter(clients),
   };
 }

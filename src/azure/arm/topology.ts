@@ -62,6 +62,18 @@ export function toLiveRegistry(reg: Registry, replications: Replication[]): Live
       .filter((r) => r.location !== location)
       .sort((a, b) => a.location.localeCompare(b.location)),
     tags: { ...(reg.tags ?? {}) },
+    network: {
+      publicNetworkAccess: reg.publicNetworkAccess ?? null,
+      networkRuleDefaultAction: reg.networkRuleSet?.defaultAction ?? null,
+      ipRuleCount: reg.networkRuleSet?.ipRules?.length ?? 0,
+      dataEndpointEnabled: reg.dataEndpointEnabled === true,
+      dataEndpointHostNames: [...(reg.dataEndpointHostNames ?? [])],
+      privateEndpoints: (reg.privateEndpointConnections ?? []).map((c) => ({
+        name: c.name ?? '',
+        privateEndpointId: c.privateEndpoint?.id ?? null,
+        status: c.privateLinkServiceConnectionState?.status ?? null,
+      })),
+    },
   };
 }
 

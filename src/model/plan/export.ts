@@ -51,6 +51,18 @@ function headerLines(plan: Plan): string[] {
     `Monthly cost after:  ${summarizeCost(plan.costAfter)}` + (plan.priceAsOf ? ` (prices as of ${plan.priceAsOf})` : ''),
     'Each location (home + every replica) is billed as one Premium registry unit per day.',
   ];
+  if (plan.state === 'blocked') lines.push(`BLOCKED: ${oneLine(plan.blockedReason ?? 'the preflight found a blocker')}; fix it and create a new plan.`);
+  const pf = plan.preflight;
+  if (pf && pf.replicas.length > 0) {
+    lines.push(`Preflight of the new replicas (${pf.checkedAt}):`);
+    for (const r of pf.replicas) {
+      lines.push(`  ${r.region}: permissions ${r.permissions.map((p) => `${p.action} ${p.granted === null ? 'not checked' : p.granted ? 'granted' : 'MISSING'}`).join(', ')}`);
+      if (r.dataEndpointHosts.length > 0) lines.push(`    firewalls must allow: ${r.dataEndpointHosts.join(', ')}`);
+      for (const d of r.privateDnsRecords) lines.push(`    private DNS: ${d.type} ${d.name}.${d.zone} (private endpoint ${oneLine(d.privateEndpoint)})`);
+    }
+    for (const n of pf.notes) lines.push(`  note: ${oneLine(n)}`);
+    for (const u of pf.unchecked) lines.push(`  not checked: ${oneLine(u)}`);
+  }
   if (plan.skipped.length > 0) {
     lines.push('Not done by this plan:');
     for (const s of plan.skipped) lines.push(`  - ${oneLine(s.description)}: ${oneLine(s.reason)}`);

@@ -135,6 +135,8 @@ export function planContent(plan: PlanContent): PlanContent {
     actions: plan.actions,
     skipped: plan.skipped,
     liveFingerprint: plan.liveFingerprint,
+    // Absent (undefined, dropped by canonicalJson) in plans without a preflight: their hashes are unchanged.
+    preflight: plan.preflight,
     costBefore: plan.costBefore,
     costAfter: plan.costAfter,
     priceAsOf: plan.priceAsOf,

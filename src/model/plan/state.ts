@@ -20,7 +20,7 @@ import { sameActor } from './actor';
 import { diff } from './diff';
 import { PlanExpiredError, PlanIntegrityError, PlanStateError, SelfApprovalError } from './errors';
 import { contentHash, fingerprint, planContent } from './fingerprint';
-import type { AuditEntry, ExecutionResult, LiveTopology, LiveWebhook, Plan, PlanState, PlanStep } from './types';
+import type { AuditEntry, ExecutionResult, LiveTopology, LiveWebhook, Plan, PlanState, PlanStep, Preflight } from './types';
 import { planWebhooks } from './webhooks';
 
 export const DEFAULT_PLAN_TTL_HOURS = 72;
@@ -37,6 +37,8 @@ export interface CreatePlanInput {
   current: LiveTopology;
   /** The registry's webhooks, when read: new replica locations get copies (see webhooks.ts). */
   webhooks?: LiveWebhook[];
+  /** Network preflight (preflight.ts): blockers make the plan `blocked`. */
+  preflight?: Preflight;
   target: Topology;
   allowDeletes: boolean;
   now: Date;
@@ -67,7 +69,9 @@ export function createPlan(input: CreatePlanInput): Plan {
     createdAt,
     expiresAt,
     requester: input.requester,
-    state: 'pending',
+    state: input.preflight && input.preflight.blockers.length > 0 ? 'blocked' : 'pending',
+    ...(input.preflight && input.preflight.blockers.length > 0 ? { blockedReason: input.preflight.blockers.join('; ') } : {}),
+    ...(input.preflight ? { preflight: input.preflight } : {}),
     allowDeletes: input.allowDeletes,
     current: input.current,
     target: input.target,
@@ -80,7 +84,7 @@ export function createPlan(input: CreatePlanInput): Plan {
         at: createdAt,
         actor: input.requester,
         event: 'created',
-        detail: `${actions.length} action(s), ${skipped.length} skipped change(s)`,
+        detail: `${actions.length} action(s), ${skipped.length} skipped change(s)${input.preflight && input.preflight.blockers.length > 0 ? `; blocked: ${input.preflight.blockers.join('; ')}` : ''}`,
       },
     ],
   };
@@ -138,6 +142,9 @@ export interface ActorContext {
 
 export function approve(plan: Plan, ctx: ActorContext & { expectedContentHash?: string }): Plan {
   assertNotExpired(plan, ctx.now, 'approve');
+  if (plan.state === 'blocked') {
+    throw new PlanStateError(`plan ${plan.id} is blocked: ${plan.blockedReason ?? 'its preflight found a blocker'}; fix that and create a new plan`, plan.state, 'approve');
+  }
   if (plan.state !== 'pending') {
     throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only a pending plan can be approved`, plan.state, 'approve');
   }
@@ -168,7 +175,7 @@ export function approve(plan: Plan, ctx: ActorContext & { expectedContentHash?: 
 }
 
 export function reject(plan: Plan, ctx: ActorContext & { reason: string }): Plan {
-  if (plan.state !== 'pending' && plan.state !== 'approved') {
+  if (plan.state !== 'pending' && plan.state !== 'approved' && plan.state !== 'blocked') {
     throw new PlanStateError(`plan ${plan.id} is ${plan.state}; only a pending or approved plan can be rejected`, plan.state, 'reject');
   }
   const at = ctx.now.toISOString();

@@ -37,6 +37,44 @@ export interface LiveWebhook {
   customHeaderNames: string[];
 }
 
+/** The registry's network configuration, as ARM reports it (Registries_Get). */
+export interface LiveNetwork {
+  publicNetworkAccess: string | null;
+  /** networkRuleSet.defaultAction; null when there is no rule set. */
+  networkRuleDefaultAction: string | null;
+  ipRuleCount: number;
+  dataEndpointEnabled: boolean;
+  dataEndpointHostNames: string[];
+  privateEndpoints: Array<{ name: string; privateEndpointId: string | null; status: string | null }>;
+}
+
+/** One entry of ARM's effective permissions (Microsoft.Authorization/permissions). */
+export interface PermissionEntry {
+  actions: string[];
+  notActions: string[];
+}
+
+export interface ReplicaPreflight {
+  region: string;
+  /** granted null: not checked (permissions unreadable). */
+  permissions: Array<{ action: string; granted: boolean | null }>;
+  /** Data endpoint host names this replica adds (dataEndpointEnabled), for firewalls. */
+  dataEndpointHosts: string[];
+  /** Private DNS records to expect (one per private endpoint). */
+  privateDnsRecords: Array<{ zone: string; name: string; type: 'A'; privateEndpoint: string }>;
+}
+
+/** What the plan's new replicas need, what was checked and what could not be. */
+export interface Preflight {
+  checkedAt: string;
+  replicas: ReplicaPreflight[];
+  /** Non-empty: the plan is `blocked`. */
+  blockers: string[];
+  /** What the service cannot check (stated, not hidden). */
+  unchecked: string[];
+  notes: string[];
+}
+
 /**
  * The one view of a live registry that plan creation, the fingerprint and apply
  * all use: working replicas in `replicas`, broken ones in `broken` (never both).
@@ -145,6 +183,8 @@ export interface DiffResult {
 
 export type PlanState =
   | 'pending'
+  /** The preflight found a blocker (see Plan.preflight): cannot be approved; re-plan once it is fixed. */
+  | 'blocked'
   | 'approved'
   | 'rejected'
   | 'applying'
@@ -209,6 +249,10 @@ export interface Plan {
   priceAsOf?: string;
   /** fingerprint(current): the live topology the plan was made from. */
   liveFingerprint: string;
+  /** Network preflight of the new replicas (absent in plans made before it existed). */
+  preflight?: Preflight;
+  /** Why the plan is `blocked`. */
+  blockedReason?: string;
   /** contentHash(planContent(plan)). */
   contentHash: string;
   /** Number of apply runs started (resumes included). */
@@ -233,6 +277,7 @@ export interface PlanContent {
   actions: PlanAction[];
   skipped: SkippedChange[];
   liveFingerprint: string;
+  preflight?: Preflight;
   costBefore?: unknown;
   costAfter?: unknown;
   priceAsOf?: string;

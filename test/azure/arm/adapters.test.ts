@@ -52,6 +52,8 @@ describe('RegistryTopologyPort (arm-containerregistry)', () => {
       zoneRedundancy: false,
       replicas: [],
       tags: { team: 'platform' },
+      // the sandbox default: public access, no rules, no private endpoints, no data endpoints (Standard: no networkRuleSet)
+      network: { publicNetworkAccess: 'Enabled', networkRuleDefaultAction: null, ipRuleCount: 0, dataEndpointEnabled: false, dataEndpointHostNames: [], privateEndpoints: [] },
     });
     expect(wire()).toEqual(['GET Registries_Get 200']);
     const x = sb.requests[0] as RecordedExchange;
