@@ -128,6 +128,9 @@ describe('plans', () => {
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(JSON.stringify(res.json.changes)).toMatch(/sku|Standard|Premium/i);
+    // #15: the title is a sentence, not the class name
+    expect(res.json.title).toBe('The registry changed since the plan was made');
+    expect(res.json.type).toBe('urn:acr-geoplanner:problem:plan-stale');
     expect(mutating()).toEqual([]);
   });
 
