@@ -55,7 +55,7 @@ describe('planner page: fleet', () => {
     await page.goto(`http://127.0.0.1:${host.port}/api/planner/`);
     await page.waitForSelector('html[data-ready="true"]');
     // The identity field sits in the page's collapsed settings: set it as a user who opened them would.
-    await page.$eval('#principal', (el) => ((el as HTMLInputElement).value = 'rita@contoso.com; roles=Planner.Read'));
+    await page.$eval('#principal', (el) => ((el as unknown as { value: string }).value = 'rita@contoso.com; roles=Planner.Read'));
     await page.click('#fleet-form button[type=submit]');
     await page.waitForSelector('#fleet-table tbody tr');
     const rows = await page.$$eval('#fleet-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
@@ -67,7 +67,7 @@ describe('planner page: fleet', () => {
     await page.locator('#fleet').screenshot({ path: artifact('planner-fleet.png') });
     await page.fill('#fleet-filter-status', 'ok');
     await page.click('#fleet-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#fleet-message')?.textContent?.includes(' of 2000 registries (0 drifted'));
+    await page.waitForFunction("document.querySelector('#fleet-message')?.textContent?.includes(' of 2000 registries (0 drifted')");
     const statuses = await page.$$eval('#fleet-table tbody tr', (trs) => [...new Set(trs.map((tr) => tr.getAttribute('data-status')))]);
     expect(statuses).toEqual(['ok']);
     const unknownShown = await page.$$eval('#fleet-table tbody td', (tds) => tds.some((td) => td.textContent === 'unknown'));
