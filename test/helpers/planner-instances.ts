@@ -7,18 +7,7 @@
 import type { RecommendConstraints, RecommendInput } from '../../src/model/recommend';
 import type { Catalog } from '../../src/model/catalog';
 import type { Workload } from '../../src/model/types';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../devhost/sandbox/prng';
 
 /** Land-ish boxes [latMin, latMax, lonMin, lonMax] by continent (sites outside Azure are drawn in them). */
 const BOXES: readonly { continent: string; box: readonly [number, number, number, number] }[] = [
@@ -73,7 +62,7 @@ export function constraintsOf(s: PlannerInstanceSpec): RecommendConstraints {
 
 /** Workloads of a spec: seeded Azure regions then seeded outside sites, log-uniform 10..20,000 GB/month. */
 export function workloadsOf(s: PlannerInstanceSpec, catalog: Catalog): Workload[] {
-  const rnd = prng(s.seed);
+  const rnd = mulberry32(s.seed);
   const volume = (): number => Math.round(10 * Math.pow(2000, rnd()) * 10) / 10;
   const regions = catalog.regions.map((r) => r.name).sort();
   for (let i = regions.length - 1; i > 0; i--) {
