@@ -24,6 +24,7 @@ export interface SchemaNode {
   items?: SchemaNode;
   minItems?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
   enum?: readonly Json[];
   const?: Json;
   oneOf?: readonly SchemaNode[];
@@ -142,7 +143,10 @@ export function schemaArb(schema: SchemaNode, depth = 0): fc.Arbitrary<Json> {
     case 'array': {
       const items = schema.items ? schemaArb(schema.items, depth + 1) : anyJson;
       const minLength = schema.minItems ?? 0;
-      return fc.array(items, { minLength, maxLength: Math.max(minLength, Math.min(schema.maxItems ?? 4, 4)) });
+      const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? 4, 4));
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+        : fc.array(items, { minLength, maxLength });
     }
     case 'object': {
       const props = schema.properties ?? {};
