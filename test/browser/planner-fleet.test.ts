@@ -67,7 +67,8 @@ describe('planner page: fleet', () => {
     await page.locator('#fleet').screenshot({ path: artifact('planner-fleet.png') });
     await page.fill('#fleet-filter-status', 'ok');
     await page.click('#fleet-form button[type=submit]');
-    await page.waitForFunction("document.querySelector('#fleet-message')?.textContent?.includes(' of 2000 registries (0 drifted')");
+    // A locator wait, not waitForFunction with a string: the page's CSP (default-src 'self') forbids eval.
+    await page.locator('#fleet-message', { hasText: ' of 2000 registries (0 drifted' }).waitFor();
     const statuses = await page.$$eval('#fleet-table tbody tr', (trs) => [...new Set(trs.map((tr) => tr.getAttribute('data-status')))]);
     expect(statuses).toEqual(['ok']);
     const unknownShown = await page.$$eval('#fleet-table tbody td', (tds) => tds.some((td) => td.textContent === 'unknown'));
