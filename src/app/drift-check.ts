@@ -180,16 +180,7 @@ export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: Dr
         failed.push(err);
         return null;
       }
-      report = errorReport({
-        registryId: live.id,
-        runId: msg.runId,
-        checkedAt: deps.now().toISOString(),
-        message: err.message,
-        ...(typeof err.status === 'number' ? { status: err.status } : {}),
-        ...(typeof err.code === 'string' ? { code: err.code } : {}),
-        attempts: attempt,
-      });
-      deps.log.warn(`driftCheck: ${live.id} run ${msg.runId}: reported as error after ${attempt} attempt(s): ${err.message}`);
+      report = failureReport(deps, live.id, msg.runId, err, attempt);
     }
     if (deps.reports.putMany) done.push(report);
     else await deps.reports.put(report);
@@ -207,6 +198,20 @@ export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: Dr
   return reports;
 }
 
+/** The `error` report of a registry whose check failed for good (permanent, or out of attempts), logged. */
+function failureReport(deps: DriftCheckDeps, registryId: string, runId: string, err: Error & { status?: number; code?: string }, attempt: number): DriftReport {
+  deps.log.warn(`driftCheck: ${registryId} run ${runId}: reported as error after ${attempt} attempt(s): ${err.message}`);
+  return errorReport({
+    registryId,
+    runId,
+    checkedAt: deps.now().toISOString(),
+    message: err.message,
+    ...(typeof err.status === 'number' ? { status: err.status } : {}),
+    ...(typeof err.code === 'string' ? { code: err.code } : {}),
+    attempts: attempt,
+  });
+}
+
 /**
  * Checks the registry of one message (attempt `attempt` of it) and stores the
  * report; rethrows a transient failure while attempts remain (the queue retries).
@@ -222,16 +227,7 @@ export async function driftCheck(deps: DriftCheckDeps, input: { message: DriftSi
       deps.log.warn(`driftCheck: ${msg.registryId} run ${msg.runId}: attempt ${attempt}/${deps.settings.maxDequeueCount} failed (${err.message}); the queue will retry`);
       throw e;
     }
-    report = errorReport({
-      registryId: msg.registryId,
-      runId: msg.runId,
-      checkedAt: deps.now().toISOString(),
-      message: err.message,
-      ...(typeof err.status === 'number' ? { status: err.status } : {}),
-      ...(typeof err.code === 'string' ? { code: err.code } : {}),
-      attempts: attempt,
-    });
-    deps.log.warn(`driftCheck: ${msg.registryId} run ${msg.runId}: reported as error after ${attempt} attempt(s): ${err.message}`);
+    report = failureReport(deps, msg.registryId, msg.runId, err, attempt);
   }
   await deps.reports.put(report);
   deps.log.log(`driftCheck: ${report.summary} [${msg.runId}]`);

@@ -1,6 +1,5 @@
-import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
+import { download, formatParam, httpEndpoint, json, readJsonBody } from '../http/endpoint';
 import { readPrincipal, requirePrincipal, ROLES } from '../http/identity';
-import { BadRequestError } from '../http/problem';
 import { consolidate } from '../app/consolidate';
 import { CONSOLIDATION_EXPORT_FORMATS as FORMATS, exportConsolidation, type ConsolidationExportFormat } from '../app/consolidation-export';
 import { problemSchema } from '../schemas/common';
@@ -67,12 +66,8 @@ export const consolidationExport = httpEndpoint({
       },
       run: async (rc) => {
         requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
-        const format = rc.query.get('format');
-        if (!format || !(FORMATS as readonly string[]).includes(format)) {
-          throw new BadRequestError(`format must be one of ${FORMATS.join(', ')}`, [{ pointer: '/format', message: `must be one of ${FORMATS.join(', ')}`, code: 'enum' }]);
-        }
-        const out = await exportConsolidation(rc.services, { planId: rc.params.id ?? '', format: format as ConsolidationExportFormat });
-        return { status: 200, headers: { 'Content-Type': out.contentType, 'Content-Disposition': `attachment; filename="${out.fileName}"` }, body: out.body };
+        const format = formatParam<ConsolidationExportFormat>(rc.query, FORMATS);
+        return download(await exportConsolidation(rc.services, { planId: rc.params.id ?? '', format }));
       },
     },
   },

@@ -1,7 +1,6 @@
-import { httpEndpoint } from '../http/endpoint';
+import { download, formatParam, httpEndpoint } from '../http/endpoint';
 import { requirePrincipal, ROLES } from '../http/identity';
 import { problemSchema } from '../schemas/common';
-import { BadRequestError } from '../http/problem';
 import { EXPORT_FORMATS as FORMATS, exportPlan, type ExportFormatName } from '../app/export-plan';
 
 /** GET /api/plans/{id}/export?format=az|bicep|terraform */
@@ -25,19 +24,8 @@ export const planExport = httpEndpoint({
       },
       run: async (rc) => {
         requirePrincipal(rc.request, ROLES.read, rc.services.settings.identity);
-        const format = rc.query.get('format');
-        if (!format || !(FORMATS as readonly string[]).includes(format)) {
-          throw new BadRequestError(`format must be one of ${FORMATS.join(', ')}`, [{ pointer: '/format', message: `must be one of ${FORMATS.join(', ')}`, code: 'enum' }]);
-        }
-        const out = await exportPlan(rc.services, { planId: rc.params.id ?? '', format: format as ExportFormatName });
-        return {
-          status: 200,
-          headers: {
-            'Content-Type': out.contentType,
-            'Content-Disposition': `attachment; filename="${out.fileName}"`,
-          },
-          body: out.body,
-        };
+        const format = formatParam<ExportFormatName>(rc.query, FORMATS);
+        return download(await exportPlan(rc.services, { planId: rc.params.id ?? '', format }));
       },
     },
   },

@@ -151,6 +151,20 @@ export async function readJsonBody<T>(
   return body as T;
 }
 
+/** The required `?format=` query parameter, one of `formats`; 400 naming the allowed values otherwise. */
+export function formatParam<F extends string>(query: URLSearchParams, formats: readonly F[]): F {
+  const format = query.get('format');
+  if (!format || !(formats as readonly string[]).includes(format)) {
+    throw new BadRequestError(`format must be one of ${formats.join(', ')}`, [{ pointer: '/format', message: `must be one of ${formats.join(', ')}`, code: 'enum' }]);
+  }
+  return format as F;
+}
+
+/** A text file to download (exports): its content type and an attachment file name. */
+export function download(file: { contentType: string; fileName: string; body: string }): HttpResponseInit {
+  return { status: 200, headers: { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.fileName}"` }, body: file.body };
+}
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponseInit {
   return {
     status,
