@@ -10,6 +10,7 @@ import { readSettings } from '../../src/settings';
 import { httpEndpoints } from '../../src/functions/registry';
 import { startLocalHost, type LocalHost } from '../../devhost/local-host';
 import { redirectRootToPlanner } from '../../devhost/root-redirect';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
 export { launchChromium } from '../helpers/browser';
 
@@ -40,3 +41,14 @@ export const CONTOSO_ESTIMATE = {
     { region: 'westeurope', pullGBPerMonth: 600 },
   ],
 };
+
+/** A new context and page on the planner page of `host`, ready (html[data-ready]); uncaught page errors are collected in `errors`. */
+export async function openPlanner(browser: Browser, host: LocalHost, options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${host.port}/api/planner/`);
+  await page.waitForSelector('html[data-ready="true"]');
+  return { context, page, errors };
+}

@@ -11,7 +11,7 @@ import { startArmSandbox, type ArmSandbox } from '../../devhost/sandbox';
 import { createServices, setServices } from '../../src/composition';
 import { readSettings } from '../../src/settings';
 import type { LocalHost } from '../../devhost/local-host';
-import { artifact, launchChromium, startHost } from './harness';
+import { artifact, launchChromium, startHost, openPlanner } from './harness';
 
 let sandbox: ArmSandbox;
 let host: LocalHost;
@@ -35,12 +35,7 @@ afterAll(async () => {
 
 describe('planner page: consolidation', () => {
   it('selects two registries and shows the before/after comparison and both maps', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${host.port}/api/planner/`);
-    await page.waitForSelector('html[data-ready="true"]');
+    const { context, page, errors } = await openPlanner(browser, host, { viewport: { width: 1280, height: 1400 } });
     await page.fill('#workloads-json', JSON.stringify([{ region: 'westus', pullGBPerMonth: 2000 }, { region: 'eastus', pullGBPerMonth: 800 }, { region: 'canadacentral', pullGBPerMonth: 300 }, { region: 'westeurope', pullGBPerMonth: 2500 }]));
     expect(await page.$$eval('#consolidation-registries input:checked', (cs) => cs.length)).toBe(2);
     await page.click('#consolidation-form button[type=submit]');

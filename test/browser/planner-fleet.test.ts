@@ -9,7 +9,7 @@ import { readSettings } from '../../src/settings';
 import { InMemoryDriftReportStore } from '../../src/azure/drift';
 import type { DriftReport } from '../../src/model/drift/types';
 import type { LocalHost } from '../../devhost/local-host';
-import { artifact, launchChromium, startHost } from './harness';
+import { artifact, launchChromium, startHost, openPlanner } from './harness';
 
 let host: LocalHost;
 let browser: Browser;
@@ -48,12 +48,7 @@ afterAll(async () => {
 
 describe('planner page: fleet', () => {
   it('lists the fleet ranked by saving, filters by status and links the CSV', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${host.port}/api/planner/`);
-    await page.waitForSelector('html[data-ready="true"]');
+    const { context, page, errors } = await openPlanner(browser, host, { viewport: { width: 1280, height: 1400 } });
     // The identity field sits in the page's collapsed settings: set it as a user who opened them would.
     await page.$eval('#principal', (el) => ((el as unknown as { value: string }).value = 'rita@contoso.com; roles=Planner.Read'));
     await page.click('#fleet-form button[type=submit]');

@@ -9,7 +9,7 @@ import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devh
 import { createServices, setServices } from '../../src/composition';
 import { readSettings } from '../../src/settings';
 import type { LocalHost } from '../../devhost/local-host';
-import { artifact, launchChromium, startHost } from './harness';
+import { artifact, launchChromium, startHost, openPlanner } from './harness';
 
 let sandbox: ArmSandbox;
 let host: LocalHost;
@@ -31,12 +31,7 @@ afterAll(async () => {
 
 describe('planner page: live registry → recommendation → plan', () => {
   it('creates a plan from the recommendation and downloads its az script', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${host.port}/api/planner/`);
-    await page.waitForSelector('html[data-ready="true"]');
+    const { context, page, errors } = await openPlanner(browser, host, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     expect(await page.isDisabled('#create-plan')).toBe(true);
 
     await page.fill('#registry-id', registryResourceId('contoso'));
