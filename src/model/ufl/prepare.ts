@@ -28,6 +28,11 @@ export interface Prepared {
   covMask: Uint8Array | null;
   covW: Float64Array;
   covNeed: number;
+  /**
+   * Redundancy: the distinct client sets (facilities ascending), redFac[redStart[r] .. redStart[r+1]),
+   * each needing at least `min` open facilities; null when there is no redundancy constraint (or min = 0).
+   */
+  red: { start: Int32Array; fac: Int32Array; min: number } | null;
   /** All opening and finite assignment costs are integers (objective values are integral). */
   integral: boolean;
 }
@@ -144,10 +149,54 @@ export function prepare(inst: UflInstance): PrepareOutcome {
       return { ok: false, reason: `coverage: at most ${reachable} weight can be covered with the facilities not fixed closed, minCoveredWeight is ${covNeed}` };
     }
   }
+  const red = prepareRedundancy(inst, status, kmax);
+  if (red !== null && !('start' in red)) return red;
   return {
     ok: true,
-    p: { n, m, f, c, prefsMode, ordStart, ordFac, candStart: ordStart, candFac, rank, kmin, kmax, fixedOpen, fixedClosed, covMask, covW, covNeed, integral },
+    p: { n, m, f, c, prefsMode, ordStart, ordFac, candStart: ordStart, candFac, rank, kmin, kmax, fixedOpen, fixedClosed, covMask, covW, covNeed, red, integral },
   };
+}
+
+/** Distinct redundancy sets (validated), or the reason it is trivially infeasible; null without the constraint. */
+function prepareRedundancy(inst: UflInstance, status: Int8Array, kmax: number): Prepared['red'] | { ok: false; reason: string } {
+  const rd = inst.redundancy;
+  if (rd === undefined) return null;
+  const n = inst.nFacilities;
+  if (rd.sets.length !== inst.nClients) throw new RangeError('UFL: redundancy.sets must have one entry per client');
+  if (!Number.isInteger(rd.min) || rd.min < 0) throw new RangeError(`UFL: redundancy.min must be an integer >= 0, got ${rd.min}`);
+  if (rd.min === 0) return null;
+  if (rd.min > kmax) return { ok: false, reason: `redundancy (resilience): every client needs ${rd.min} open facilities in its set, maxOpen is ${kmax}` };
+  const seen = new Set<string>();
+  const lists: number[][] = [];
+  for (let j = 0; j < rd.sets.length; j++) {
+    const set = [...new Set(rd.sets[j] as readonly number[])].sort((a, b) => a - b);
+    for (const i of set) checkIndex(i, n, `redundancy.sets[${j}]`);
+    const usable = set.filter((i) => status[i] !== 2).length;
+    if (usable < rd.min) return { ok: false, reason: `redundancy (resilience): client ${j} has ${usable} facilities not fixed closed in its set, it needs ${rd.min} open` };
+    const key = set.join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    lists.push(set);
+  }
+  const start = new Int32Array(lists.length + 1);
+  lists.forEach((l, r) => (start[r + 1] = (start[r] as number) + l.length));
+  const fac = new Int32Array(start[lists.length] as number);
+  lists.forEach((l, r) => fac.set(l, start[r] as number));
+  return { start, fac, min: rd.min };
+}
+
+/** Whether every redundancy set has at least `min` open facilities in `open` (true without the constraint). */
+export function redundancyMet(p: Prepared, open: Uint8Array): boolean {
+  const red = p.red;
+  if (red === null) return true;
+  const R = red.start.length - 1;
+  for (let r = 0; r < R; r++) {
+    let k = 0;
+    const e = red.start[r + 1] as number;
+    for (let q = red.start[r] as number; q < e && k < red.min; q++) if (open[red.fac[q] as number] === 1) k++;
+    if (k < red.min) return false;
+  }
+  return true;
 }
 
 /** Covered weight of an open set (mask). */
@@ -185,5 +234,6 @@ export function evaluateMask(p: Prepared, open: Uint8Array, assign?: Int32Array)
     total += c[s * m + j] as number;
   }
   if (p.covMask !== null && coveredWeight(p, open) < p.covNeed - 1e-9 * Math.max(1, Math.abs(p.covNeed))) return Infinity;
+  if (!redundancyMet(p, open)) return Infinity;
   return total;
 }

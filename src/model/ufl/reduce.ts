@@ -12,7 +12,10 @@
  *    fixedOpen facility, or of weight 0, leave it too (the requirement drops by their weight).
  * 3. Aggregation: clients whose orders agree up to reordering facilities of equal cost that are adjacent
  *    in the order (same "runs"; canonical order: covering facilities first, then by index), and with the same covering set, are served at the same cost level for
- *    every open set; they merge into one client with the summed costs and coverage weights.
+ *    every open set; they merge into one client with the summed costs and coverage weights. With a
+ *    redundancy constraint (a condition on the open set alone, through each client's set), only clients
+ *    with the same redundancy set merge, and the merged client keeps that set; truncation and coverage
+ *    cuts change serving orders only, never the redundancy sets.
  */
 import type { UflInstance } from './types.js';
 
@@ -27,6 +30,7 @@ export interface Reduction {
 export function reduceInstance(inst: UflInstance): Reduction | null {
   const prefs = inst.prefs;
   if (prefs === undefined || prefs.length !== inst.nClients) return null;
+  if (inst.redundancy !== undefined && inst.redundancy.sets.length !== inst.nClients) return null; // malformed: let prepare() report it
   const n = inst.nFacilities;
   const m = inst.nClients;
   const c = inst.cost;
@@ -111,7 +115,9 @@ export function reduceInstance(inst: UflInstance): Reduction | null {
       a = b;
     }
     const covKey = inCov !== null && inCov[j] === 1 ? [...(covSets[j] ?? [])].sort((x, y) => x - y).join(',') : '-';
-    const key = `${out.join(',')}|${runs.join(',')}|${covKey}`;
+    // redundancy constrains the open set through each client's set: only clients with the same set merge
+    const redKey = inst.redundancy !== undefined ? [...new Set(inst.redundancy.sets[j] ?? [])].sort((x, y) => x - y).join(',') : '-';
+    const key = `${out.join(',')}|${runs.join(',')}|${covKey}|${redKey}`;
     const g = groups.get(key);
     if (g === undefined) {
       groups.set(key, members.length);
@@ -154,6 +160,7 @@ export function reduceInstance(inst: UflInstance): Reduction | null {
     ...(inst.fixedClosed !== undefined ? { fixedClosed: inst.fixedClosed } : {}),
     ...(inst.minOpen !== undefined ? { minOpen: inst.minOpen } : {}),
     ...(inst.maxOpen !== undefined ? { maxOpen: inst.maxOpen } : {}),
+    ...(inst.redundancy !== undefined ? { redundancy: { sets: members.map((js) => inst.redundancy?.sets[js[0] as number] ?? []), min: inst.redundancy.min } } : {}),
     ...(inCov !== null && need > 1e-9 * Math.max(1, Math.abs(cov?.minCoveredWeight ?? 0)) ? { coverage: { sets, weights, minCoveredWeight: need } } : {}),
   };
   return { instance, clientsBefore: m, clientsAfter: mm };

@@ -27,7 +27,7 @@
  * - Limits: on a node or time limit the best solution is returned with status 'gap', the lower bound being
  *   the minimum bound of the unexplored subtrees.
  */
-import { evaluateMask, prepare, type Prepared, type PrepareOutcome } from './prepare.js';
+import { evaluateMask, prepare, redundancyMet, type Prepared, type PrepareOutcome } from './prepare.js';
 import { addDropSwap, CLOSED, FREE, improvingTarget, OPEN, polyakStep, SearchLimits, Trail, VectorStack } from './search.js';
 import { reduceInstance } from './reduce.js';
 import { SparseBB, sparseEligible } from './sparse.js';
@@ -145,6 +145,7 @@ class BranchAndBound {
   }
 
   tryIncumbent(mask: Uint8Array): boolean {
+    if (this.pe.red !== null && !redundancyMet(this.pe, mask)) mask = this.repairRedundancy(mask);
     const val = evaluateMask(this.pe, mask);
     if (val < this.ub) {
       this.ub = val;
@@ -152,6 +153,121 @@ class BranchAndBound {
       return true;
     }
     return false;
+  }
+
+  /** A copy of `mask` with, for each redundancy set short of `min` open, its cheapest-to-open facilities not closed at this node added. */
+  repairRedundancy(mask: Uint8Array): Uint8Array {
+    const red = this.pe.red;
+    const out = Uint8Array.from(mask);
+    if (red === null) return out;
+    const f = this.pe.f;
+    for (let r = 0; r + 1 < red.start.length; r++) {
+      const a = red.start[r] as number;
+      const e = red.start[r + 1] as number;
+      let k = 0;
+      for (let q = a; q < e; q++) if (out[red.fac[q] as number] === 1) k++;
+      while (k < red.min) {
+        let bi = -1;
+        for (let q = a; q < e; q++) {
+          const i = red.fac[q] as number;
+          if (out[i] === 1 || this.status[i] === CLOSED) continue;
+          if (bi < 0 || (f[i] as number) < (f[bi] as number)) bi = i;
+        }
+        if (bi < 0) return out; // cannot be met at this node
+        out[bi] = 1;
+        k++;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Redundancy propagation: -1 when some set can no longer get `min` open facilities (not closed ones too
+   * few), 1 when a set with exactly `min` not-closed facilities had free ones (now opened), else 0.
+   */
+  propagateRedundancy(): number {
+    const red = this.p.red;
+    if (red === null) return 0;
+    const status = this.status;
+    let changed = 0;
+    for (let r = 0; r + 1 < red.start.length; r++) {
+      const a = red.start[r] as number;
+      const e = red.start[r + 1] as number;
+      let open = 0;
+      let free = 0;
+      for (let q = a; q < e; q++) {
+        const st = status[red.fac[q] as number];
+        if (st === OPEN) open++;
+        else if (st === FREE) free++;
+      }
+      if (open >= red.min) continue;
+      if (open + free < red.min) return -1;
+      if (open + free === red.min) {
+        for (let q = a; q < e; q++) if (status[red.fac[q] as number] === FREE) this.trail.setStatus(red.fac[q] as number, OPEN);
+        changed = 1;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * What the redundancy sets add to the Lagrangian bound just computed (rc, inC of its last call): the
+   * subproblem min { sum rc_i y_i : cardinality } with ONE set's constraint added has an optimum that takes
+   * the d cheapest free facilities of the set (d = min - open ones in it), then the best of the rest; the
+   * largest such increase over the sets is a valid addition (each is a relaxation of all of them).
+   * Infinity when some set cannot be met within the cardinality room.
+   */
+  redundancyExtra(): number {
+    const red = this.p.red;
+    if (red === null) return 0;
+    const { n, p, status, rc, inC } = this;
+    let nOpen = 0;
+    const free: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (status[i] === OPEN) nOpen++;
+      else if (status[i] === FREE) free.push(i);
+    }
+    const need = Math.max(p.kmin - nOpen, 0);
+    const room = p.kmax - nOpen;
+    free.sort((x, y) => (rc[x] as number) - (rc[y] as number));
+    // min sum of a prefix of the ascending list with length in [lo, hi]: every negative one, clamped
+    const sel = (list: readonly number[], lo: number, hi: number): number => {
+      let neg = 0;
+      while (neg < list.length && (rc[list[neg] as number] as number) < 0) neg++;
+      const t = Math.min(list.length, Math.max(lo, Math.min(neg, hi)));
+      let sum = 0;
+      for (let q = 0; q < t; q++) sum += rc[list[q] as number] as number;
+      return sum;
+    };
+    const base = sel(free, need, room);
+    let extra = 0;
+    const picked = new Uint8Array(n);
+    for (let r = 0; r + 1 < red.start.length; r++) {
+      const a = red.start[r] as number;
+      const e = red.start[r + 1] as number;
+      let open = 0;
+      let chosen = 0;
+      for (let q = a; q < e; q++) {
+        const i = red.fac[q] as number;
+        if (status[i] === OPEN) open++;
+        else if (status[i] === FREE && inC[i] === 1) chosen++;
+      }
+      const d = red.min - open;
+      if (d <= 0 || chosen >= d) continue; // the subproblem's optimum already meets this set
+      if (d > room) return Infinity;
+      let forced = 0;
+      let got = 0;
+      picked.fill(0);
+      for (const i of free) {
+        if (got === d) break;
+        if (red.fac.subarray(a, e).includes(i)) { picked[i] = 1; forced += rc[i] as number; got++; }
+      }
+      if (got < d) return Infinity;
+      const rest = free.filter((i) => picked[i] !== 1);
+      const inc = forced + sel(rest, Math.max(0, need - d), room - d) - base;
+      if (inc > extra) extra = inc;
+    }
+    return extra;
   }
 
   /** Windows (compact candidate lists sorted by cost). Returns false if some client has no candidate. */
@@ -419,10 +535,14 @@ class BranchAndBound {
       const card = this.propagateCardinality();
       if (card < 0) { trail.undo(mark); return; }
       if (card > 0) continue;
+      const red = this.propagateRedundancy();
+      if (red < 0) { trail.undo(mark); return; }
+      if (red > 0) continue;
       if (!this.coverageReachable()) { trail.undo(mark); return; }
       if (!this.buildWindows()) { trail.undo(mark); return; }
       const lag = this.bound(depth, round);
-      lb = Math.max(lb, lag);
+      // the redundancy term prunes only: reduced-cost fixing below must use the plain bound (room = T - lag)
+      lb = Math.max(lb, this.p.red !== null ? lag + this.redundancyExtra() : lag);
       const T = this.target();
       if (lb > T) { trail.undo(mark); return; }
       const room = T - lag;
@@ -572,9 +692,33 @@ class BranchAndBound {
       // every window is decided; only side constraints can still require more open facilities
       for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN ? 1 : 0;
       if (evaluateMask(this.pe, mask) === Infinity) {
+        branch = this.redundancyBranch();
         let bs = Infinity;
-        for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
+        if (branch < 0) for (let i = 0; i < n; i++) if (status[i] === FREE && (rc[i] as number) < bs) { bs = rc[i] as number; branch = i; }
       }
+    }
+    return branch;
+  }
+
+  /** A free facility of the redundancy set short of `min` open with the fewest free ones (smallest reduced cost), or -1. */
+  redundancyBranch(): number {
+    const red = this.p.red;
+    if (red === null) return -1;
+    const { status, rc } = this;
+    let branch = -1;
+    let fewest = Infinity;
+    for (let r = 0; r + 1 < red.start.length; r++) {
+      const a = red.start[r] as number;
+      const e = red.start[r + 1] as number;
+      let open = 0;
+      let free = 0;
+      let bi = -1;
+      for (let q = a; q < e; q++) {
+        const i = red.fac[q] as number;
+        if (status[i] === OPEN) open++;
+        else if (status[i] === FREE) { free++; if (bi < 0 || (rc[i] as number) < (rc[bi] as number)) bi = i; }
+      }
+      if (open < red.min && bi >= 0 && free < fewest) { fewest = free; branch = bi; }
     }
     return branch;
   }
@@ -659,7 +803,7 @@ function resultFrom(p: Prepared, out: SearchOutcome, t0: number): UflResult {
   const { limits, nodes } = out;
   if (!limits.aborted) {
     if (out.best === null) {
-      return { status: 'infeasible', open, objective, lowerBound: Infinity, gap: 0, nodes, ms, assignment, reason: 'no open set satisfies all constraints together (fixedOpen/fixedClosed, minOpen/maxOpen, coverage, prefs); search exhausted' };
+      return { status: 'infeasible', open, objective, lowerBound: Infinity, gap: 0, nodes, ms, assignment, reason: `no open set satisfies all constraints together (fixedOpen/fixedClosed, minOpen/maxOpen, coverage, prefs${p.red !== null ? ', redundancy (resilience)' : ''}); search exhausted` };
     }
     return { status: 'optimal', open, objective, lowerBound: objective, gap: 0, nodes, ms, assignment };
   }
@@ -724,7 +868,7 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     bb.localSearch(g, budget);
   }
   if (bb.best !== null) bb.localSearch(bb.best, construct ? budget : Math.min(budget, 2 * p.n));
-  if (sparseEligible(p)) {
+  if (p.red === null && sparseEligible(p)) { // the sparse engine knows no redundancy constraint
     const sb = new SparseBB(p, bb.ub, bb.best, bb.limits.deadline, bb.limits.nodeLimit);
     sb.run();
     return resultFrom(p, sb, t0);
@@ -828,9 +972,36 @@ function coveragePenalized(inst: UflInstance, p: Prepared, lambda: number): { pb
 }
 
 /**
+ * Why exactly k open facilities cannot meet the redundancy constraint with the fixings (a pure set
+ * question: every cost 0), or null when they can (or there is no such constraint, or it was not decided in time).
+ */
+function redundancyBlocks(inst: UflInstance, k: number, opts: UflOptions): string | null {
+  const rd = inst.redundancy;
+  if (rd === undefined || rd.min === 0) return null;
+  const closed = new Set(inst.fixedClosed ?? []);
+  const open = new Set(inst.fixedOpen ?? []);
+  if ([...open].some((i) => closed.has(i)) || k < open.size || k > inst.nFacilities - closed.size) return null; // the fixings alone rule k out
+  const probe: UflInstance = {
+    nFacilities: inst.nFacilities,
+    nClients: inst.nClients,
+    openCost: new Float64Array(inst.nFacilities),
+    cost: new Float64Array(inst.nFacilities * inst.nClients),
+    ...(inst.fixedOpen !== undefined ? { fixedOpen: inst.fixedOpen } : {}),
+    ...(inst.fixedClosed !== undefined ? { fixedClosed: inst.fixedClosed } : {}),
+    minOpen: k,
+    maxOpen: k,
+    redundancy: rd,
+  };
+  const r = solveUfl(probe, { nodeLimit: 100_000, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) });
+  if (r.status !== 'infeasible') return null;
+  return `redundancy (resilience): no ${k} open facilities give every client ${rd.min} open ones in its set`;
+}
+
+/**
  * Best solution for every exact number of open facilities k (counting fixedOpen ones), from the
  * smallest feasible k up to kMax (clipped to the instance's maxOpen and n). Counts with no feasible
- * solution are skipped; counts stopped by a limit are returned with status 'gap'. Every count shares
+ * solution are skipped, except those the redundancy constraint alone rules out (returned 'infeasible' with
+ * a reason naming it); counts stopped by a limit are returned with status 'gap'. Every count shares
  * `opts.deadline`. `known`: an optimal result of the same instance (any count): its count is not
  * solved again, and its open set warm-starts the others (as does each count's answer the next one).
  */
@@ -872,6 +1043,9 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
     if (r.status !== 'infeasible') {
       out.push({ count: k, result: r });
       prev = r.open;
+    } else {
+      const why = redundancyBlocks(inst, k, opts);
+      if (why !== null) out.push({ count: k, result: { ...r, reason: why } });
     }
   }
   return out;

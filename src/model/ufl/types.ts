@@ -19,6 +19,17 @@ export interface UflCoverage {
   minCoveredWeight: number;
 }
 
+/**
+ * A redundancy (resilience) side constraint: every client j has at least `min` OPEN facilities in
+ * `sets[j]` (e.g. min = 2: any single open facility may fail and j still has an open one in its set).
+ */
+export interface UflRedundancy {
+  /** `sets[j]` = the facilities that count for client j (e.g. those that can serve it, or those within L ms). */
+  sets: readonly (readonly number[])[];
+  /** Open facilities every client needs in its set (integer >= 0). */
+  min: number;
+}
+
 /** A UFL instance plus optional preference orders and side constraints. */
 export interface UflInstance {
   nFacilities: number;
@@ -44,6 +55,8 @@ export interface UflInstance {
   maxOpen?: number;
   /** Optional coverage constraint. */
   coverage?: UflCoverage;
+  /** Optional redundancy constraint (at least `min` open facilities in each client's set). */
+  redundancy?: UflRedundancy;
 }
 
 /** Limits and knobs of the branch and bound. */
