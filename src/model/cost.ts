@@ -7,7 +7,7 @@
  * (ties: lower transfer rate, then region name). Pure: no I/O.
  */
 import { pricingGroup, type Catalog } from './catalog';
-import type { Latency, PriceBook, Region, Sku, Topology, Workload, WorkloadSite } from './types';
+import type { Latency, PriceBook, PushSite, Region, Sku, Topology, Workload, WorkloadSite } from './types';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -113,6 +113,8 @@ export interface CostInput {
   /** Stored GiB of the registry; null = unknown. */
   storageGiB: number | null;
   workloads: Workload[];
+  /** Where CI pushes images from (pushRegions); omitted or empty: no push transfer line. */
+  pushes?: PushSite[];
 }
 
 export interface LocationCost {
@@ -157,6 +159,8 @@ export interface CostBreakdown {
   registryUnits: number | null;
   storage: number | null;
   dataTransfer: number | null;
+  /** Push transfer (only when push sites were given); null = unknown. */
+  pushTransfer?: number | null;
   /** null when any component is unknown. */
   total: number | null;
   /** Sum of the known components. */
@@ -164,11 +168,17 @@ export interface CostBreakdown {
   unknown: string[];
   locations: LocationCost[];
   workloads: WorkloadCost[];
+  /** Only when push sites were given. */
+  pushes?: PushCost[];
 }
 
 /** Serving and transfer cost of every workload under one topology. */
 export function serveWorkloads(topology: Topology, workloads: readonly Workload[], catalog: Catalog, prices: PriceBook): WorkloadCost[] {
-  const { enabled } = locationsOf(topology);
+  return serveWorkloadsFrom(locationsOf(topology).enabled, workloads, catalog, prices);
+}
+
+/** Serving and transfer cost of every workload when Traffic Manager may route to `enabled` only. */
+export function serveWorkloadsFrom(enabled: readonly string[], workloads: readonly Workload[], catalog: Catalog, prices: PriceBook): WorkloadCost[] {
   return workloads.map((w) => {
     const best = rankLocations(w.site, enabled, catalog, prices)[0];
     const base: WorkloadCost = {
@@ -202,13 +212,99 @@ export function serveWorkloads(topology: Topology, workloads: readonly Workload[
 }
 
 /** The sum, or null when a term is unknown or the sum is not finite. */
-function sumOrNull(values: readonly (number | null)[]): number | null {
+export function sumOrNull(values: readonly (number | null)[]): number | null {
   let s = 0;
   for (const v of values) {
     if (v === null) return null;
     s += v;
   }
   return finiteOrNull(s);
+}
+
+// ---------------------------------------------------------------------------
+// Pushes (pushRegions): they follow Traffic Manager like pulls, but the data
+// flows from the push site INTO the serving location, so a push to another
+// region is inter-region transfer billed by the SOURCE (the push site's)
+// continent; a push from outside Azure is ingress, which Azure does not bill.
+
+export interface PushCost {
+  id: string;
+  kind: 'azure' | 'external';
+  region?: string;
+  name?: string;
+  latitude?: number;
+  longitude?: number;
+  pushGBPerMonth: number | null;
+  volumeSource: string;
+  servedBy: string | null;
+  latencyMs: number | null;
+  latencyEstimated: boolean;
+  ratePerGB: number | null;
+  rateBasis: string;
+  cost: number | null;
+}
+
+/** Rate of a push from `site` into location `target` (billed by the push site's continent). */
+export function pushRate(site: WorkloadSite, target: Region, catalog: Catalog, prices: PriceBook): TransferRate {
+  if (site.kind === 'external') return { ratePerGB: 0, basis: 'push from outside Azure into Azure: inbound transfer (ingress) is not billed' };
+  if (site.region === target.name) return { ratePerGB: 0, basis: 'push in the same region (free)' };
+  const source = catalog.get(site.region);
+  if (!source) return { ratePerGB: Number.NaN, basis: `unknown push region '${site.region}'` };
+  const r = transferRate(source, { kind: 'azure', region: target.name }, catalog, prices);
+  return { ratePerGB: r.ratePerGB, basis: `push: ${r.basis} (billed by the push site's region)` };
+}
+
+/** Serving location (Traffic Manager's rule, as for pulls) and transfer cost of every push site. */
+export function servePushes(enabled: readonly string[], pushes: readonly PushSite[], catalog: Catalog, prices: PriceBook): PushCost[] {
+  return pushes.map((p) => {
+    const best = rankLocations(p.site, enabled, catalog, prices)[0];
+    const target = best ? catalog.get(best.region) : undefined;
+    const base: PushCost = {
+      id: workloadId(p.site),
+      kind: p.site.kind,
+      ...(p.site.kind === 'azure' ? { region: p.site.region } : { name: p.site.name, latitude: p.site.latitude, longitude: p.site.longitude }),
+      pushGBPerMonth: p.pushGBPerMonth,
+      volumeSource: p.volumeSource,
+      servedBy: null,
+      latencyMs: null,
+      latencyEstimated: true,
+      ratePerGB: null,
+      rateBasis: 'latency to every location is unknown: serving location unknown',
+      cost: null,
+    };
+    if (!best || !target || best.latency.ms === null) return base;
+    const rate = pushRate(p.site, target, catalog, prices);
+    const ratePerGB = finiteOrNull(rate.ratePerGB);
+    return {
+      ...base,
+      servedBy: best.region,
+      latencyMs: best.latency.ms,
+      latencyEstimated: best.latency.estimated,
+      ratePerGB,
+      rateBasis: rate.basis,
+      cost: p.pushGBPerMonth === null || ratePerGB === null ? null : finiteOrNull(p.pushGBPerMonth * ratePerGB),
+    };
+  });
+}
+
+export interface LineTotals {
+  total: number | null;
+  totalKnown: number;
+  unknown: string[];
+}
+
+/** The total of named line items (undefined = not part of this estimate; null = unknown, listed in `unknown`). */
+export function totalOf(items: readonly (readonly [string, number | null | undefined])[]): LineTotals {
+  const unknown: string[] = [];
+  for (const [name, v] of items) if (v === null) unknown.push(name);
+  // The known components, each added only while the sum stays finite (one that would overflow it is unknown too).
+  let totalKnown = 0;
+  for (const [name, v] of items) {
+    if (v === null || v === undefined) continue;
+    if (Number.isFinite(totalKnown + v)) totalKnown += v;
+    else unknown.push(`total (${name} overflows it)`);
+  }
+  return { total: unknown.length === 0 ? totalKnown : null, totalKnown, unknown };
 }
 
 /** monthlyCost(T) with every line item, per location and per workload (unrounded). */
@@ -238,27 +334,24 @@ export function monthlyCost(input: CostInput, catalog: Catalog, prices: PriceBoo
   const registryUnits = sumOrNull(locs.map((l) => l.registryUnits));
   const storage = storageEach === null ? null : finiteOrNull(storageEach * locs.length);
   const dataTransfer = sumOrNull(served.map((w) => w.cost));
-  const unknown: string[] = [];
-  if (registryUnits === null) unknown.push('registryUnits');
-  if (storage === null) unknown.push('storage');
-  if (dataTransfer === null) unknown.push('dataTransfer');
-  // The known components, each added only while the sum stays finite (one that would overflow it is unknown too).
-  let totalKnown = 0;
-  for (const [name, v] of [['registryUnits', registryUnits], ['storage', storage], ['dataTransfer', dataTransfer]] as const) {
-    if (v === null) continue;
-    if (Number.isFinite(totalKnown + v)) totalKnown += v;
-    else unknown.push(`total (${name} overflows it)`);
-  }
+  const pushes = input.pushes?.length ? servePushes(locationsOf(topology).enabled, input.pushes, catalog, prices) : undefined;
+  const pushTransfer = pushes ? sumOrNull(pushes.map((p) => p.cost)) : undefined;
+  const totals = totalOf([
+    ['registryUnits', registryUnits],
+    ['storage', storage],
+    ['dataTransfer', dataTransfer],
+    ['pushTransfer', pushTransfer],
+  ]);
   return {
     sku,
     registryUnits,
     storage,
     dataTransfer,
-    total: unknown.length === 0 ? totalKnown : null,
-    totalKnown,
-    unknown,
+    ...(pushes ? { pushTransfer: pushTransfer ?? null } : {}),
+    ...totals,
     locations: locs,
     workloads: served,
+    ...(pushes ? { pushes } : {}),
   };
 }
 
@@ -299,6 +392,17 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
         }
       }
     });
+    if (transferDelta !== null && breakdown.pushes) {
+      const pushesAfter = servePushes(locationsOf(without).enabled, input.pushes ?? [], catalog, prices);
+      transferDelta = sumOrNull([
+        transferDelta,
+        ...breakdown.pushes.map((p, i): number | null => {
+          const alt = pushesAfter[i];
+          if (!alt || alt.servedBy === p.servedBy) return 0;
+          return p.cost === null || alt.cost === null ? null : alt.cost - p.cost;
+        }),
+      ]);
+    }
     const marginal = transferDelta === null || ownCost === null ? null : finiteOrNull(transferDelta - ownCost);
     const perGB = served === 0 ? null : weightsKnown && weight > 0 ? savedSum / weight : simpleSum / served;
     let breakEven: number | null = null;

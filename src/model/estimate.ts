@@ -38,17 +38,23 @@ export function presentTopology(t: Topology) {
   };
 }
 
+/** The monthly line items rounded for display (pushTransfer only when push sites were given). */
+export function presentMonthlyCost(b: Pick<CostBreakdown, 'total' | 'totalKnown' | 'registryUnits' | 'storage' | 'dataTransfer' | 'pushTransfer' | 'unknown'>) {
+  return {
+    total: moneyOrNull(b.total),
+    totalKnown: money(b.totalKnown),
+    registryUnits: moneyOrNull(b.registryUnits),
+    storage: moneyOrNull(b.storage),
+    dataTransfer: moneyOrNull(b.dataTransfer),
+    ...(b.pushTransfer !== undefined ? { pushTransfer: moneyOrNull(b.pushTransfer) } : {}),
+    unknown: b.unknown,
+  };
+}
+
 /** The breakdown's money fields rounded for display (the model keeps full precision). */
 export function presentBreakdown(b: CostBreakdown) {
   return {
-    monthlyCost: {
-      total: moneyOrNull(b.total),
-      totalKnown: money(b.totalKnown),
-      registryUnits: moneyOrNull(b.registryUnits),
-      storage: moneyOrNull(b.storage),
-      dataTransfer: moneyOrNull(b.dataTransfer),
-      unknown: b.unknown,
-    },
+    monthlyCost: presentMonthlyCost(b),
     locations: b.locations.map((l) => ({
       region: l.region,
       displayName: l.displayName,

@@ -61,6 +61,14 @@ export interface Workload {
   volumeSource: string;
 }
 
+/** A place CI pushes images from (pushRegions), with its monthly pushed volume in GB, or unknown. */
+export interface PushSite {
+  site: WorkloadSite;
+  /** GB per month; null = unknown (never treated as 0). */
+  pushGBPerMonth: number | null;
+  volumeSource: string;
+}
+
 /** Prices the cost model needs; the catalog snapshot, possibly with per-request overrides. */
 export interface PriceBook {
   currency: string;

@@ -77,6 +77,63 @@ export const workloadCostSchema = {
   },
 } as const;
 
+const monthlyCostSchema = {
+  type: 'object',
+  required: ['total', 'registryUnits', 'storage', 'dataTransfer'],
+  properties: {
+    total: { ...money, description: 'null when any component is unknown (see `unknown`).' },
+    totalKnown: { type: 'number' },
+    registryUnits: { type: ['number', 'null'], description: 'null = unknown (listed in unknown)' },
+    storage: money,
+    dataTransfer: money,
+    pushTransfer: { ...money, description: 'Only with pushRegions: pushes served by a location outside the push site\'s region, billed as inter-region transfer by the push site\'s continent (pushes from outside Azure are free ingress); null = a push volume is unknown.' },
+    unknown: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+const outageMoveSchema = {
+  type: 'object',
+  required: ['workload', 'from', 'to', 'latencyMsBefore', 'latencyMsAfter', 'withinMaxMs'],
+  properties: {
+    workload: { type: 'string', description: 'Workload id (as in `workloads[].id`), or push site id in pushMoves.' },
+    from: { type: 'string', description: 'The failed location.' },
+    to: { type: ['string', 'null'], description: 'Location that serves it while `from` is down; null = no registry at all.' },
+    latencyMsBefore: { type: ['number', 'null'], description: 'ms, P50 round trip.' },
+    latencyMsAfter: { type: ['number', 'null'], description: 'ms, P50 round trip; null when unserved.' },
+    withinMaxMs: { type: ['boolean', 'null'], description: 'Against the resilience maxMs; null when none was asked.' },
+  },
+} as const;
+
+export const outageSchema = {
+  type: 'object',
+  description: 'What happens when each single location fails (a regional outage): where its workloads go, their latency, the unserved workloads, and the monthly cost of that failover state if it lasted.',
+  required: ['scenario', 'assumptions', 'locations', 'survivesAnyOneLocation', 'unservedWorkloadsWorstCase'],
+  properties: {
+    scenario: { type: 'string', enum: ['any-one-location'] },
+    maxMs: { type: ['number', 'null'], description: 'ms: the resilience objective the moves were checked against; null = none.' },
+    assumptions: { type: 'array', items: { type: 'string' } },
+    locations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['location', 'role', 'moves', 'unserved', 'monthlyCost', 'monthlyCostDelta'],
+        properties: {
+          location: { type: 'string', description: 'The location that fails.' },
+          role: { type: 'string', enum: ['home', 'replica'] },
+          moves: { type: 'array', items: outageMoveSchema, description: 'Only the workloads the failed location served.' },
+          unserved: { type: 'array', items: { type: 'string' }, description: 'Workload ids with no registry at all while it is down.' },
+          pushMoves: { type: 'array', items: outageMoveSchema, description: 'Only with pushRegions: the push sites it served.' },
+          monthlyCost: monthlyCostSchema,
+          monthlyCostDelta: { ...money, description: 'Failover state − normal state, currency per month; null when a moved volume is unknown.' },
+          notes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+    survivesAnyOneLocation: { type: 'boolean', description: 'false when some single failure leaves a workload unserved (or outside the resilience maxMs).' },
+    unservedWorkloadsWorstCase: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
 export const estimateResponseSchema = {
   type: 'object',
   required: ['currency', 'prices', 'topology', 'monthlyCost', 'locations', 'workloads', 'assumptions', 'warnings'],
@@ -87,20 +144,10 @@ export const estimateResponseSchema = {
     registryId: { type: 'string' },
     topology: topologySchema,
     storageGiB: { type: ['number', 'null'] },
-    monthlyCost: {
-      type: 'object',
-      required: ['total', 'registryUnits', 'storage', 'dataTransfer'],
-      properties: {
-        total: { ...money, description: 'null when any component is unknown (see `unknown`).' },
-        totalKnown: { type: 'number' },
-        registryUnits: { type: ['number', 'null'], description: 'null = unknown (listed in unknown)' },
-        storage: money,
-        dataTransfer: money,
-        unknown: { type: 'array', items: { type: 'string' } },
-      },
-    },
+    monthlyCost: monthlyCostSchema,
     locations: { type: 'array', items: locationCostSchema },
     workloads: { type: 'array', items: workloadCostSchema },
+    outage: outageSchema,
     assumptions: { type: 'array', items: { type: 'string' } },
     warnings: { type: 'array', items: { type: 'string' } },
   },
