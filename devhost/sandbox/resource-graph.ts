@@ -6,6 +6,7 @@
  *   (anything else: 400 `BadRequest` / `InvalidQuery`);
  * - scopes: `subscriptions`, `managementGroups` (mapped by the sandbox option), or neither (the whole tenant);
  * - paging: `options.$top` (default 100, at most 1000 rows a page), `$skip`, `$skipToken`;
+ * - `options.resultFormat`: `objectArray` only (the default, rows as objects); `table` is refused (400);
  * - the per-user quota: `quota` queries per `windowSeconds` window (default 15 per 5 s, Azure's default),
  *   reported on every answer in `x-ms-user-quota-remaining` and `x-ms-user-quota-resets-after` (hh:mm:ss);
  *   a query beyond it gets 429 `RateLimiting` with the same headers;
@@ -249,6 +250,9 @@ export class ResourceGraphSandbox {
       if (!Number.isInteger(decoded) || decoded < 0) throw new GraphError(400, 'BadRequest', "'$skipToken' is not a token this service issued.");
       offset = decoded;
     }
+    const format = opts['resultFormat'] ?? 'objectArray';
+    if (format === 'table') throw new GraphError(400, 'BadRequest', "The sandbox answers resultFormat 'objectArray' only (Azure also supports 'table').");
+    if (format !== 'objectArray') throw new GraphError(400, 'BadRequest', `'resultFormat' must be 'table' or 'objectArray', got ${JSON.stringify(format)}.`);
     const page = rows.slice(offset, offset + top).map((r) => (parsed.project ? Object.fromEntries(parsed.project.map((c) => [c, r[c] ?? null])) : r));
     const next = offset + top < rows.length ? Buffer.from(String(offset + top), 'utf8').toString('base64') : undefined;
     return { totalRecords: rows.length, count: page.length, resultTruncated: 'false', ...(next ? { $skipToken: next } : {}), data: page };

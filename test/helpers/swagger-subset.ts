@@ -4,7 +4,9 @@
  * path/query/formData parameters are checked (required, type, enum, pattern, length), the body
  * against its schema, the response status must be declared (or `default`), its body must match the
  * declared schema and its declared headers of a 202 (Location) must be present. Schemas are
- * compiled with ajv (Swagger's x-ms-* keywords ignored, date-time checked).
+ * compiled with ajv (Swagger's x-ms-* keywords ignored, date-time checked). `$ref`s into other
+ * files (e.g. `../../../../../common-types/resource-management/v5/types.json#/definitions/ErrorResponse`)
+ * are resolved relative to the file that holds them (#16).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +21,7 @@ interface Param {
   type?: string;
   enum?: unknown[];
   pattern?: string;
+  format?: string;
   minLength?: number;
   maxLength?: number;
   schema?: unknown;
@@ -47,12 +50,42 @@ export function specFixture(name: string): string {
   return path.resolve(__dirname, '../fixtures/specs', name);
 }
 
+/** Every `$ref` of `node` made absolute (`file://<abs path>#/…`), relative to the file `base`; `seen` collects the files referenced. */
+function absoluteRefs(node: unknown, base: string, seen: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((n) => absoluteRefs(n, base, seen));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string') {
+      const hash = v.indexOf('#');
+      const target = hash === 0 ? base : path.resolve(path.dirname(base), hash < 0 ? v : v.slice(0, hash));
+      seen.add(target);
+      out[k] = `file://${target}${hash < 0 ? '#' : v.slice(hash)}`;
+    } else out[k] = absoluteRefs(v, base, seen);
+  }
+  return out;
+}
+
 export function createSubsetValidator(file: string) {
   const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as SwaggerDoc;
-  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int64: true, int32: true, uuid: true, file: true, 'arm-id': true } });
+  const main = path.resolve(file);
+  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int64: true, int32: true, uuid: true, file: true, 'arm-id': true, double: true } });
   addFormats(ajv, ['date-time', 'uri']);
-  ajv.addSchema({ definitions: doc.definitions ?? {} }, 'doc');
-  const rewrite = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replace(/"#\/definitions\//g, '"doc#/definitions/'));
+  // Each file's definitions under its own absolute id; files they reference are loaded in turn.
+  const loaded = new Set<string>();
+  const load = (f: string, d: SwaggerDoc): void => {
+    loaded.add(f);
+    const refs = new Set<string>();
+    ajv.addSchema({ definitions: absoluteRefs(d.definitions ?? {}, f, refs) }, `file://${f}`);
+    for (const r of refs) if (!loaded.has(r)) load(r, JSON.parse(fs.readFileSync(r, 'utf8')) as SwaggerDoc);
+  };
+  load(main, doc);
+  const rewrite = (schema: unknown): unknown => {
+    const refs = new Set<string>();
+    const out = absoluteRefs(schema, main, refs);
+    for (const r of refs) if (!loaded.has(r)) load(r, JSON.parse(fs.readFileSync(r, 'utf8')) as SwaggerDoc);
+    return out;
+  };
   const ops: Array<{ method: string; re: RegExp; names: string[]; op: Operation }> = [];
   for (const [template, methods] of Object.entries(doc.paths)) {
     const names: string[] = [];
@@ -64,6 +97,7 @@ export function createSubsetValidator(file: string) {
   function checkValue(p: Param, v: string, issues: string[]): void {
     if (p.type === 'integer' && !/^-?\d+$/.test(v)) issues.push(`${p.in} ${p.name}: '${v}' is not an integer`);
     if (p.enum && !p.enum.includes(v)) issues.push(`${p.in} ${p.name}: '${v}' not in ${JSON.stringify(p.enum)}`);
+    if (p.format === 'uuid' && !/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(v)) issues.push(`${p.in} ${p.name}: '${v}' is not a uuid`);
     if (p.pattern && !new RegExp(p.pattern).test(v)) issues.push(`${p.in} ${p.name}: '${v}' does not match ${p.pattern}`);
     if (p.minLength !== undefined && v.length < p.minLength) issues.push(`${p.in} ${p.name}: shorter than ${p.minLength}`);
     if (p.maxLength !== undefined && v.length > p.maxLength) issues.push(`${p.in} ${p.name}: longer than ${p.maxLength}`);
@@ -115,5 +149,10 @@ export function createSubsetValidator(file: string) {
     }
     return { seq: x.seq, operationId: o.op.operationId, statusCode: x.response.statusCode, ok: issues.length === 0, issues };
   }
-  return { validate, operationIds: new Set(ops.map((o) => o.op.operationId)) };
+  /** Issues of `value` against one of the file's definitions (e.g. `Table`). */
+  function validateDefinition(name: string, value: unknown, label = 'value'): string[] {
+    const v = ajv.compile({ $ref: `file://${main}#/definitions/${name}` });
+    return v(value) ? [] : (v.errors ?? []).map((e) => `${label}${e.instancePath} ${e.message ?? ''}`);
+  }
+  return { validate, validateDefinition, operationIds: new Set(ops.map((o) => o.op.operationId)) };
 }
