@@ -8,7 +8,17 @@ import type { CostInput } from '../model/cost';
 import type { InputIssue } from '../model/errors';
 import type { EstimateOptions } from '../model/estimate';
 import { IssueCollector, resolveRegionAt } from '../model/inputs';
-import { mapInputFromEstimateRequest, mapInputFromRecommendation, renderReplicationMap, type RecommendationLike } from '../model/map';
+import {
+  mapInputFromEstimateRequest,
+  mapInputFromRecommendation,
+  renderReplicationMap,
+  resolveFailLocation,
+  shownTopology,
+  toTopology,
+  withFailover,
+  type RecommendationLike,
+  type ReplicationMapInput,
+} from '../model/map';
 import type { PriceBook } from '../model/types';
 import type { EstimateRequest } from '../schemas/estimate';
 import type { MapTopologyInput, RecommendationMapInput } from '../schemas/map';
@@ -16,9 +26,24 @@ import { planningInput, resolveLiveContext, type PlanningInputDeps } from './pla
 
 export type MapDeps = PlanningInputDeps;
 
-/** The map of one topology with its workloads, priced with `prices`. */
-export async function topologyMapSvg(input: CostInput, catalog: Catalog, prices: PriceBook, opts: EstimateOptions = {}): Promise<string> {
-  return renderReplicationMap(mapInputFromEstimateRequest(input, catalog, prices, opts), catalog);
+/**
+ * The failover view of a map input for `?fail=` (a location of the shown
+ * topology, ARM or display name), or the input unchanged without one. An
+ * unknown region or one that is not a location of the topology is an issue at
+ * `/fail` (recorded in `out`, with the valid choices).
+ */
+function failoverInput(input: ReplicationMapInput, fail: string | undefined, catalog: Catalog, prices: PriceBook, out: IssueCollector): ReplicationMapInput {
+  if (fail === undefined) return input;
+  const location = resolveFailLocation(fail, shownTopology(input), catalog, out);
+  return location === undefined ? input : withFailover(input, location, catalog, prices);
+}
+
+/** The map of one topology with its workloads, priced with `prices`; with `fail`, in the failover state of that location. */
+export async function topologyMapSvg(input: CostInput, catalog: Catalog, prices: PriceBook, opts: EstimateOptions = {}, fail?: string): Promise<string> {
+  const out = new IssueCollector();
+  const mapInput = failoverInput(mapInputFromEstimateRequest(input, catalog, prices, opts), fail, catalog, prices, out);
+  out.throwIfAny();
+  return renderReplicationMap(mapInput, catalog);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,23 +105,30 @@ export function recommendationMapIssues(raw: unknown, catalog: Catalog): InputIs
   return out.issues;
 }
 
-/** The map of a posted recommendation: additions (+), removals (−), cost before → after. */
-export async function recommendationMap(deps: Pick<MapDeps, 'catalog'>, input: { body: unknown }): Promise<string> {
+/**
+ * The map of a posted recommendation: additions (+), removals (−), cost
+ * before → after; with `fail`, a location of the recommended topology down.
+ * The failover routing ties on transfer rate with the shipped prices (the
+ * posted answer does not carry its price overrides).
+ */
+export async function recommendationMap(deps: Pick<MapDeps, 'catalog' | 'prices'>, input: { body: unknown; fail?: string }): Promise<string> {
   const out = new IssueCollector();
   const rec = resolveRecommendationForMap(input.body, deps.catalog, out);
+  if (rec && input.fail !== undefined) resolveFailLocation(input.fail, toTopology(rec.recommended.topology), deps.catalog, out);
   out.throwIfAny();
   if (!rec) throw new Error('recommendation could not be resolved although no issue was recorded');
-  return renderReplicationMap(mapInputFromRecommendation(rec, deps.catalog), deps.catalog);
+  const mapInput = failoverInput(mapInputFromRecommendation(rec, deps.catalog), input.fail, deps.catalog, deps.prices(), new IssueCollector());
+  return renderReplicationMap(mapInput, deps.catalog);
 }
 
-/** The map of a posted topology (explicit or live) with its workloads. */
-export async function topologyMap(deps: MapDeps, input: { request: EstimateRequest }): Promise<string> {
+/** The map of a posted topology (explicit or live) with its workloads; with `fail`, that location down. */
+export async function topologyMap(deps: MapDeps, input: { request: EstimateRequest; fail?: string }): Promise<string> {
   const p = await planningInput(deps, { request: input.request });
-  return topologyMapSvg(p.costInput, deps.catalog, p.prices, p.estimateOptions);
+  return topologyMapSvg(p.costInput, deps.catalog, p.prices, p.estimateOptions, input.fail);
 }
 
-/** The map of a live registry: its home and replicas, no workloads. `registryId` was checked by the caller. */
-export async function liveRegistryMap(deps: MapDeps, input: { registryId: string }): Promise<string> {
+/** The map of a live registry: its home and replicas, no workloads (with `fail`, that location crossed out). `registryId` was checked by the caller. */
+export async function liveRegistryMap(deps: MapDeps, input: { registryId: string; fail?: string }): Promise<string> {
   const out = new IssueCollector();
   const live = await resolveLiveContext(deps, { registry: { id: input.registryId }, workloads: [] }, out);
   const resolved = live?.resolved(undefined, out);
@@ -106,5 +138,5 @@ export async function liveRegistryMap(deps: MapDeps, input: { registryId: string
     warnings: out.warnings,
     extraAssumptions: live.assumptions,
     registryId: live.registryId,
-  });
+  }, input.fail);
 }

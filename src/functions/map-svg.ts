@@ -4,7 +4,7 @@ import { BadRequestError } from '../http/problem';
 import type { InputIssue } from '../model/errors';
 import { REGISTRY_ID_PATTERN, problemSchema } from '../schemas/common';
 import type { EstimateRequest } from '../schemas/estimate';
-import { mapRequestSchema } from '../schemas/map';
+import { failParameterSchema, mapRequestSchema } from '../schemas/map';
 import { precheckPlanningBody } from '../model/inputs';
 import { isRecommendation, liveRegistryMap, recommendationMap, recommendationMapIssues, topologyMap } from '../app/map';
 import { MAX_RESOURCE_ID_LENGTH, registryResourceIdIssue } from '../model/registry-id';
@@ -23,6 +23,20 @@ export function svgResponse(svg: string): HttpResponseInit {
     },
     body: svg,
   };
+}
+
+const failParameter = { name: 'fail', in: 'query' as const, required: false, description: failParameterSchema.description, schema: failParameterSchema };
+
+/** `?fail=`: absent, or a non-empty name of at most LIMITS.regionNameLength characters (400 naming the parameter otherwise); resolved by the use case. */
+export function failParam(query: URLSearchParams): string | undefined {
+  const fail = query.get('fail');
+  if (fail === null) return undefined;
+  const max = failParameterSchema.maxLength;
+  if (fail.trim().length === 0 || fail.length > max) {
+    const message = fail.length > max ? `is ${fail.length} characters long; a location name has at most ${max}` : 'must name a location of the topology';
+    throw new BadRequestError(`?fail ${message}.`, [{ pointer: '/fail', message, code: fail.length > max ? 'maxLength' : 'minLength' }]);
+  }
+  return fail.trim();
 }
 
 /** readJsonBody with the map schema, without the if/then/else bookkeeping issues ajv adds to the real ones. */
@@ -57,6 +71,7 @@ export const mapSvg = httpEndpoint({
         description:
           'A 1280×720 world map with a hexagon per Azure region, as the portal draws replication: blue for the home region and replicas, green where a replica can be added, gray where replication is not available (access-restricted regions). Posting the answer of POST /api/recommendations marks the recommended additions (+) and removals (−) and shows the monthly cost before → after; posting an estimate request shows that topology. Each workload gets a line to the location serving it, its width by volume. Hexagons carry `data-region`/`data-state` and a `<title>`.',
         tags: ['planning'],
+        parameters: [failParameter],
         requestSchema: mapRequestSchema,
         responses: {
           '200': { description: 'The map', schema: { type: 'string', description: 'SVG document' }, contentType: 'image/svg+xml' },
@@ -66,9 +81,10 @@ export const mapSvg = httpEndpoint({
         },
       },
       run: async (rc) => {
+        const fail = failParam(rc.query);
         const raw = await readMapBody(rc);
-        if (isRecommendation(raw)) return svgResponse(await recommendationMap(rc.services, { body: raw }));
-        return svgResponse(await topologyMap(rc.services, { request: raw as EstimateRequest }));
+        if (isRecommendation(raw)) return svgResponse(await recommendationMap(rc.services, { body: raw, ...(fail !== undefined ? { fail } : {}) }));
+        return svgResponse(await topologyMap(rc.services, { request: raw as EstimateRequest, ...(fail !== undefined ? { fail } : {}) }));
       },
     },
     GET: {
@@ -76,7 +92,7 @@ export const mapSvg = httpEndpoint({
         summary: 'The replication map of a live registry',
         description: 'Reads the registry through Azure Resource Manager and draws its home and replicas (no workloads: post a body to POST /api/map.svg for those).',
         tags: ['map'],
-        parameters: [{ name: 'registry', in: 'query', required: true, description: 'ARM resource id of the registry', schema: { type: 'string', pattern: REGISTRY_ID_PATTERN } }],
+        parameters: [{ name: 'registry', in: 'query', required: true, description: 'ARM resource id of the registry', schema: { type: 'string', pattern: REGISTRY_ID_PATTERN } }, failParameter],
         responses: {
           '200': { description: 'The map', schema: { type: 'string' }, contentType: 'image/svg+xml' },
           '400': { description: 'Missing or malformed registry id', schema: problemSchema, contentType: 'application/problem+json' },
@@ -97,7 +113,8 @@ export const mapSvg = httpEndpoint({
         // The pattern lets any resource group through: parse it now (bad escapes, bad names) so it is a 400 naming the parameter.
         const issue = registryResourceIdIssue(id, '/registry');
         if (issue) throw new BadRequestError(`?registry ${issue.message}`, [issue]);
-        return svgResponse(await liveRegistryMap(rc.services, { registryId: id }));
+        const fail = failParam(rc.query);
+        return svgResponse(await liveRegistryMap(rc.services, { registryId: id, ...(fail !== undefined ? { fail } : {}) }));
       },
     },
   },

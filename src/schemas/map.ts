@@ -97,6 +97,16 @@ export const mapRequestSchema = {
   else: estimateBody,
 } as const;
 
+/**
+ * `?fail=` of the map routes: a location of the shown topology (the
+ * recommended one for a posted recommendation) to draw in the failover state.
+ */
+export const failParameterSchema = {
+  ...regionNameSchema,
+  description:
+    'Failover view: a location of the shown topology (the recommended one when a recommendation is posted), ARM or display name. The map crosses it out, draws each workload it served rerouted to its next-closest remaining enabled location (lowest latency, the estimate\'s rule) and marks the workloads left with no registry. A region that is not a location of the topology is a 400 listing the valid choices.',
+} as const;
+
 /** TypeScript view of the recommendation branch. */
 export interface MapTopologyInput {
   homeRegion: string;

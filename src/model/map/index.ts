@@ -1,6 +1,6 @@
 /** The replication map: a pure SVG renderer and converters from the planner's answers. */
-export type { MapCost, MapWorkload, RegionState, ReplicationMapInput } from './types';
-export { HEX_RADIUS, STATE_STYLES, esc, regionStates, renderReplicationMap, renderReplicationMapWith } from './render';
+export type { MapCost, MapFailover, MapWorkload, RegionState, ReplicationMapInput } from './types';
+export { FAILOVER_STYLE, HEX_RADIUS, STATE_STYLES, esc, regionStates, renderReplicationMap, renderReplicationMapWith } from './render';
 export { loadWorldFrame, MAP_HEIGHT, MAP_WIDTH, type WorldFrame } from './world';
 export {
   mapInputFromEstimate,
@@ -13,3 +13,4 @@ export {
   type TopologyLike,
   type WorkloadCostLike,
 } from './convert';
+export { resolveFailLocation, shownTopology, siteOfMapWorkload, withFailover } from './failover';

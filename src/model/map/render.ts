@@ -13,7 +13,7 @@
  */
 import type { Catalog } from '../catalog';
 import type { Region, Topology } from '../types';
-import type { MapCost, MapWorkload, RegionState, ReplicationMapInput } from './types';
+import type { MapCost, MapFailover, MapWorkload, RegionState, ReplicationMapInput } from './types';
 import { loadWorldFrame, MAP_HEIGHT, MAP_WIDTH, type WorldFrame } from './world';
 
 /** Hexagon circumradius (px) of the lattice; drawn slightly smaller, leaving a gap. */
@@ -49,6 +49,15 @@ const STATE_TEXT: Record<RegionState, string> = {
   available: 'available: a replica can be added',
   unavailable: 'not available for replication (access-restricted region)',
 };
+
+/** The failover view: the failed location (greyed, crossed out), rerouted and unserved workloads. */
+export const FAILOVER_STYLE = {
+  failedFill: '#8a8886',
+  failedStroke: '#a4262c',
+  moved: '#d83b01',
+  unserved: '#a4262c',
+  oldRoute: '#7a8794',
+} as const;
 
 const PLACEMENT_ORDER: Record<RegionState, number> = { home: 0, replica: 1, remove: 1, add: 2, available: 3, unavailable: 4 };
 
@@ -168,6 +177,8 @@ interface MapContext {
   title: string;
   before: string | undefined;
   after: string | undefined;
+  /** The failover view, when a location is failed. */
+  failover: MapFailover | undefined;
 }
 
 function mapContext(frame: WorldFrame, input: ReplicationMapInput, catalog: Catalog): MapContext {
@@ -185,14 +196,17 @@ function mapContext(frame: WorldFrame, input: ReplicationMapInput, catalog: Cata
   const byName = new Map(placed.map((p) => [p.region.name, p]));
   const disabled = new Set([...current.replicas, ...(recommended?.replicas ?? [])].filter((r) => !r.regionEndpointEnabled).map((r) => r.region));
   const display = (name: string): string => catalog.get(name)?.displayName ?? name;
+  const failover = input.failover;
   const title =
     input.title ??
-    (recommended
+    (failover
+      ? `Failover view: ${display(failover.location)} down (${failover.role === 'home' ? 'home region' : 'replica'} of the ${display(current.homeRegion)} registry)`
+      : recommended
       ? `Replication map: ${display(current.homeRegion)} registry, current vs recommended replicas`
       : `Replication map: ${display(current.homeRegion)} registry, ${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}`);
   const before = input.costBefore !== undefined ? moneyText(input.costBefore, input.currency) : undefined;
   const after = input.costAfter !== undefined ? moneyText(input.costAfter, input.currency) : undefined;
-  return { frame, input, placed, byName, noCoords, disabled, display, workloads: input.workloads ?? [], title, before, after };
+  return { frame, input, placed, byName, noCoords, disabled, display, workloads: input.workloads ?? [], title, before, after, failover };
 }
 
 /** The text of `<desc>`: what the map shows, in words. */
@@ -213,6 +227,7 @@ function description(ctx: MapContext): string {
   }
   descParts.push(`Available for replication: ${count('available')} regions (green). Not available, access-restricted: ${count('unavailable')} regions (gray).`);
   if (noCoords.length) descParts.push(`Not drawn (no coordinates): ${noCoords.join(', ')}.`);
+  if (ctx.failover) descParts.push(failoverSummary(ctx.failover, display));
   if (workloads.length) {
     descParts.push(
       `Workloads: ${workloads.map((w) => `${w.id} (${volumeText(w.pullGBPerMonth)}) served by ${w.servedBy ? display(w.servedBy) : 'unknown'}`).join('; ')}.`,
@@ -224,11 +239,24 @@ function description(ctx: MapContext): string {
   return descParts.join(' ');
 }
 
+/** The failover state in words: which location fails, where its workloads go, which are left with no registry. */
+function failoverSummary(f: MapFailover, display: (name: string) => string): string {
+  const moved = f.moves.filter((m) => m.to !== null);
+  const ms = (x: number | null): string => (x === null ? 'unknown ms' : `${x} ms`);
+  return [
+    `Failover view: ${display(f.location)} (${f.location}, ${f.role === 'home' ? 'the home region' : 'a replica'}) is down.`,
+    moved.length
+      ? `Rerouted: ${moved.map((m) => `${m.workload} to ${display(m.to ?? '')} (${ms(m.latencyMsBefore)} → ${ms(m.latencyMsAfter)} round trip)`).join('; ')}.`
+      : 'No workload is rerouted.',
+    f.unserved.length ? `Unserved (no registry left): ${f.unserved.join(', ')}.` : 'Every workload is still served.',
+  ].join(' ');
+}
+
 /** The `<svg>` root, title, description and the world underneath. */
 function backdrop(ctx: MapContext): string[] {
   const { current, recommended } = ctx.input;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-labelledby="acr-map-title acr-map-desc" class="acr-replication-map" font-family="Segoe UI, Helvetica, Arial, sans-serif" data-home="${esc(current.homeRegion)}" data-topology="${recommended ? 'current+recommended' : 'current'}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" role="img" aria-labelledby="acr-map-title acr-map-desc" class="acr-replication-map" font-family="Segoe UI, Helvetica, Arial, sans-serif" data-home="${esc(current.homeRegion)}" data-topology="${recommended ? 'current+recommended' : 'current'}"${ctx.failover ? ` data-fail="${esc(ctx.failover.location)}"` : ''}>`,
     `<title id="acr-map-title">${esc(ctx.title)}</title>`,
     `<desc id="acr-map-desc">${esc(description(ctx))}</desc>`,
     `<rect class="ocean" x="0" y="0" width="${MAP_WIDTH}" height="${MAP_HEIGHT}" fill="#eaf2fa"/>`,
@@ -253,22 +281,26 @@ function leaderLines(placed: readonly Placed[]): string[] {
 }
 
 /** One hexagon per placed region, with its state, tooltip and +/− badge. */
-function hexagons(placed: readonly Placed[], disabled: ReadonlySet<string>): string[] {
+function hexagons(placed: readonly Placed[], disabled: ReadonlySet<string>, failed?: string): string[] {
   const parts = ['<g class="regions">'];
   for (const p of placed) {
     const st = STATE_STYLES[p.state];
     const r = p.region;
+    const down = r.name === failed;
     const extra = [
       r.geography,
       r.availabilityZones ? 'availability zones' : 'no availability zones',
       disabled.has(r.name) ? 'regionEndpointEnabled=false (no traffic routed, still billed)' : '',
     ].filter(Boolean);
-    const label = `${r.displayName} (${r.name}): ${STATE_TEXT[p.state]}`;
+    const label = `${r.displayName} (${r.name}): ${STATE_TEXT[p.state]}${down ? ', FAILED in this failover view' : ''}`;
     parts.push(
-      `<g class="region state-${p.state}" data-region="${esc(r.name)}" data-state="${p.state}" data-color="${st.color}" role="img" aria-label="${esc(label)}">`,
+      `<g class="region state-${p.state}${down ? ' failed' : ''}" data-region="${esc(r.name)}" data-state="${p.state}" data-color="${st.color}"${down ? ' data-failed="true"' : ''} role="img" aria-label="${esc(label)}">`,
       `<title>${esc(`${label} — ${extra.join(', ')}`)}</title>`,
-      `<polygon points="${hexPoints(p.x, p.y, HEX_DRAWN)}" fill="${st.fill}" stroke="${st.stroke}" stroke-width="${st.strokeWidth}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}${disabled.has(r.name) ? ' fill-opacity="0.55"' : ''}/>`,
+      down
+        ? `<polygon points="${hexPoints(p.x, p.y, HEX_DRAWN)}" fill="${FAILOVER_STYLE.failedFill}" fill-opacity="0.75" stroke="${FAILOVER_STYLE.failedStroke}" stroke-width="1.6"/>`
+        : `<polygon points="${hexPoints(p.x, p.y, HEX_DRAWN)}" fill="${st.fill}" stroke="${st.stroke}" stroke-width="${st.strokeWidth}"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}${disabled.has(r.name) ? ' fill-opacity="0.55"' : ''}/>`,
     );
+    if (down) parts.push(cross(p.x, p.y, HEX_DRAWN + 2.5, FAILOVER_STYLE.failedStroke, 'failed-cross'));
     if (st.badge) {
       const bx = p.x + HEX_DRAWN * 0.78;
       const by = p.y - HEX_DRAWN * 0.72;
@@ -283,6 +315,12 @@ function hexagons(placed: readonly Placed[], disabled: ReadonlySet<string>): str
   return parts;
 }
 
+/** An X centred on (x, y), half-size `r`. */
+function cross(x: number, y: number, r: number, stroke: string, cls: string): string {
+  const d = r * 0.72;
+  return `<path class="${cls}" d="M${f1(x - d)},${f1(y - d)} L${f1(x + d)},${f1(y + d)} M${f1(x - d)},${f1(y + d)} L${f1(x + d)},${f1(y - d)}" stroke="${stroke}" stroke-width="2.2" stroke-linecap="round" fill="none"/>`;
+}
+
 /** A line (or a ring, when served in its own region / unserved) from each workload to the location serving it. */
 function workloadLines(ctx: MapContext): string[] {
   const { frame, workloads, byName, display } = ctx;
@@ -290,19 +328,37 @@ function workloadLines(ctx: MapContext): string[] {
   const maxVol = Math.max(1e-9, ...vols);
   const width = (v: number | null): number => (v === null ? 1 : 1.2 + 5.8 * Math.sqrt(Math.max(0, v) / maxVol));
   const parts = ['<g class="workloads">'];
+  const movesById = new Map((ctx.failover?.moves ?? []).map((m) => [m.workload, m]));
+  const ms = (x: number | null | undefined): string => (x === undefined || x === null ? 'unknown' : `${x} ms`);
   for (const w of workloads) {
     const server = w.servedBy ? byName.get(w.servedBy) : undefined;
+    const from = w.movedFrom !== undefined ? byName.get(w.movedFrom) : undefined;
     const own = w.region !== undefined ? byName.get(w.region) : undefined;
     const startPt = own ? ([own.x, own.y] as [number, number]) : frame.project(w.longitude, w.latitude);
     if (!startPt) continue;
     const [sx, sy] = startPt;
     const sw = width(w.pullGBPerMonth);
-    const tip = `${w.id}: ${volumeText(w.pullGBPerMonth)}, served by ${w.servedBy ? `${display(w.servedBy)} (${w.servedBy})` : 'unknown'}${
-      w.latencyMs !== undefined && w.latencyMs !== null ? `, ${w.latencyMs} ms round trip` : ''
-    }`;
-    const common = `class="workload" data-workload="${esc(w.id)}" data-served-by="${esc(w.servedBy ?? '')}" data-volume="${w.pullGBPerMonth ?? ''}"`;
+    const before = movesById.get(w.id)?.latencyMsBefore;
+    const tip =
+      w.failover === 'unserved'
+        ? `${w.id}: ${volumeText(w.pullGBPerMonth)}, UNSERVED: no registry location left while ${display(w.movedFrom ?? '')} is down (was ${ms(before)} round trip)`
+        : `${w.id}: ${volumeText(w.pullGBPerMonth)}, ${w.failover === 'moved' ? `rerouted from ${display(w.movedFrom ?? '')} to` : 'served by'} ${
+            w.servedBy ? `${display(w.servedBy)} (${w.servedBy})` : 'unknown'
+          }${w.latencyMs !== undefined && w.latencyMs !== null ? `, ${w.latencyMs} ms round trip` : ''}${w.failover === 'moved' ? ` (was ${ms(before)})` : ''}`;
+    const failoverAttrs = w.failover ? ` data-failover="${w.failover}" data-moved-from="${esc(w.movedFrom ?? '')}"` : '';
+    const common = `class="workload${w.failover ? ` ${w.failover}` : ''}" data-workload="${esc(w.id)}" data-served-by="${esc(w.servedBy ?? '')}" data-volume="${w.pullGBPerMonth ?? ''}"${failoverAttrs}`;
+    const colour = w.failover === 'moved' ? FAILOVER_STYLE.moved : '#1b2a3a';
+    // The route it had before its location failed: a thin dotted line to the crossed-out hexagon.
+    const oldRoute =
+      from && Math.hypot(from.x - sx, from.y - sy) >= 2
+        ? `<path class="old-route" d="M${f1(sx)},${f1(sy)} L${f1(from.x)},${f1(from.y)}" stroke="${FAILOVER_STYLE.oldRoute}" stroke-width="1" stroke-dasharray="2 3" fill="none"/>`
+        : '';
     if (!server) {
-      parts.push(`<g ${common} data-kind="unserved"><title>${esc(tip)}</title><circle cx="${f1(sx)}" cy="${f1(sy)}" r="4" fill="none" stroke="#a4262c" stroke-width="1.5"/></g>`);
+      parts.push(
+        w.failover === 'unserved'
+          ? `<g ${common} data-kind="unserved"><title>${esc(tip)}</title>${oldRoute}<circle cx="${f1(sx)}" cy="${f1(sy)}" r="6" fill="#ffffff" stroke="${FAILOVER_STYLE.unserved}" stroke-width="2"/>${cross(sx, sy, 5, FAILOVER_STYLE.unserved, 'unserved-mark')}</g>`
+          : `<g ${common} data-kind="unserved"><title>${esc(tip)}</title><circle cx="${f1(sx)}" cy="${f1(sy)}" r="4" fill="none" stroke="#a4262c" stroke-width="1.5"/></g>`,
+      );
       continue;
     }
     const dx = server.x - sx;
@@ -311,7 +367,7 @@ function workloadLines(ctx: MapContext): string[] {
     if (len < 2) {
       const rr = Math.min(HEX_DRAWN - 2.5, 1.6 + sw / 2);
       parts.push(
-        `<g ${common} data-kind="local"><title>${esc(`${tip} (in-region: no transfer charge)`)}</title><circle cx="${f1(sx)}" cy="${f1(sy)}" r="${f1(rr)}" fill="#ffffff" stroke="#1b2a3a" stroke-width="1"/></g>`,
+        `<g ${common} data-kind="local"><title>${esc(`${tip} (in-region: no transfer charge)`)}</title>${oldRoute}<circle cx="${f1(sx)}" cy="${f1(sy)}" r="${f1(rr)}" fill="#ffffff" stroke="${colour}" stroke-width="${w.failover ? 2 : 1}"/></g>`,
       );
       continue;
     }
@@ -321,8 +377,9 @@ function workloadLines(ctx: MapContext): string[] {
     const cy = (sy + server.y) / 2 + (dx / len) * bend;
     parts.push(
       `<g ${common} data-kind="remote"><title>${esc(tip)}</title>`,
-      `<path d="M${f1(sx)},${f1(sy)} Q${f1(cx)},${f1(cy)} ${f1(server.x)},${f1(server.y)}" fill="none" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="${f1(sw)}" stroke-linecap="round"${w.pullGBPerMonth === null ? ' stroke-dasharray="4 3"' : ''}/>`,
-      own ? '' : `<circle cx="${f1(sx)}" cy="${f1(sy)}" r="3.5" fill="#1b2a3a"/>`,
+      oldRoute,
+      `<path d="M${f1(sx)},${f1(sy)} Q${f1(cx)},${f1(cy)} ${f1(server.x)},${f1(server.y)}" fill="none" stroke="${colour}" stroke-opacity="${w.failover ? 0.9 : 0.6}" stroke-width="${f1(sw)}" stroke-linecap="round"${w.pullGBPerMonth === null ? ' stroke-dasharray="4 3"' : ''}/>`,
+      own ? '' : `<circle cx="${f1(sx)}" cy="${f1(sy)}" r="3.5" fill="${colour}"/>`,
       '</g>',
     );
   }
@@ -380,14 +437,18 @@ function header(ctx: MapContext): string[] {
     `<g class="header"><rect x="0" y="0" width="${MAP_WIDTH}" height="62" fill="#ffffff" fill-opacity="0.92"/>`,
     `<text x="20" y="28" font-size="19" font-weight="600" fill="#1b2a3a">${esc(title)}</text>`,
     `<text x="20" y="50" font-size="12.5" fill="#43505e">${esc(
-      `Home ${display(current.homeRegion)} · ${shown === current ? `${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}` : `${current.replicas.length} → ${shown.replicas.length} replicas`} · ${placed.length} regions shown · hover a hexagon for its name`,
+      `Home ${display(current.homeRegion)} · ${shown === current ? `${current.replicas.length} replica${current.replicas.length === 1 ? '' : 's'}` : `${current.replicas.length} → ${shown.replicas.length} replicas`}${
+        ctx.failover ? ` · failover: ${display(ctx.failover.location)} down` : ''
+      } · ${placed.length} regions shown · hover a hexagon for its name`,
     )}</text>`,
   ];
   if (before !== undefined || after !== undefined) {
+    // In the failover view the figures stay those of the normal state (the answers' `outage` section prices the failover state).
+    const label = ctx.failover ? 'Monthly cost (normal state)' : 'Monthly cost';
     const line1 =
       before !== undefined && after !== undefined
-        ? `Monthly cost: ${before} → ${after}`
-        : `Monthly cost: ${before ?? after ?? ''}`;
+        ? `${label}: ${before} → ${after}`
+        : `${label}: ${before ?? after ?? ''}`;
     const b = costOf(input.costBefore).known;
     const a = costOf(input.costAfter).known;
     const saving = b !== null && a !== null ? b - a : null;
@@ -412,11 +473,12 @@ function header(ctx: MapContext): string[] {
 }
 
 /** Legend, bottom left over the open Pacific. */
-function legend(): string[] {
+function legend(failover?: MapFailover): string[] {
   const rows: { kind: 'hex'; state: RegionState }[] = (['home', 'replica', 'add', 'remove', 'available', 'unavailable'] as RegionState[]).map((state) => ({ kind: 'hex', state }));
   const lx = 14;
   const rowH = 19;
-  const lh = 30 + rows.length * rowH + 3 * rowH + 6;
+  const extraRows = failover ? 3 : 0;
+  const lh = 30 + rows.length * rowH + (3 + extraRows) * rowH + 6;
   const ly = MAP_HEIGHT - lh - 10;
   const parts = [
     `<g class="legend" transform="translate(${lx},${ly})" font-size="12" fill="#1b2a3a">`,
@@ -437,9 +499,75 @@ function legend(): string[] {
     `<g class="legend-item" data-kind="workload-line"><path d="M12,${wy} L32,${wy}" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="2"/><path d="M12,${wy + 5} L32,${wy + 5}" stroke="#1b2a3a" stroke-opacity="0.6" stroke-width="6" stroke-linecap="round"/><text x="40" y="${wy + 6}">Workload → serving location (width: GB/month)</text></g>`,
     `<g class="legend-item" data-kind="workload-local"><circle cx="22" cy="${wy + rowH + 6}" r="4" fill="#ffffff" stroke="#1b2a3a"/><text x="40" y="${wy + rowH + 10}">Workload served in its own region</text></g>`,
     `<g class="legend-item" data-kind="leader"><line x1="14" y1="${wy + 2 * rowH + 8}" x2="30" y2="${wy + 2 * rowH + 8}" stroke="#7a8794" stroke-width="0.8"/><circle cx="30" cy="${wy + 2 * rowH + 8}" r="1.5" fill="#7a8794"/><text x="40" y="${wy + 2 * rowH + 12}">Hexagon moved off its true location</text></g>`,
-    '</g>',
   );
+  if (failover) {
+    const fy = wy + 3 * rowH + 8;
+    parts.push(
+      `<g class="legend-item" data-kind="failed"><polygon points="${hexPoints(22, fy, HEX_DRAWN)}" fill="${FAILOVER_STYLE.failedFill}" fill-opacity="0.75" stroke="${FAILOVER_STYLE.failedStroke}" stroke-width="1.6"/>${cross(22, fy, HEX_DRAWN + 2.5, FAILOVER_STYLE.failedStroke, 'failed-cross')}<text x="40" y="${fy + 4}">Failed location (failover view)</text></g>`,
+      `<g class="legend-item" data-kind="workload-moved"><path d="M12,${fy + rowH} L32,${fy + rowH}" stroke="${FAILOVER_STYLE.moved}" stroke-width="3" stroke-linecap="round"/><text x="40" y="${fy + rowH + 4}">Rerouted to next-closest location (dotted: old route)</text></g>`,
+      `<g class="legend-item" data-kind="workload-unserved"><circle cx="22" cy="${fy + 2 * rowH}" r="6" fill="#ffffff" stroke="${FAILOVER_STYLE.unserved}" stroke-width="2"/>${cross(22, fy + 2 * rowH, 5, FAILOVER_STYLE.unserved, 'unserved-mark')}<text x="40" y="${fy + 2 * rowH + 4}">Unserved: no registry location left</text></g>`,
+    );
+  }
+  parts.push('</g>');
   return parts;
+}
+
+/** Greedy word wrap at `max` characters per line. */
+function wrap(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The caption names workloads up to this many characters, then counts the rest (the lines' titles and the description name each). */
+const CAPTION_NAMED_CHARS = 150;
+
+/** `items` joined by commas up to CAPTION_NAMED_CHARS characters, then "and N more". */
+function named(items: readonly string[]): string {
+  let text = '';
+  let n = 0;
+  for (const item of items) {
+    const next = text ? `${text}, ${item}` : item;
+    if (n > 0 && next.length > CAPTION_NAMED_CHARS) break;
+    text = next.length > CAPTION_NAMED_CHARS ? `${next.slice(0, CAPTION_NAMED_CHARS)}…` : next;
+    n += 1;
+  }
+  return n < items.length ? `${text} and ${items.length - n} more` : text;
+}
+
+/** The failover caption, top right over northern Asia (no region there): what fails, what moves, what is unserved, the assumptions. */
+function failoverCaption(ctx: MapContext): string[] {
+  const f = ctx.failover;
+  if (!f) return [];
+  const moved = f.moves.filter((m) => m.to !== null);
+  const heading = `Failover view: ${ctx.display(f.location)} (${f.location}, ${f.role === 'home' ? 'home region' : 'replica'}) is down`;
+  const body = [
+    moved.length ? `${moved.length} workload${moved.length === 1 ? '' : 's'} rerouted: ${named(moved.map((m) => `${m.workload} to ${m.to ?? ''}`))}.` : 'No workload is rerouted.',
+    f.unserved.length
+      ? `${f.unserved.length} workload${f.unserved.length === 1 ? '' : 's'} unserved (no registry location left): ${named(f.unserved)}.`
+      : 'Every workload is still served.',
+    ...f.assumptions.map((a) => `Assumption: ${a}`),
+  ];
+  const lines = body.flatMap((b) => wrap(b, 94));
+  const lineH = 14;
+  const w = 540;
+  const h = 28 + lines.length * lineH + 6;
+  const x = MAP_WIDTH - w - 8;
+  const y = 68;
+  return [
+    `<g class="failover-caption" data-fail="${esc(f.location)}" data-role="${f.role}" data-moved="${moved.length}" data-unserved="${f.unserved.length}" transform="translate(${x},${y})" font-size="11" fill="#1b2a3a">`,
+    `<rect x="0" y="0" width="${w}" height="${h}" rx="6" fill="#ffffff" fill-opacity="0.95" stroke="${FAILOVER_STYLE.failedStroke}"/>`,
+    `<text x="10" y="19" font-size="12.5" font-weight="600" fill="${FAILOVER_STYLE.failedStroke}">${esc(heading)}</text>`,
+    ...lines.map((l, i) => `<text x="10" y="${36 + i * lineH}">${esc(l)}</text>`),
+    '</g>',
+  ];
 }
 
 /** Renders the map with an already loaded world frame (synchronous; what the benchmark times). */
@@ -448,11 +576,12 @@ export function renderReplicationMapWith(frame: WorldFrame, input: ReplicationMa
   return [
     ...backdrop(ctx),
     ...leaderLines(ctx.placed),
-    ...hexagons(ctx.placed, ctx.disabled),
+    ...hexagons(ctx.placed, ctx.disabled, ctx.failover?.location),
     ...workloadLines(ctx),
     ...labels(ctx.placed),
     ...header(ctx),
-    ...legend(),
+    ...legend(ctx.failover),
+    ...failoverCaption(ctx),
     '</svg>',
   ].join('\n');
 }

@@ -2,6 +2,7 @@
  * Input of the replication map (types only). Region names are canonical ARM
  * names; coordinates come from the catalog, workloads carry their own.
  */
+import type { FailoverMove } from '../outage-routing';
 import type { Topology } from '../types';
 
 /** A workload drawn on the map: where it pulls from, who serves it, how much. */
@@ -16,6 +17,21 @@ export interface MapWorkload {
   /** GB per month; null = unknown (drawn with the thinnest line, labelled unknown). */
   pullGBPerMonth: number | null;
   latencyMs?: number | null;
+  /** Failover view only: `moved` = rerouted because its location failed (`servedBy` is the new one), `unserved` = no registry left. */
+  failover?: 'moved' | 'unserved';
+  /** Failover view only: the failed location that served it before. */
+  movedFrom?: string;
+}
+
+/** The failover state drawn over the map: one location down, its workloads rerouted (src/model/outage-routing.ts). */
+export interface MapFailover {
+  /** The failed location (a location of the shown topology). */
+  location: string;
+  role: 'home' | 'replica';
+  moves: FailoverMove[];
+  /** Ids of the workloads left with no registry at all. */
+  unserved: string[];
+  assumptions: string[];
 }
 
 /** A monthly cost as the API presents it; a bare number is a known total. */
@@ -35,6 +51,8 @@ export interface ReplicationMapInput {
   pricesAsOf: string;
   /** Heading of the map; defaults to a description of the topology. */
   title?: string;
+  /** The failover view: one location of the shown topology (`recommended` when given, else `current`) down. */
+  failover?: MapFailover;
 }
 
 /**
