@@ -127,10 +127,98 @@ describe('POST /api/map.svg', () => {
     expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/registry/id', code: 'invalidResourceId' })]);
   });
 
+  describe('?fail= (failover view)', () => {
+    const attrs = (svg: string, cls: string): Record<string, string>[] =>
+      [...svg.matchAll(new RegExp(`<g class="${cls}(?: [^"]*)?"([^>]*)>`, 'g'))].map((m) =>
+        Object.fromEntries([...(m[1] ?? '').matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1] ?? '', a[2] ?? ''])),
+      );
+
+    it('crosses out the failed replica and reroutes the workloads it served; the others keep their location', async () => {
+      const normal = await invoke(mapSvg, { body: contosoBody });
+      const res = await invoke(mapSvg, { body: contosoBody, query: { fail: 'East US' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
+      expect(res.text).toContain('data-fail="eastus"');
+      expect(attrs(res.text, 'region').filter((g) => g['data-failed'] === 'true').map((g) => g['data-region'])).toEqual(['eastus']);
+      const before = Object.fromEntries(attrs(normal.text, 'workload').map((g) => [g['data-workload'], g['data-served-by']]));
+      const after = Object.fromEntries(attrs(res.text, 'workload').map((g) => [g['data-workload'], g]));
+      expect(before.eastus).toBe('eastus');
+      expect(after.eastus).toMatchObject({ 'data-failover': 'moved', 'data-moved-from': 'eastus', 'data-served-by': 'canadacentral' });
+      for (const id of ['westus', 'canadacentral', 'westeurope']) expect(after[id]?.['data-served-by']).toBe(before[id]);
+      expect(res.text).toMatch(/<title id="acr-map-title">Failover view: East US down/);
+      expect(res.text).toContain('Monthly cost (normal state): 202.77 USD');
+    });
+
+    it('a home-only registry whose home fails: every workload unserved', async () => {
+      const res = await invoke(mapSvg, { body: { ...contosoBody, replicas: [] }, query: { fail: 'westus' } });
+      expect(res.status).toBe(200);
+      const lines = attrs(res.text, 'workload');
+      expect(lines.map((l) => l['data-workload'])).toEqual(['westus', 'eastus', 'canadacentral', 'westeurope']);
+      for (const l of lines) expect(l).toMatchObject({ 'data-failover': 'unserved', 'data-served-by': '' });
+      expect(attrs(res.text, 'failover-caption')[0]).toMatchObject({ 'data-role': 'home', 'data-unserved': '4' });
+    });
+
+    it('400 problem+json at /fail for a region that is not a location of the topology (listing the valid ones), an unknown region (did-you-mean), an empty or overlong value', async () => {
+      const notLoc = await invoke(mapSvg, { body: contosoBody, query: { fail: 'japaneast' } });
+      expect(notLoc.status).toBe(400);
+      expect(notLoc.headers.get('content-type')).toBe('application/problem+json');
+      expect(notLoc.json.errors).toEqual([
+        {
+          pointer: '/fail',
+          code: 'notALocation',
+          message: "'japaneast' is not a location of the shown topology; choose one of westus, eastus, canadacentral, westeurope",
+          didYouMean: ['westus', 'eastus', 'canadacentral', 'westeurope'],
+        },
+      ]);
+      expect(notLoc.json.detail).toContain('japaneast');
+      const unknown = await invoke(mapSvg, { body: contosoBody, query: { fail: 'eastuss' } });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.errors[0]).toMatchObject({ pointer: '/fail', code: 'unknownRegion' });
+      expect(unknown.json.errors[0].didYouMean).toContain('eastus');
+      const empty = await invoke(mapSvg, { body: contosoBody, query: { fail: ' ' } });
+      expect(empty.status).toBe(400);
+      expect(empty.json.errors).toEqual([expect.objectContaining({ pointer: '/fail', code: 'minLength' })]);
+      const long = await invoke(mapSvg, { body: contosoBody, query: { fail: 'w'.repeat(5000) } });
+      expect(long.status).toBe(400);
+      expect(long.json.errors).toEqual([expect.objectContaining({ pointer: '/fail', code: 'maxLength' })]);
+      expect(long.text.length).toBeLessThan(2000);
+    });
+
+    it('a posted recommendation: fails a location of the recommended topology; a removed replica is refused', async () => {
+      const rec = await invoke(recommendations, {
+        body: { ...contosoBody, workloads: [...contosoBody.workloads, { region: 'japaneast', pullGBPerMonth: 9000 }] },
+      });
+      expect(rec.status).toBe(200);
+      expect(rec.json.savings.changes.add).toContain('japaneast');
+      const res = await invoke(mapSvg, { body: rec.json, query: { fail: 'japaneast' } });
+      expect(res.status).toBe(200);
+      const jp = attrs(res.text, 'workload').find((g) => g['data-workload'] === 'japaneast');
+      expect(jp).toMatchObject({ 'data-failover': 'moved', 'data-moved-from': 'japaneast' });
+      expect(jp?.['data-served-by']).not.toBe('japaneast');
+      const removed = rec.json.savings.changes.remove[0];
+      const refused = await invoke(mapSvg, { body: rec.json, query: { fail: removed } });
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0]).toMatchObject({ pointer: '/fail', code: 'notALocation' });
+      expect(refused.json.errors[0].didYouMean).toEqual([rec.json.recommended.topology.homeRegion, ...rec.json.recommended.topology.replicas.map((r: { region: string }) => r.region)]);
+    });
+
+    it('GET ?registry=…&fail= with an overlong value → 400 at /fail before any ARM call', async () => {
+      setServices({ ...getServices(), arm: () => { throw new Error('ARM must not be called for a bad fail'); } });
+      const id = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contoso';
+      const res = await invoke(mapSvg, { method: 'GET', query: { registry: id, fail: 'x'.repeat(65) } });
+      expect(res.status).toBe(400);
+      expect(res.json.errors).toEqual([expect.objectContaining({ pointer: '/fail', code: 'maxLength' })]);
+    });
+  });
+
   it('is in the OpenAPI document with its SVG answer and request schema', async () => {
     const doc = await invoke(openapi);
     const op = doc.json.paths['/map.svg'].post;
     expect(op.responses['200'].content['image/svg+xml']).toBeDefined();
     expect(op.requestBody.content['application/json'].schema.if).toEqual({ type: 'object', required: ['recommended'], properties: { recommended: {} } });
+    for (const method of ['post', 'get']) {
+      const fail = doc.json.paths['/map.svg'][method].parameters.find((p: { name: string }) => p.name === 'fail');
+      expect(fail, method).toMatchObject({ in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 64 } });
+    }
   });
 });
