@@ -81,7 +81,7 @@ function redundantArb(prefs: boolean): fc.Arbitrary<UflInstance> {
       const n = inst.nFacilities;
       const m = inst.nClients;
       const idx = fc.integer({ min: 0, max: n - 1 });
-      const setOf = (j: number): fc.Arbitrary<number[]> => {
+      const setOf = (j: number): fc.Arbitrary<readonly number[]> => {
         const order = inst.prefs?.[j] ?? Array.from({ length: n }, (_, i) => i);
         return fc.oneof(
           { weight: 2, arbitrary: fc.constant([...order]) },
