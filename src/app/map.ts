@@ -9,6 +9,7 @@ import type { InputIssue } from '../model/errors';
 import type { EstimateOptions } from '../model/estimate';
 import { IssueCollector, resolveRegionAt } from '../model/inputs';
 import {
+  estimateFailoverInput,
   mapInputFromEstimateRequest,
   mapInputFromRecommendation,
   renderReplicationMap,
@@ -40,10 +41,12 @@ function failoverInput(input: ReplicationMapInput, fail: string | undefined, cat
 
 /** The map of one topology with its workloads, priced with `prices`; with `fail`, in the failover state of that location. */
 export async function topologyMapSvg(input: CostInput, catalog: Catalog, prices: PriceBook, opts: EstimateOptions = {}, fail?: string): Promise<string> {
+  if (fail === undefined) return renderReplicationMap(mapInputFromEstimateRequest(input, catalog, prices, opts), catalog);
   const out = new IssueCollector();
-  const mapInput = failoverInput(mapInputFromEstimateRequest(input, catalog, prices, opts), fail, catalog, prices, out);
+  const location = resolveFailLocation(fail, input.topology, catalog, out);
   out.throwIfAny();
-  return renderReplicationMap(mapInput, catalog);
+  if (location === undefined) throw new Error('fail could not be resolved although no issue was recorded');
+  return renderReplicationMap(estimateFailoverInput(input, location, catalog, prices, opts), catalog);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,13 +1,13 @@
 /**
- * Where a workload goes when one location of its registry fails (issue #14).
- * The rule is the estimate's own (cost.ts `rankLocations`): Traffic Manager
- * sends each pull to the enabled location with the lowest RTT measured from
- * the workload (unknown RTT last; ties on lower transfer rate, then region
- * name), now among the enabled locations that remain. One pure function,
- * shared by the outage section of the answers and the failover map.
+ * Where a workload goes when one location of its registry fails (issue #14),
+ * for the failover map. The routing is the estimate's own function, cost.ts
+ * `serveWorkloadsFrom` (Traffic Manager: the enabled location with the lowest
+ * RTT from the workload, unknown RTT last, ties on lower transfer rate then
+ * region name) over the enabled locations that remain: the very call the
+ * outage section (src/model/outage.ts) makes, so the map and the answers agree.
  */
 import type { Catalog } from './catalog';
-import { locationsOf, rankLocations } from './cost';
+import { locationsOf, serveWorkloadsFrom } from './cost';
 import type { PriceBook, Topology, WorkloadSite } from './types';
 
 /** The locations of `topology` (home first) that `fail` may name: every location, enabled or not. */
@@ -36,9 +36,18 @@ export interface FailoverRoute {
 
 /** The next-closest remaining enabled location of `site` when `failed` fails (the estimate's routing rule). */
 export function failoverRoute(site: WorkloadSite, topology: Topology, failed: string, catalog: Catalog, prices: PriceBook): FailoverRoute {
-  const best = rankLocations(site, remainingLocations(topology, failed), catalog, prices)[0];
-  if (!best || best.latency.ms === null) return { to: null, latencyMs: null, latencyEstimated: false };
-  return { to: best.region, latencyMs: best.latency.ms, latencyEstimated: best.latency.estimated };
+  return failoverRoutes([site], topology, failed, catalog, prices)[0] ?? { to: null, latencyMs: null, latencyEstimated: false };
+}
+
+/** failoverRoute for many sites at once (one call of the estimate's routing). */
+export function failoverRoutes(sites: readonly WorkloadSite[], topology: Topology, failed: string, catalog: Catalog, prices: PriceBook): FailoverRoute[] {
+  const served = serveWorkloadsFrom(
+    remainingLocations(topology, failed),
+    sites.map((site) => ({ site, pullGBPerMonth: null, volumeSource: 'failover routing' })),
+    catalog,
+    prices,
+  );
+  return served.map((w) => (w.servedBy === null ? { to: null, latencyMs: null, latencyEstimated: false } : { to: w.servedBy, latencyMs: w.latencyMs, latencyEstimated: w.latencyEstimated }));
 }
 
 /** A workload as served in the normal state: its id (cost.ts `workloadId`), its site, who serves it and at what RTT. */
@@ -71,19 +80,18 @@ export function failoverMoves(
   catalog: Catalog,
   prices: PriceBook,
 ): FailoverMove[] {
-  return workloads
-    .filter((w) => w.servedBy === failed)
-    .map((w) => {
-      const route = failoverRoute(w.site, topology, failed, catalog, prices);
-      return {
-        workload: w.id,
-        from: failed,
-        to: route.to,
-        latencyMsBefore: w.latencyMs,
-        latencyMsAfter: route.latencyMs,
-        latencyEstimated: route.latencyEstimated,
-      };
-    });
+  const moving = workloads.filter((w) => w.servedBy === failed);
+  const routes = failoverRoutes(
+    moving.map((w) => w.site),
+    topology,
+    failed,
+    catalog,
+    prices,
+  );
+  return moving.map((w, i) => {
+    const route = routes[i] ?? { to: null, latencyMs: null, latencyEstimated: false };
+    return { workload: w.id, from: failed, to: route.to, latencyMsBefore: w.latencyMs, latencyMsAfter: route.latencyMs, latencyEstimated: route.latencyEstimated };
+  });
 }
 
 /** The assumptions every failover view states (the contract's first two, and the home-outage one when the home fails). */

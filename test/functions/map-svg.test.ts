@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mapSvg } from '../../src/functions/map-svg';
 import { recommendations } from '../../src/functions/recommendations';
+import { estimate } from '../../src/functions/estimate';
 import { openapi } from '../../src/functions/openapi';
 import { getServices, setServices } from '../../src/composition';
 import { invoke } from '../helpers/invoke';
@@ -146,7 +147,13 @@ describe('POST /api/map.svg', () => {
       expect(after.eastus).toMatchObject({ 'data-failover': 'moved', 'data-moved-from': 'eastus', 'data-served-by': 'canadacentral' });
       for (const id of ['westus', 'canadacentral', 'westeurope']) expect(after[id]?.['data-served-by']).toBe(before[id]);
       expect(res.text).toMatch(/<title id="acr-map-title">Failover view: East US down/);
-      expect(res.text).toContain('Monthly cost (normal state): 202.77 USD');
+      // The failover state's cost is the estimate's outage entry for East US.
+      const est = await invoke(estimate, { body: contosoBody });
+      const entry = est.json.outage.locations.find((l: { location: string }) => l.location === 'eastus');
+      expect(entry.moves.map((m: { workload: string; to: string }) => `${m.workload}>${m.to}`)).toEqual(['eastus>canadacentral']);
+      expect(res.text).toContain(`Monthly cost: 202.77 USD → ${entry.monthlyCost.total.toFixed(2)} USD while East US is down`);
+      expect(res.text).toMatch(new RegExp(`failover ${entry.monthlyCostDelta >= 0 ? '\\+' : '−'}${Math.abs(entry.monthlyCostDelta).toFixed(2)} USD/month while it lasts`));
+      expect(res.text).toContain(`data-cost-failover="${entry.monthlyCost.total}" data-cost-failover-delta="${entry.monthlyCostDelta}"`);
     });
 
     it('a home-only registry whose home fails: every workload unserved', async () => {

@@ -5,9 +5,13 @@
  * rule), those with no location left are unserved. Pure.
  */
 import type { Catalog } from '../catalog';
+import type { CostInput } from '../cost';
+import type { EstimateOptions } from '../estimate';
 import { echo, resolveRegionAt, type IssueCollector } from '../inputs';
+import { outageOf } from '../outage';
 import { failableLocations, failoverAssumptions, failoverMoves, locationRole } from '../outage-routing';
 import type { PriceBook, Topology, WorkloadSite } from '../types';
+import { mapInputFromEstimateRequest } from './convert';
 import type { MapWorkload, ReplicationMapInput } from './types';
 
 /** The topology a failover view fails a location of: the recommended one when shown, else the current one. */
@@ -60,4 +64,16 @@ export function withFailover(input: ReplicationMapInput, failed: string, catalog
     workloads: moved,
     failover: { location: failed, role, moves, unserved: moves.filter((m) => m.to === null).map((m) => m.workload), assumptions: failoverAssumptions(role) },
   };
+}
+
+/**
+ * The map of an estimate request in the failover state of `failed`, with the
+ * failover state's monthly cost and its delta from the outage section
+ * (src/model/outage.ts), whose moves are the same routing.
+ */
+export function estimateFailoverInput(input: CostInput, failed: string, catalog: Catalog, prices: PriceBook, opts: EstimateOptions = {}): ReplicationMapInput {
+  const mapInput = withFailover(mapInputFromEstimateRequest(input, catalog, prices, opts), failed, catalog, prices);
+  const entry = outageOf(input, catalog, prices).locations.find((l) => l.location === failed);
+  if (!mapInput.failover || !entry) return mapInput;
+  return { ...mapInput, failover: { ...mapInput.failover, monthlyCost: entry.monthlyCost, monthlyCostDelta: entry.monthlyCostDelta } };
 }

@@ -13,4 +13,4 @@ export {
   type TopologyLike,
   type WorkloadCostLike,
 } from './convert';
-export { resolveFailLocation, shownTopology, siteOfMapWorkload, withFailover } from './failover';
+export { estimateFailoverInput, resolveFailLocation, shownTopology, siteOfMapWorkload, withFailover } from './failover';

@@ -443,22 +443,33 @@ function header(ctx: MapContext): string[] {
     )}</text>`,
   ];
   if (before !== undefined || after !== undefined) {
-    // In the failover view the figures stay those of the normal state (the answers' `outage` section prices the failover state).
-    const label = ctx.failover ? 'Monthly cost (normal state)' : 'Monthly cost';
+    // Failover view: the normal state's figures, then the failover state's when the caller priced it (the outage section), else labelled "normal state".
+    const fo = ctx.failover;
+    const foCost = fo?.monthlyCost !== undefined ? moneyText(fo.monthlyCost, input.currency) : undefined;
+    const label = fo && foCost === undefined ? 'Monthly cost (normal state)' : 'Monthly cost';
     const line1 =
-      before !== undefined && after !== undefined
-        ? `${label}: ${before} → ${after}`
-        : `${label}: ${before ?? after ?? ''}`;
+      foCost !== undefined
+        ? `${label}: ${before ?? after ?? 'unknown'} → ${foCost} while ${ctx.display(fo?.location ?? '')} is down`
+        : before !== undefined && after !== undefined
+          ? `${label}: ${before} → ${after}`
+          : `${label}: ${before ?? after ?? ''}`;
     const b = costOf(input.costBefore).known;
     const a = costOf(input.costAfter).known;
     const saving = b !== null && a !== null ? b - a : null;
-    const line2 = `${
-      saving !== null
-        ? `${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${input.currency}/month${saving >= 0 ? '' : ' more'} · `
-        : ''
+    const amount = (x: number): string => `${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${input.currency}/month`;
+    const deltaText =
+      fo && foCost !== undefined
+        ? fo.monthlyCostDelta === null || fo.monthlyCostDelta === undefined
+          ? 'failover delta unknown · '
+          : `failover ${fo.monthlyCostDelta >= 0 ? '+' : '−'}${amount(fo.monthlyCostDelta)} while it lasts · `
+        : '';
+    const line2 = `${deltaText}${
+      saving !== null && foCost === undefined ? `${saving >= 0 ? 'saves' : 'costs'} ${amount(saving)}${saving >= 0 ? '' : ' more'} · ` : ''
     }list prices as of ${input.pricesAsOf}`;
     parts.push(
-      `<g class="cost" data-cost-before="${costOf(input.costBefore).known ?? ''}" data-cost-after="${costOf(input.costAfter).known ?? ''}" data-currency="${esc(input.currency)}" data-prices-as-of="${esc(input.pricesAsOf)}">`,
+      `<g class="cost" data-cost-before="${costOf(input.costBefore).known ?? ''}" data-cost-after="${costOf(input.costAfter).known ?? ''}"${
+        fo?.monthlyCost !== undefined ? ` data-cost-failover="${costOf(fo.monthlyCost).known ?? ''}" data-cost-failover-delta="${fo.monthlyCostDelta ?? ''}"` : ''
+      } data-currency="${esc(input.currency)}" data-prices-as-of="${esc(input.pricesAsOf)}">`,
       `<text x="${MAP_WIDTH - 20}" y="28" text-anchor="end" font-size="16" font-weight="600" fill="#1b2a3a">${esc(line1)}</text>`,
       `<text x="${MAP_WIDTH - 20}" y="50" text-anchor="end" font-size="12.5" fill="#43505e">${esc(line2)}</text>`,
       '</g>',

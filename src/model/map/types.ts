@@ -32,6 +32,10 @@ export interface MapFailover {
   /** Ids of the workloads left with no registry at all. */
   unserved: string[];
   assumptions: string[];
+  /** The failover state's monthly cost if it lasted (the outage section's figure), when known to the caller. */
+  monthlyCost?: MapCost;
+  /** Failover − normal, currency per month; null = unknown. */
+  monthlyCostDelta?: number | null;
 }
 
 /** A monthly cost as the API presents it; a bare number is a known total. */

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog, shippedPrices } from '../../../src/catalog';
 import { IssueCollector, resolveWorkloads } from '../../../src/model/inputs';
+import { outageOf } from '../../../src/model/outage';
 import {
   FAILOVER_STYLE,
+  estimateFailoverInput,
   mapInputFromEstimateRequest,
   mapInputFromRecommendation,
   renderReplicationMap,
@@ -130,6 +132,23 @@ describe('failover view of the replication map', () => {
     expect(onprem).toContain('data-failover="moved"');
     expect(onprem).toMatch(/<path class="old-route" d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+" stroke="#7a8794"/);
     expect(captionText(svg)).toMatch(/2 workloads rerouted: westeurope to \w+, onprem-dc to \w+\./);
+  });
+
+  it('moves and failover cost agree with the outage section of the estimate, for every location of Contoso and home-only', () => {
+    for (const topology of [contoso, homeOnly, { ...contoso, replicas: [replica('eastus', false), replica('japaneast')] }]) {
+      const input = { topology, storageGiB: 120, workloads: workloads() };
+      const outage = outageOf(input, catalog, prices);
+      for (const entry of outage.locations) {
+        const f = estimateFailoverInput(input, entry.location, catalog, prices).failover;
+        expect(f?.moves.map((m) => [m.workload, m.from, m.to, m.latencyMsBefore, m.latencyMsAfter]), entry.location).toEqual(
+          entry.moves.map((m) => [m.workload, m.from, m.to, m.latencyMsBefore, m.latencyMsAfter]),
+        );
+        expect(f?.unserved).toEqual(entry.unserved);
+        expect(f?.role).toBe(entry.role);
+        expect(f?.monthlyCost).toEqual(entry.monthlyCost);
+        expect(f?.monthlyCostDelta).toBe(entry.monthlyCostDelta);
+      }
+    }
   });
 
   it('the home fails with replicas: its own workloads move to a replica, nothing is unserved', async () => {
