@@ -48,6 +48,13 @@ class BranchAndBound {
   readonly cut: Int32Array;
   readonly nStart: Int32Array;
   readonly nFac: Int32Array;
+  /**
+   * With a coverage price (pw set): each window again, its unpriced entries (pw_ij = 0) first, then its
+   * priced ones (pw_ij = w_j), each part sorted by cost, so the Lagrangian stops at the first non-negative
+   * reduced cost of each part; lSplit[j] = where client j's priced part starts.
+   */
+  readonly lFac: Int32Array;
+  readonly lSplit: Int32Array;
   readonly v: Float64Array;
   readonly s: Float64Array;
   readonly ptr: Int32Array;
@@ -108,6 +115,8 @@ class BranchAndBound {
     this.cut = new Int32Array(p.m);
     this.nStart = new Int32Array(p.m + 1);
     this.nFac = new Int32Array(p.candFac.length);
+    this.lFac = new Int32Array(p.candFac.length);
+    this.lSplit = new Int32Array(p.m);
     this.v = new Float64Array(p.m);
     this.s = new Float64Array(p.n);
     this.ptr = new Int32Array(p.m);
@@ -144,12 +153,22 @@ class BranchAndBound {
     return improvingTarget(this.ub, this.pe.integral);
   }
 
+  /** Evaluations of the local search run on every new incumbent the tree finds (0: none). */
+  polishBudget = 0;
+  private polishing = false;
+
   tryIncumbent(mask: Uint8Array): boolean {
     if (this.pe.red !== null && !redundancyMet(this.pe, mask)) mask = this.repairRedundancy(mask);
     const val = evaluateMask(this.pe, mask);
     if (val < this.ub) {
       this.ub = val;
       this.best = Uint8Array.from(mask);
+      if (this.polishBudget > 0 && !this.polishing) {
+        // a node's primal set is often one flip or swap away from a better one (e.g. coverage met with a replica to spare)
+        this.polishing = true;
+        this.localSearch(this.best, this.polishBudget);
+        this.polishing = false;
+      }
       return true;
     }
     return false;
@@ -294,7 +313,22 @@ class BranchAndBound {
       if (q === nStart[j]) return false;
     }
     nStart[m] = q;
+    if (this.pw !== null) this.splitWindows();
     return true;
+  }
+
+  /** Fills lFac/lSplit from the windows (see lFac). */
+  splitWindows(): void {
+    const { m, nStart, nFac, lFac, lSplit } = this;
+    const pw = this.pw as Float64Array;
+    for (let j = 0; j < m; j++) {
+      const a = nStart[j] as number;
+      const e = nStart[j + 1] as number;
+      let q = a;
+      for (let k = a; k < e; k++) { const i = nFac[k] as number; if (pw[i * m + j] === 0) lFac[q++] = i; }
+      lSplit[j] = q;
+      for (let k = a; k < e; k++) { const i = nFac[k] as number; if (pw[i * m + j] !== 0) lFac[q++] = i; }
+    }
   }
 
   /** Erlenkotter dual ascent on the current windows; fills v (client duals) and s (facility slacks). */
@@ -421,11 +455,20 @@ class BranchAndBound {
           rc[i] = (rc[i] as number) + d;
         }
       } else {
-        // priced costs are not sorted: the whole window
-        for (let q = nStart[j] as number; q < e; q++) {
-          const i = nFac[q] as number;
+        // unpriced part, then priced part (pw_ij = w_j there), each sorted by cost
+        const lFac = this.lFac;
+        const sp = this.lSplit[j] as number;
+        for (let q = nStart[j] as number; q < sp; q++) {
+          const i = lFac[q] as number;
+          const d = (c[i * m + j] as number) - wj;
+          if (d >= 0) break;
+          rc[i] = (rc[i] as number) + d;
+        }
+        for (let q = sp; q < e; q++) {
+          const i = lFac[q] as number;
           const d = (c[i * m + j] as number) + lam * (pw[i * m + j] as number) - wj;
-          if (d < 0) rc[i] = (rc[i] as number) + d;
+          if (d >= 0) break;
+          rc[i] = (rc[i] as number) + d;
         }
       }
     }
@@ -476,14 +519,26 @@ class BranchAndBound {
         const wj = w[j] as number;
         let cover = 0;
         const e = nStart[j + 1] as number;
-        for (let q = nStart[j] as number; q < e; q++) {
-          const i = nFac[q] as number;
-          const pij = pw === null ? 0 : (pw[i * m + j] as number);
-          if ((c[i * m + j] as number) + lam * pij >= wj) {
-            if (pw === null) break;
-            continue;
+        if (pw === null) {
+          for (let q = nStart[j] as number; q < e; q++) {
+            const i = nFac[q] as number;
+            if ((c[i * m + j] as number) >= wj) break;
+            if (status[i] === OPEN || inC[i] === 1) cover++;
           }
-          if (status[i] === OPEN || inC[i] === 1) { cover++; gl += pij; }
+        } else {
+          const lFac = this.lFac;
+          const sp = this.lSplit[j] as number;
+          for (let q = nStart[j] as number; q < sp; q++) {
+            const i = lFac[q] as number;
+            if ((c[i * m + j] as number) >= wj) break;
+            if (status[i] === OPEN || inC[i] === 1) cover++;
+          }
+          for (let q = sp; q < e; q++) {
+            const i = lFac[q] as number;
+            const pij = pw[i * m + j] as number;
+            if ((c[i * m + j] as number) + lam * pij >= wj) break;
+            if (status[i] === OPEN || inC[i] === 1) { cover++; gl += pij; }
+          }
         }
         g[j] = 1 - cover;
       }
@@ -868,6 +923,8 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     bb.localSearch(g, budget);
   }
   if (bb.best !== null) bb.localSearch(bb.best, construct ? budget : Math.min(budget, 2 * p.n));
+  const polish = construct ? Math.min(budget, p.n * p.n) : 2 * p.n;
+  bb.polishBudget = polish;
   if (p.red === null && sparseEligible(p)) { // the sparse engine knows no redundancy constraint
     const sb = new SparseBB(p, bb.ub, bb.best, bb.limits.deadline, bb.limits.nodeLimit);
     sb.run();
@@ -890,6 +947,7 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     const pen = lambda === 0 ? { pb: p, offset: 0 } : coveragePenalized(inst, p, lambda);
     if (pen === null) continue;
     const probe = new BranchAndBound(pen.pb, { ...opts, nodeLimit: 1 }, t0, p, pen.offset);
+    probe.polishBudget = polish;
     if (bb.best !== null) probe.tryIncumbent(bb.best);
     probe.node(-Infinity, 0);
     probeNodes += probe.nodes;
@@ -906,6 +964,7 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     chosen.seedV = chosenV; // the best probe's root multipliers: same Lagrangian function at chosenLambda
   }
   if (bb.best !== null) chosen.tryIncumbent(bb.best);
+  chosen.polishBudget = polish;
   chosen.node(-Infinity, 0);
   return resultFrom(p, { best: chosen.best, nodes: chosen.nodes + probeNodes, limits: chosen.limits }, t0);
 }
