@@ -9,7 +9,7 @@ import type { Catalog } from '../model/catalog';
 import type { CostInput } from '../model/cost';
 import { InvalidInputError } from '../model/errors';
 import type { EstimateOptions } from '../model/estimate';
-import { IssueCollector, applyPriceOverrides, resolveTopology, resolveWorkloads, type ResolvedTopology, type WorkloadDefaults } from '../model/inputs';
+import { IssueCollector, applyPriceOverrides, resolvePushSites, resolveTopology, resolveWorkloads, type ResolvedTopology, type WorkloadDefaults } from '../model/inputs';
 import { METRIC_DAYS, fillEqualShares, monthlyPulls, storageGiBFromMetrics, topologyFromLive, type LiveRegistry, type PullSummary } from '../model/live';
 import { registryResourceIdIssue } from '../model/registry-id';
 import type { PriceBook, Sku } from '../model/types';
@@ -108,11 +108,12 @@ export async function planningInput(deps: PlanningInputDeps, input: { request: E
   const live = await resolveLiveContext(deps, { registry: req.registry, workloads: req.workloads }, out);
   const resolved = live ? live.resolved(req.replicas, out) : resolveTopology(req.registry, req.replicas, catalog, out);
   const workloads = resolveWorkloads(req.workloads, { avgPullSizeMB: req.avgPullSizeMB, ...live?.workloadDefaults }, catalog, out);
+  const pushes = resolvePushSites(req.pushRegions, catalog, out);
   extraChecks?.(out);
   out.throwIfAny();
   if (!resolved) throw new Error('topology could not be resolved although no issue was recorded');
   return {
-    costInput: { ...resolved, workloads },
+    costInput: { ...resolved, workloads, ...(pushes.length ? { pushes } : {}) },
     prices: applyPriceOverrides(deps.prices(), req.prices),
     live,
     estimateOptions: { warnings: out.warnings, extraAssumptions: live?.assumptions, registryId: live?.registryId },

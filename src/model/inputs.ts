@@ -7,7 +7,7 @@
  */
 import { SUGGEST_MAX_INPUT, type Catalog } from './catalog';
 import { InvalidInputError, type InputIssue } from './errors';
-import type { PriceBook, ReplicaSpec, Sku, Topology, Workload, WorkloadSite } from './types';
+import type { PriceBook, PushSite, ReplicaSpec, Sku, Topology, Workload, WorkloadSite } from './types';
 import type { PriceOverrides, RegistryInput, ReplicaInput, WorkloadInput } from '../schemas/estimate';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,6 +61,7 @@ export function precheckPlanningBody(raw: unknown, catalog: Catalog): InputIssue
     out.add('/registry/homeRegion', 'give either registry.id (a live registry) or registry.homeRegion, not both', 'ambiguousRegistry');
   }
   resolveWorkloads(raw.workloads, { avgPullSizeMB: isNum(raw.avgPullSizeMB) ? raw.avgPullSizeMB : undefined, ...(hasId ? { livePullsPerMonth: null } : {}) }, catalog, out);
+  resolvePushSites(raw.pushRegions, catalog, out);
   return out.issues;
 }
 
@@ -152,6 +153,47 @@ export interface WorkloadDefaults {
   livePullsSource?: string;
 }
 
+/** The site of a workload or push site: an Azure region, or a named point outside Azure; undefined (with issues) when invalid. */
+function resolveSite(w: { region?: unknown; name?: unknown; latitude?: unknown; longitude?: unknown }, p: string, what: string, catalog: Catalog, out: IssueCollector): WorkloadSite | undefined {
+  const hasPoint = w.latitude !== undefined || w.longitude !== undefined;
+  if (w.region !== undefined && hasPoint) {
+    out.add(p, 'give either region (an Azure region) or latitude/longitude (a point outside Azure), not both', 'ambiguousSite');
+  } else if (w.region !== undefined) {
+    const region = resolveRegionAt(w.region, `${p}/region`, catalog, out);
+    if (region) return { kind: 'azure', region };
+  } else if (hasPoint) {
+    if (!isNum(w.latitude)) out.add(`${p}/latitude`, 'required with longitude', 'required');
+    if (!isNum(w.longitude)) out.add(`${p}/longitude`, 'required with latitude', 'required');
+    if (!isStr(w.name)) out.add(`${p}/name`, `required for a ${what} outside Azure`, 'required');
+    if (isNum(w.latitude) && isNum(w.longitude) && isStr(w.name)) return { kind: 'external', name: w.name, latitude: w.latitude, longitude: w.longitude };
+  } else {
+    out.add(p, 'give region (an Azure region) or name + latitude + longitude (a point outside Azure)', 'required');
+  }
+  return undefined;
+}
+
+/** Push sites (pushRegions) with their monthly pushed volume in GB (or unknown), validated. */
+export function resolvePushSites(pushRegions: unknown, catalog: Catalog, out: IssueCollector, base = ''): PushSite[] {
+  const list: PushSite[] = [];
+  const ids = new Map<string, number>();
+  (Array.isArray(pushRegions) ? pushRegions : []).forEach((raw: unknown, i) => {
+    if (!isObj(raw)) return;
+    const p = `${base}/pushRegions/${i}`;
+    const site = resolveSite(raw, p, 'push site', catalog, out);
+    if (!site) return;
+    const id = site.kind === 'azure' ? site.region : site.name;
+    const prev = ids.get(id);
+    if (prev !== undefined) {
+      out.add(p, `duplicate push site '${echo(id)}' (also at ${base}/pushRegions/${prev}); merge them`, 'duplicatePushSite');
+      return;
+    }
+    ids.set(id, i);
+    const gb = isNum(raw.pushGBPerMonth) && raw.pushGBPerMonth >= 0 ? raw.pushGBPerMonth : null;
+    list.push({ site, pushGBPerMonth: gb, volumeSource: gb === null ? 'unknown: no pushGBPerMonth given' : 'given: pushGBPerMonth' });
+  });
+  return list;
+}
+
 /** Workloads with their monthly volume in GB (or unknown), validated. */
 export function resolveWorkloads(workloads: unknown, defaults: WorkloadDefaults, catalog: Catalog, out: IssueCollector, base = ''): Workload[] {
   const list: Workload[] = [];
@@ -160,23 +202,7 @@ export function resolveWorkloads(workloads: unknown, defaults: WorkloadDefaults,
     if (!isObj(raw)) return;
     const w = raw as unknown as WorkloadInput;
     const p = `${base}/workloads/${i}`;
-    let site: WorkloadSite | undefined;
-    const hasPoint = w.latitude !== undefined || w.longitude !== undefined;
-    if (w.region !== undefined && hasPoint) {
-      out.add(p, 'give either region (an Azure region) or latitude/longitude (a point outside Azure), not both', 'ambiguousSite');
-    } else if (w.region !== undefined) {
-      const region = resolveRegionAt(w.region, `${p}/region`, catalog, out);
-      if (region) site = { kind: 'azure', region };
-    } else if (hasPoint) {
-      if (!isNum(w.latitude)) out.add(`${p}/latitude`, 'required with longitude', 'required');
-      if (!isNum(w.longitude)) out.add(`${p}/longitude`, 'required with latitude', 'required');
-      if (!isStr(w.name)) out.add(`${p}/name`, 'required for a workload outside Azure', 'required');
-      if (isNum(w.latitude) && isNum(w.longitude) && isStr(w.name)) {
-        site = { kind: 'external', name: w.name, latitude: w.latitude, longitude: w.longitude };
-      }
-    } else {
-      out.add(p, 'give region (an Azure region) or name + latitude + longitude (a point outside Azure)', 'required');
-    }
+    const site = resolveSite(w, p, 'workload', catalog, out);
 
     let volume: number | null = null;
     let source = 'unknown: no pullGBPerMonth, pullsPerMonth or share given';

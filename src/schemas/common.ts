@@ -28,6 +28,10 @@ export const LIMITS = {
   replicas: 100,
   /** Workloads in one request. */
   workloads: 1000,
+  /** Push sites (pushRegions) in one request: where CI pushes from. */
+  pushRegions: 100,
+  /** GB pushed from one push site per month. */
+  pushGBPerMonth: 1e9,
   /** Region lists in constraints (mustInclude, exclude, candidates): at most the catalog size. */
   regionLists: 100,
   /** Stored GiB of a registry (10 PiB). */

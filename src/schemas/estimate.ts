@@ -1,7 +1,22 @@
-import { LIMITS, avgPullSizeMBSchema, priceOverridesSchema, registrySchema, replicaSchema, workloadSchema } from './common';
+import { LIMITS, avgPullSizeMBSchema, priceOverridesSchema, regionNameSchema, registrySchema, replicaSchema, workloadSchema } from './common';
 
 export const MAX_REPLICAS = LIMITS.replicas;
 export const MAX_WORKLOADS = LIMITS.workloads;
+
+/** Where CI pushes images from: an Azure region, or a point outside Azure (free ingress), with an optional monthly volume. */
+export const pushRegionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'A place CI pushes images from: an Azure `region`, or a point outside Azure (`name` + `latitude` + `longitude`). Pushes follow Traffic Manager like pulls (lowest-latency enabled location); a push into another region is inter-region transfer billed by the push site\'s continent. `pushGBPerMonth` omitted: the push transfer is unknown (null).',
+  properties: {
+    region: regionNameSchema,
+    name: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength, description: 'Label; required for points outside Azure.' },
+    latitude: { type: 'number', minimum: -90, maximum: 90 },
+    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    pushGBPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pushGBPerMonth, description: 'GB (10^9 bytes) pushed per month from this site.' },
+  },
+} as const;
 
 /** The body properties every planning request shares (estimate, recommendations, map). */
 export const planningBodyProperties = {
@@ -18,6 +33,7 @@ export const planningBodyProperties = {
     description: 'Default average pull size for workloads that give pullsPerMonth or share but no avgPullSizeMB.',
   },
   prices: priceOverridesSchema,
+  pushRegions: { type: 'array', maxItems: LIMITS.pushRegions, items: pushRegionSchema, description: 'Where CI pushes images from (push transfer, push-region replica advice, split-push warning).' },
 } as const;
 
 export const estimateRequestSchema = {
@@ -68,8 +84,16 @@ export interface PriceOverrides {
   interRegionToOtherContinentPerGB?: ContinentRates;
   internetEgressPerGB?: ContinentRates;
 }
+export interface PushRegionInput {
+  region?: string;
+  name?: string;
+  latitude?: number;
+  longitude?: number;
+  pushGBPerMonth?: number;
+}
 export interface EstimateRequest {
   registry: RegistryInput;
+  pushRegions?: PushRegionInput[];
   replicas?: ReplicaInput[];
   workloads: WorkloadInput[];
   avgPullSizeMB?: number;

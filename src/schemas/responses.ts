@@ -134,6 +134,73 @@ export const outageSchema = {
   },
 } as const;
 
+export const pushSectionSchema = {
+  type: 'object',
+  description: 'Only with pushRegions: where each push site\'s pushes land, their transfer, whether a replica in the push region pays, and the split-push warning.',
+  required: ['monthlyTransfer', 'splitPushMarginMs', 'regions', 'warnings', 'assumptions'],
+  properties: {
+    monthlyTransfer: { ...money, description: 'Push transfer, currency per month; null when a push volume is unknown.' },
+    splitPushMarginMs: { type: 'number', description: 'ms: two closest enabled locations within this of each other (seen from a push site) get the split-push warning.' },
+    regions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'kind', 'servedBy', 'latencyMs', 'inRegionReplica', 'pushGBPerMonth', 'monthlyTransfer', 'splitPush', 'advice'],
+        properties: {
+          id: { type: 'string' },
+          kind: { type: 'string', enum: ['azure', 'external'] },
+          region: { type: 'string' },
+          name: { type: 'string' },
+          servedBy: { type: ['string', 'null'], description: 'The location its pushes land in (lowest latency enabled).' },
+          latencyMs: { type: ['number', 'null'], description: 'ms, P50 round trip.' },
+          inRegionReplica: { type: 'boolean', description: 'An enabled location (home or replica) in the push site\'s own region.' },
+          pushGBPerMonth: { type: ['number', 'null'], description: 'GB per month; null = unknown.' },
+          ratePerGB: { type: ['number', 'null'], description: 'currency per GB' },
+          rateBasis: { type: 'string' },
+          monthlyTransfer: money,
+          replicaInPushRegion: {
+            type: 'object',
+            required: ['region', 'monthlyValue', 'monthlyValueBeforeStorage', 'pays'],
+            properties: {
+              region: { type: 'string' },
+              monthlyValue: { ...money, description: 'Monthly cost without − with a replica there (positive = it pays); null when unknown.' },
+              monthlyValueBeforeStorage: { ...money, description: 'The same without storage overage: an upper bound when storage is unknown.' },
+              pays: { type: ['boolean', 'null'] },
+            },
+          },
+          splitPush: {
+            type: ['object', 'null'],
+            required: ['closest', 'differenceMs', 'warning'],
+            properties: {
+              closest: { type: 'array', items: { type: 'object', properties: { location: { type: 'string' }, latencyMs: { type: 'number' } } } },
+              differenceMs: { type: 'number', description: 'ms' },
+              warning: { type: 'string' },
+            },
+          },
+          advice: { type: 'string' },
+        },
+      },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
+    assumptions: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const zoneRedundancyAdviceSchema = {
+  type: 'array',
+  description: 'Locations in regions with availability zones whose zone redundancy is off, with the advice (free; chosen at creation; changing it means re-creating the replica or registry).',
+  items: {
+    type: 'object',
+    required: ['region', 'role', 'exists', 'advice'],
+    properties: {
+      region: { type: 'string' },
+      role: { type: 'string', enum: ['home', 'replica'] },
+      exists: { type: 'boolean', description: 'false: a replica the plan adds (create it zone redundant).' },
+      advice: { type: 'string' },
+    },
+  },
+} as const;
+
 export const estimateResponseSchema = {
   type: 'object',
   required: ['currency', 'prices', 'topology', 'monthlyCost', 'locations', 'workloads', 'assumptions', 'warnings'],
@@ -148,6 +215,8 @@ export const estimateResponseSchema = {
     locations: { type: 'array', items: locationCostSchema },
     workloads: { type: 'array', items: workloadCostSchema },
     outage: outageSchema,
+    push: pushSectionSchema,
+    zoneRedundancy: zoneRedundancyAdviceSchema,
     assumptions: { type: 'array', items: { type: 'string' } },
     warnings: { type: 'array', items: { type: 'string' } },
   },

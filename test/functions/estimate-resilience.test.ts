@@ -36,3 +36,36 @@ describe('POST /api/estimate: outage section (#14)', () => {
     expect(res.json.outage.locations).toHaveLength(4);
   });
 });
+
+describe('POST /api/estimate: pushRegions and zone redundancy (#14)', () => {
+  it('prices the push transfer as its own line and warns about a split push', async () => {
+    const res = await invoke(estimate, {
+      body: {
+        registry: { homeRegion: 'uksouth', sku: 'Premium', storageGiB: 100 },
+        replicas: [{ region: 'francecentral' }],
+        workloads: [{ region: 'uksouth', pullGBPerMonth: 100 }],
+        pushRegions: [{ region: 'westeurope', pushGBPerMonth: 50 }],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(validateAgainst(estimateResponseSchema, res.json)).toEqual([]);
+    expect(res.json.monthlyCost.pushTransfer).toBe(1); // 50 GB × 0.02 USD/GB (europe, within continent)
+    expect(res.json.push.regions[0].servedBy).toBe('uksouth');
+    expect(res.json.push.regions[0].splitPush).not.toBeNull();
+    expect(res.json.warnings.some((w: string) => /split across uksouth .* and francecentral/.test(w))).toBe(true);
+    // uksouth and francecentral have availability zones; neither is zone redundant
+    expect(res.json.zoneRedundancy.map((z: { region: string }) => z.region)).toEqual(['uksouth', 'francecentral']);
+  });
+
+  it('refuses an unknown push region with its pointer', async () => {
+    const res = await invoke(estimate, { body: { registry: { homeRegion: 'westus' }, workloads, pushRegions: [{ region: 'westeurop' }] } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors.map((e: { pointer: string }) => e.pointer)).toContain('/pushRegions/0/region');
+  });
+
+  it('has no push section and no pushTransfer line without pushRegions', async () => {
+    const res = await invoke(estimate, { body: { registry: { homeRegion: 'westus', storageGiB: 1 }, workloads } });
+    expect(res.json.push).toBeUndefined();
+    expect(res.json.monthlyCost.pushTransfer).toBeUndefined();
+  });
+});
