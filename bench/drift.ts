@@ -79,14 +79,8 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 30 * 60_000;
     let checked = 0;
     let reportsDoneAt = 0;
-    // Progress: the run's index rows, keys only (reading the entries themselves every poll would
-    // load Azurite with the whole run each time), every 2 s.
-    const progress = TableClient.fromConnectionString(azurite.connectionString, 'driftreports', { allowInsecureConnection: true });
-    const countRunRows = async () => {
-      let k = 0;
-      for await (const _ of progress.listEntities({ queryOptions: { filter: `PartitionKey eq 'run|${run.runId}'`, select: ['RowKey'] } })) k += 1;
-      return k;
-    };
+    // Progress: the run's done markers (one row per check message, not one per registry), every 2 s.
+    const countRunRows = () => reports.runProgress(run.runId);
     for (;;) {
       checked = await countRunRows();
       if (checked >= run.expected && !reportsDoneAt) reportsDoneAt = Number(process.hrtime.bigint() - started) / 1e9;
@@ -98,9 +92,13 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const finished = await reports.getRun(run.runId);
 
-    // Verify: every registry has a report of this run, none twice.
+    // Verify: every registry has a report of this run, none twice — every report row of the run, in its run's
+    // partition and in the older per-registry partitions (none expected there), counted by registry.
     const t = TableClient.fromConnectionString(azurite.connectionString, 'driftreports', { allowInsecureConnection: true });
     const rowsOfRun: string[] = [];
+    for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `PartitionKey eq 'run|${run.runId}' and RowKey lt '~'`, select: ['registryId'] } })) {
+      rowsOfRun.push(registryRowKey(e.registryId));
+    }
     for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `RowKey eq '${run.runId}'`, select: ['PartitionKey', 'registryId'] } })) {
       if (String(e.partitionKey).startsWith('r|')) rowsOfRun.push(registryRowKey(e.registryId));
     }

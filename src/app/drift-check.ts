@@ -25,7 +25,7 @@ import type { DriftDeps } from './drift-deps';
 import { DRIFT_CHECK_POISON_QUEUE } from './ports/drift';
 import type { PlanSummary } from './ports/plan-store';
 import { mapLimit } from './map-limit';
-import { whenSolverFree } from './solver-wait';
+import { driftSolve } from './drift-solve';
 
 /** Days of pull metrics a drift check reads. */
 export const DRIFT_METRIC_DAYS = 30;
@@ -106,8 +106,9 @@ export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, regi
   const msg = { runId, registryId };
   const { plan, note } = await lastAppliedPlan(deps, live.id, plans);
   const s = deps.settings;
-  // The optimizer runs in the solver pool, off the event loop. A check waits while the pool is busy
-  // (bounded: whenSolverFree), then throws its 503, which is transient: the queue retries the message.
+  // The optimizer runs in the solver pool, off the event loop. A check waits in memory for one of the
+  // solver's places (driftSolve), then while the pool is busy with others (bounded: whenSolverFree),
+  // then throws its 503, which is transient: the queue retries the message.
   const solver = deps.solver();
   const report = await checkDriftWith(
     {
@@ -122,7 +123,7 @@ export async function evaluateRegistry(deps: DriftCheckDeps, runId: string, regi
       settings: { ...(s.avgPullSizeMB !== undefined ? { avgPullSizeMB: s.avgPullSizeMB } : {}), savingThreshold: s.savingThreshold, storageLagPercent: s.storageLagPercent },
     },
     { catalog: deps.catalog, prices: deps.prices() },
-    (input, ctx) => whenSolverFree(() => solver.recommend(input, ctx)),
+    (input, ctx) => driftSolve(solver, input, ctx),
   );
   return { ...report, location: live.location };
 }
@@ -186,8 +187,9 @@ export async function driftCheckGroup(deps: DriftCheckDeps, input: { message: Dr
     else await deps.reports.put(report);
     return report;
   });
-  // Stored together when the store can (one transaction per partition instead of rows one by one).
-  if (done.length && deps.reports.putMany) await deps.reports.putMany(done);
+  // Stored together when the store can (transactions per partition instead of rows one by one); when no registry
+  // failed, these are the message's reports, all of them, and the store records the message as done.
+  if (done.length && deps.reports.putMany) await deps.reports.putMany(done, { done: failed.length === 0 });
   if (failed.length) {
     const first = failed[0] as Error;
     deps.log.warn(`driftCheck: ${failed.length} of ${msg.registries.length} registries of a group (run ${msg.runId}) failed transiently (${first.message}); attempt ${attempt}/${max}, the queue will retry the group`);

@@ -41,6 +41,8 @@ export function runPayload(run: DriftRun, entries: DriftRunEntry[], completedAt:
 export interface FinalizeMessage {
   runId: string;
   attempt?: number;
+  /** The run's progress (registries done, by the store's runProgress) at the previous check. */
+  progress?: number;
 }
 
 /** Closes a run once every registry has a report (or the deadline passed): outcome + webhook. */
@@ -58,13 +60,23 @@ export async function finalizeDriftRun(deps: DriftFinalizeDeps, input: { message
     return 'skipped';
   }
   if (run.finalizedAt) return 'skipped';
-  const entries = await deps.reports.runEntries(run.runId);
   const started = runIdTime(run.runId) ?? new Date(run.startedAt);
   const deadline = started.getTime() + deps.settings.runDeadlineMinutes * 60_000;
   const now = deps.now();
+  const delay = Math.max(1, deps.settings.finalizeDelaySeconds);
+  // The cheap progress figure first: while it says some registries are not done and still moves, wait without
+  // reading the run's entries. Once it reaches the expected count — or stops moving (a record missing), or the
+  // deadline passed — the entries decide, as always.
+  const progress = deps.reports.runProgress ? await deps.reports.runProgress(run.runId) : undefined;
+  if (progress !== undefined && progress < run.expected && now.getTime() < deadline && progress > (typeof m.progress === 'number' ? m.progress : -1)) {
+    await deps.queue.send(DRIFT_RUN_QUEUE, { runId: run.runId, attempt: attempt + 1, progress }, { visibilityTimeoutSeconds: delay });
+    deps.log.log(`driftRunFinalize: run ${run.runId}: ${progress}/${run.expected} registries done so far; checking again in ${delay} s`);
+    return 'waiting';
+  }
+  const entries = await deps.reports.runEntries(run.runId);
   if (entries.length < run.expected && now.getTime() < deadline) {
-    await deps.queue.send(DRIFT_RUN_QUEUE, { runId: run.runId, attempt: attempt + 1 }, { visibilityTimeoutSeconds: Math.max(1, deps.settings.finalizeDelaySeconds) });
-    deps.log.log(`driftRunFinalize: run ${run.runId}: ${entries.length}/${run.expected} reports so far; checking again in ${Math.max(1, deps.settings.finalizeDelaySeconds)} s`);
+    await deps.queue.send(DRIFT_RUN_QUEUE, { runId: run.runId, attempt: attempt + 1, ...(progress !== undefined ? { progress } : {}) }, { visibilityTimeoutSeconds: delay });
+    deps.log.log(`driftRunFinalize: run ${run.runId}: ${entries.length}/${run.expected} reports so far; checking again in ${delay} s`);
     return 'waiting';
   }
   const completedAt = now.toISOString();

@@ -215,7 +215,12 @@ describe('webhook per run', () => {
     const [fin] = rt.drift.queue.take(DRIFT_RUN_QUEUE);
     expect(await handleRunFinalize(fin, testContext('driftRunFinalize', logs), rt)).toBe('waiting');
     const again = rt.drift.queue.messages.get(DRIFT_RUN_QUEUE)?.[0];
-    expect(again).toEqual({ message: { runId: run.runId, attempt: 2 }, visibilityTimeoutSeconds: 5 });
+    expect(again).toEqual({ message: { runId: run.runId, attempt: 2, progress: 1 }, visibilityTimeoutSeconds: 5 });
+    // progress that does not move: the entries decide (still one of two), and it waits again
+    rt.drift.queue.take(DRIFT_RUN_QUEUE);
+    expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), rt)).toBe('waiting');
+    expect(logs.at(-1)).toMatch(/1\/2 reports so far/);
+    expect(rt.drift.queue.take(DRIFT_RUN_QUEUE)).toEqual([{ runId: run.runId, attempt: 3, progress: 1 }]);
     // past the deadline: closed with what it has
     const late = { ...rt, now: () => new Date(Date.now() + 2 * 3600_000) };
     expect(await handleRunFinalize(again?.message, testContext('driftRunFinalize', logs), late)).toBe('finalized');

@@ -58,13 +58,21 @@ export interface DriftRun {
 export interface DriftReportStore {
   /** Stores a report. Idempotent per (registryId, runId): storing again overwrites, never duplicates. */
   put(report: DriftReport): Promise<void>;
-  /** Stores reports of one run together (same contract as put, fewer round trips); optional. */
-  putMany?(reports: DriftReport[]): Promise<void>;
+  /**
+   * Stores reports of one run together (same contract as put, fewer round trips); optional. `done`: these are all
+   * the reports of one check message, so the store also records that message as done (see runProgress).
+   */
+  putMany?(reports: DriftReport[], opts?: { done?: boolean }): Promise<void>;
+  /**
+   * How many registries of a run have a stored report, as counted by the done records of their check messages
+   * (put() records its report as one); a cheap progress figure that needs not read the reports. Optional.
+   */
+  runProgress?(runId: string): Promise<number>;
   /** The latest report of every registry (by runId), registry id order. */
   latest(): Promise<DriftReport[]>;
   /** The fleet fields of every registry's latest report (what GET /api/fleet lists), without the full reports. */
   latestFleet(): Promise<FleetSource[]>;
-  /** Reports of one registry (id compared case-insensitively), newest first. */
+  /** Reports of one registry (id compared case-insensitively), newest first: in the recorded runs (putRun), and its latest report. */
   history(registryId: string, limit?: number): Promise<DriftReport[]>;
   /** Index entries of one run. */
   runEntries(runId: string): Promise<DriftRunEntry[]>;

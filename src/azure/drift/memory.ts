@@ -20,8 +20,15 @@ export class InMemoryDriftReportStore implements DriftReportStore {
     byRun.set(report.runId, structuredClone(report));
   }
 
-  async putMany(reports: DriftReport[]): Promise<void> {
+  async putMany(reports: DriftReport[], _opts?: { done?: boolean }): Promise<void> {
     for (const r of reports) await this.put(r);
+  }
+
+  /** Exact here: the reports stored for the run. */
+  async runProgress(runId: string): Promise<number> {
+    let n = 0;
+    for (const byRun of this.reports.values()) if (byRun.has(runId)) n += 1;
+    return n;
   }
 
   async latestFleet(): Promise<FleetSource[]> {

@@ -1,21 +1,29 @@
 /**
  * Azure Table storage DriftReportStore, table `driftreports` (DRIFT_REPORTS_TABLE):
  *
- * | PartitionKey        | RowKey         | row                                            |
- * |---------------------|----------------|------------------------------------------------|
- * | `r|<registry key>`  | runId          | the report of that registry in that run        |
- * | `latest`            | registry key   | a copy of the registry's newest report         |
- * | `run|<runId>`       | registry key   | the small index entry (status, severity, codes) |
- * | `runs`              | runId          | the run record                                 |
+ * | PartitionKey        | RowKey                   | row                                                   |
+ * |---------------------|--------------------------|-------------------------------------------------------|
+ * | `run|<runId>`       | registry key             | the registry's report in that run (`rep0..N`) and its small index entry (`doc0..N`: status, severity, codes) |
+ * | `run|<runId>`       | `~done|<registry key>`   | a done marker: every report of one check message is stored (`registries`: how many) |
+ * | `latest`            | registry key             | a copy of the registry's newest report                |
+ * | `runs`              | runId                    | the run record                                        |
+ * | `meta`              | `newestRun`              | the newest run id recorded (putRun raises it, never lowers it) |
+ * | `r|<registry key>`  | runId                    | a report written before reports moved into the run partition (still read by history) |
  *
  * The registry key is the lower-case resource id with `/` → `|` (keys may not
- * contain `/`). Every key is deterministic from (registryId, runId), so storing
- * a report again (a re-processed queue message) overwrites the same rows: one
- * row per registry per run, never two. Run ids sort by time, so history is one
- * partition query. `latest` is replaced only by a report of the same or a newer
- * run (ETag-conditional), so a late retry of an old run cannot hide a newer one.
- * Reports are JSON in `doc0..docN` (≤ 30,000 characters each: a string property
- * holds at most 64 KiB).
+ * contain `/`); registry keys sort before `~`, so a run's markers come after
+ * its reports. Every key is deterministic from (registryId, runId) — a
+ * marker's from the message's first registry — so storing again (a
+ * re-processed queue message) overwrites the same rows: one row per registry
+ * per run, never two. A check message's reports and its marker share one
+ * partition, so they are written in entity-group transactions (≤ 100 rows,
+ * ≤ 2 MiB here; the service allows 4 MiB): all of a chunk or none, the marker in the last chunk. History is
+ * the registry's row in each recorded run (point reads), plus the older
+ * per-registry partition. `latest` is replaced only by a report of the same or
+ * a newer run (ETag-conditional for one report; for a message, the newest run
+ * recorded is read first, and only when it is newer are the latest rows read).
+ * Reports are JSON in chunks of ≤ 30,000 characters (a string property holds
+ * at most 64 KiB).
  */
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
@@ -37,19 +45,62 @@ const RUNS = 'runs';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
-function withDoc(row: Row, value: unknown): Row {
+/** `value` as JSON in `<prefix>0..N` (≤ CHUNK characters each) and its chunk count in `<count>`. */
+function withChunks(row: Row, value: unknown, prefix = 'doc', count = 'chunks'): Row {
   const text = JSON.stringify(value);
   const n = Math.max(1, Math.ceil(text.length / CHUNK));
-  row['chunks'] = n;
-  for (let i = 0; i < n; i++) row[`doc${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
+  row[count] = n;
+  for (let i = 0; i < n; i++) row[`${prefix}${i}`] = text.slice(i * CHUNK, (i + 1) * CHUNK);
   return row;
 }
 
-function docOf<T>(e: Record<string, unknown>): T {
-  const n = Number(e['chunks'] ?? 1);
+function withDoc(row: Row, value: unknown): Row {
+  return withChunks(row, value);
+}
+
+function chunksOf<T>(e: Record<string, unknown>, prefix = 'doc', count = 'chunks'): T {
+  const n = Number(e[count] ?? 1);
   let text = '';
-  for (let i = 0; i < n; i++) text += String(e[`doc${i}`] ?? '');
+  for (let i = 0; i < n; i++) text += String(e[`${prefix}${i}`] ?? '');
   return JSON.parse(text) as T;
+}
+
+function docOf<T>(e: Record<string, unknown>): T {
+  return chunksOf<T>(e);
+}
+
+/** Where a run row keeps the whole report (its index entry is in `doc0..N`). */
+const REPORT_PREFIX = 'rep';
+const REPORT_COUNT = 'repChunks';
+/** Registry keys sort before this; a run's done markers after. */
+const MARKER_PREFIX = '~done|';
+const META = 'meta';
+const NEWEST_RUN = 'newestRun';
+/** Transactions: at most 100 operations, and (below the service's 4 MiB) 2 MiB of rows. */
+const TX_ROWS = 100;
+const TX_BYTES = 2 * 1024 * 1024;
+/** Point reads in flight for one history. */
+const HISTORY_READS = 16;
+
+const runPartition = (runId: string) => `run|${runId}`;
+
+function baseOf(report: DriftReport) {
+  return { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
+}
+
+/** A report's row in its run's partition: the index entry and the whole report. */
+function runRow(report: DriftReport): Row {
+  const row = withDoc({ partitionKey: runPartition(report.runId), rowKey: registryRowKey(report.registryId), ...baseOf(report) }, entryOf(report));
+  return withChunks(row, report, REPORT_PREFIX, REPORT_COUNT);
+}
+
+function latestRow(report: DriftReport): Row {
+  return withDoc({ partitionKey: LATEST, rowKey: registryRowKey(report.registryId), ...baseOf(report), fleet: JSON.stringify(fleetSourceOf(report)) }, report);
+}
+
+/** The done marker of a check message whose reports (first one: `first`) are all stored. */
+function markerRow(runId: string, first: DriftReport, registries: number): Row {
+  return { partitionKey: runPartition(runId), rowKey: `${MARKER_PREFIX}${registryRowKey(first.registryId)}`, runId, registries };
 }
 
 const statusOf = storageStatusOf;
@@ -122,29 +173,22 @@ export class TableDriftReportStore implements DriftReportStore {
     });
   }
 
+  /** One report, as a check message of its own: its run row and done marker in one transaction, then `latest` (ETag-conditional). */
   async put(report: DriftReport): Promise<void> {
     const t = await this.table();
-    const key = registryRowKey(report.registryId);
-    const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
     await io('put', async () => {
-      // Three independent rows (each write idempotent): written concurrently.
-      const entry = entryOf(report);
-      await Promise.all([
-        t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace'),
-        t.upsertEntity(withDoc({ partitionKey: `run|${report.runId}`, rowKey: key, ...base }, entry), 'Replace'),
-        this.putLatest(t, key, base, report),
-      ]);
+      await Promise.all([this.transact(t, [runRow(report), markerRow(report.runId, report, 1)]), this.putLatest(t, latestRow(report), report.runId)]);
     });
   }
 
   /**
-   * Reports of one run together: the per-registry history rows one by one (one partition each),
-   * the run's index rows and the `latest` rows in entity-group transactions (≤ 100 rows, ≤ 2 MiB
-   * each). `latest` rows are not replaced for registries whose latest report is from a newer run
-   * (one query finds them first); a newer run writing the same registry between that query and the
-   * transaction is the one case this path does not order — the next run writes it again.
+   * Reports of one run together (a check message's, `done`: all of them, so its marker is written with the last
+   * chunk): the run rows in entity-group transactions, then the `latest` rows in transactions — skipping registries
+   * whose latest report is from a newer run. Whether a newer run exists is one point read (`meta`/`newestRun`); only
+   * then are the latest rows queried. A newer run writing the same registry between that read and the transaction is
+   * the one case this path does not order — the next run writes it again.
    */
-  async putMany(reports: DriftReport[]): Promise<void> {
+  async putMany(reports: DriftReport[], opts: { done?: boolean } = {}): Promise<void> {
     if (reports.length === 0) return;
     const byRun = new Map<string, DriftReport[]>();
     for (const r of reports) {
@@ -153,28 +197,63 @@ export class TableDriftReportStore implements DriftReportStore {
       else byRun.set(r.runId, [r]);
     }
     const t = await this.table();
-    const { odata } = loadTables();
     await io('putMany', async () => {
       for (const [runId, group] of byRun) {
-        const rows = group.map((report) => {
-          const key = registryRowKey(report.registryId);
-          const base = { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
-          return { key, report, base };
-        });
-        const newer = new Set<string>();
-        for await (const e of t.listEntities<{ runId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST} and runId gt ${runId}`, select: ['RowKey'] } })) {
-          if (e.rowKey) newer.add(e.rowKey);
-        }
-        await Promise.all([
-          ...rows.map(({ key, report, base }) => t.upsertEntity(withDoc({ partitionKey: `r|${key}`, rowKey: report.runId, ...base }, report), 'Replace')),
-          this.transact(t, rows.map(({ key, report, base }) => withDoc({ partitionKey: `run|${runId}`, rowKey: key, ...base }, entryOf(report)))),
-          this.transact(t, rows.filter(({ key }) => !newer.has(key)).map(({ key, report, base }) => withDoc({ partitionKey: LATEST, rowKey: key, ...base, fleet: JSON.stringify(fleetSourceOf(report)) }, report))),
-        ]);
+        const rows = group.map(runRow);
+        const first = group[0] as DriftReport;
+        if (opts.done && byRun.size === 1) rows.push(markerRow(runId, first, group.length));
+        const newer = await this.newerLatest(t, runId);
+        await Promise.all([this.transact(t, rows), this.transact(t, group.filter((r) => !newer.has(registryRowKey(r.registryId))).map(latestRow))]);
       }
     });
   }
 
-  /** Upserts rows of one partition in transactions of ≤ 100 rows and ≤ 2 MiB of documents. */
+  /** Registry keys whose latest row is from a run newer than `runId`: none when no newer run was recorded (one point read). */
+  private async newerLatest(t: TableClient, runId: string): Promise<Set<string>> {
+    const newest = await this.newestRun(t);
+    const newer = new Set<string>();
+    if (newest !== null && newest <= runId) return newer;
+    const { odata } = loadTables();
+    for await (const e of t.listEntities<{ runId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST} and runId gt ${runId}`, select: ['RowKey'] } })) {
+      if (e.rowKey) newer.add(e.rowKey);
+    }
+    return newer;
+  }
+
+  /** The newest run id recorded, or null when none is (older tables). */
+  private async newestRun(t: TableClient): Promise<string | null> {
+    try {
+      const e = await t.getEntity<{ runId?: string }>(META, NEWEST_RUN, { queryOptions: { select: ['runId'] } });
+      return typeof e.runId === 'string' ? e.runId : null;
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  /** Raises `meta`/`newestRun` to `runId` (never lowers it; ETag-conditional). */
+  private async raiseNewestRun(t: TableClient, runId: string): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      let existing: TableEntityResult<{ runId?: string }> | null = null;
+      try {
+        existing = await t.getEntity<{ runId?: string }>(META, NEWEST_RUN);
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+      if (existing && String(existing.runId ?? '') >= runId) return;
+      try {
+        if (!existing) await t.createEntity({ partitionKey: META, rowKey: NEWEST_RUN, runId });
+        else await t.updateEntity({ partitionKey: META, rowKey: NEWEST_RUN, runId }, 'Replace', { etag: existing.etag });
+        return;
+      } catch (e) {
+        const s = statusOf(e);
+        if (s !== 409 && s !== 412) throw e;
+      }
+    }
+    throw new Error(`could not record ${runId} as the newest drift run: too much contention`);
+  }
+
+  /** Upserts rows of one partition in transactions of ≤ 100 rows and ≤ 2 MiB (all of a transaction or none), in order. */
   private async transact(t: TableClient, rows: Row[]): Promise<void> {
     let batch: Row[] = [];
     let size = 0;
@@ -186,20 +265,21 @@ export class TableDriftReportStore implements DriftReportStore {
       await t.submitTransaction(actions);
     };
     for (const r of rows) {
-      const bytes = JSON.stringify(r).length;
-      if (batch.length >= 100 || size + bytes > 2 * 1024 * 1024) await flush();
+      let bytes = 0;
+      for (const v of Object.values(r)) bytes += typeof v === 'string' ? v.length * 2 : 16;
+      if (batch.length >= TX_ROWS || size + bytes > TX_BYTES) await flush();
       batch.push(r);
       size += bytes;
     }
     await flush();
   }
 
-  private async putLatest(t: TableClient, key: string, base: Record<string, unknown>, report: DriftReport): Promise<void> {
-    const row = withDoc({ partitionKey: LATEST, rowKey: key, ...base, fleet: JSON.stringify(fleetSourceOf(report)) }, report);
+  private async putLatest(t: TableClient, row: Row, runId: string): Promise<void> {
+    const key = row.rowKey;
     for (let attempt = 0; attempt < 8; attempt++) {
       let existing: TableEntityResult<Record<string, unknown>> | null = null;
       try {
-        existing = await t.getEntity<Record<string, unknown>>(LATEST, key);
+        existing = await t.getEntity<Record<string, unknown>>(LATEST, key, { queryOptions: { select: ['runId'] } });
       } catch (e) {
         if (statusOf(e) !== 404) throw e;
       }
@@ -207,7 +287,7 @@ export class TableDriftReportStore implements DriftReportStore {
         if (!existing) {
           await t.createEntity(row);
         } else {
-          if (String(existing['runId'] ?? '') > report.runId) return; // a newer run is already there
+          if (String(existing['runId'] ?? '') > runId) return; // a newer run is already there
           await t.updateEntity(row, 'Replace', { etag: existing.etag });
         }
         return;
@@ -216,7 +296,7 @@ export class TableDriftReportStore implements DriftReportStore {
         if (s !== 409 && s !== 412) throw e;
       }
     }
-    throw new Error(`could not update the latest drift report of ${report.registryId}: too much contention`);
+    throw new Error(`could not update the latest drift report of ${key}: too much contention`);
   }
 
   async latest(): Promise<DriftReport[]> {
@@ -240,22 +320,80 @@ export class TableDriftReportStore implements DriftReportStore {
     });
   }
 
+  /** The registry's row in each recorded run (newest first, point reads), merged with its latest report and the older per-registry partition. */
   async history(registryId: string, limit = 100): Promise<DriftReport[]> {
-    const rows = await this.query(`r|${registryRowKey(registryId)}`);
-    return rows
-      .sort((a, b) => (b.rowKey ?? '').localeCompare(a.rowKey ?? ''))
+    const t = await this.table();
+    const key = registryRowKey(registryId);
+    const { odata } = loadTables();
+    const [runIds, legacy] = await Promise.all([
+      io('query', async () => {
+        const ids: string[] = [];
+        for await (const e of t.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${RUNS}`, select: ['RowKey'] } })) if (e.rowKey) ids.push(e.rowKey);
+        return ids.sort((a, b) => b.localeCompare(a)).slice(0, limit);
+      }),
+      this.query(`r|${key}`),
+    ]);
+    const byRun = new Map<string, DriftReport>();
+    for (const e of legacy) if (e.rowKey) byRun.set(e.rowKey, docOf<DriftReport>(e));
+    // The latest report too (a report of a run with no run record is found there).
+    try {
+      const latest = docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(LATEST, key));
+      byRun.set(latest.runId, latest);
+    } catch (e) {
+      if (statusOf(e) !== 404) throw toStoreError(e, 'history', 'drift report store');
+    }
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      for (let i = next++; i < runIds.length; i = next++) {
+        const runId = runIds[i] as string;
+        try {
+          const row = await t.getEntity<Record<string, unknown>>(runPartition(runId), key);
+          // A run row written before reports moved here holds only the index entry: its report is in the older partition.
+          if (typeof row[REPORT_COUNT] === 'number') byRun.set(runId, chunksOf<DriftReport>(row, REPORT_PREFIX, REPORT_COUNT));
+        } catch (e) {
+          if (statusOf(e) !== 404) throw e;
+        }
+      }
+    };
+    await io('history', () => Promise.all(Array.from({ length: Math.min(HISTORY_READS, runIds.length) }, reader)));
+    return [...byRun.entries()]
+      .sort(([a], [b]) => b.localeCompare(a))
       .slice(0, limit)
-      .map((e) => docOf<DriftReport>(e));
+      .map(([, r]) => r);
   }
 
+  /** The index entries of a run's reports (not the reports, not the markers). */
   async runEntries(runId: string): Promise<DriftRunEntry[]> {
-    const rows = await this.query(`run|${runId}`);
-    return rows.map((e) => docOf<DriftRunEntry>(e)).sort((a, b) => a.registryId.localeCompare(b.registryId));
+    const t = await this.table();
+    const { odata } = loadTables();
+    const rows = await io('query', async () => {
+      const out: DriftRunEntry[] = [];
+      const filter = odata`PartitionKey eq ${runPartition(runId)} and RowKey lt ${MARKER_PREFIX}`;
+      for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['chunks', 'doc0', 'doc1', 'doc2', 'doc3'] } })) out.push(docOf<DriftRunEntry>(e));
+      return out;
+    });
+    return rows.sort((a, b) => a.registryId.localeCompare(b.registryId));
   }
 
+  /** Registries whose check message is done (the run's markers; one page per 1,000 messages, not one row per registry). */
+  async runProgress(runId: string): Promise<number> {
+    const t = await this.table();
+    const { odata } = loadTables();
+    return io('query', async () => {
+      let n = 0;
+      const filter = odata`PartitionKey eq ${runPartition(runId)} and RowKey ge ${MARKER_PREFIX}`;
+      for await (const e of t.listEntities<{ registries?: number }>({ queryOptions: { filter, select: ['registries'] } })) n += typeof e.registries === 'number' ? e.registries : 0;
+      return n;
+    });
+  }
+
+  /** Records the run and raises the newest run id (what putMany reads to know whether latest rows need a check). */
   async putRun(run: DriftRun): Promise<void> {
     const t = await this.table();
-    await io('putRun', () => t.upsertEntity(withDoc({ partitionKey: RUNS, rowKey: run.runId, startedAt: run.startedAt, expected: run.expected }, run), 'Replace'));
+    await io('putRun', async () => {
+      await t.upsertEntity(withDoc({ partitionKey: RUNS, rowKey: run.runId, startedAt: run.startedAt, expected: run.expected }, run), 'Replace');
+      await this.raiseNewestRun(t, run.runId);
+    });
   }
 
   async getRun(runId: string): Promise<DriftRun | null> {
