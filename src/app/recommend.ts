@@ -46,6 +46,8 @@ export function resolveConstraints(raw: unknown, catalog: Catalog, out: IssueCol
     ...(Array.isArray(c.candidates) ? { candidates: [...new Set(list('candidates'))] } : {}),
     ...(Array.isArray(c.allowedGeographies) ? { allowedGeographies: c.allowedGeographies } : {}),
     ...(typeof c.maxReplicas === 'number' ? { maxReplicas: c.maxReplicas } : {}),
+    ...(typeof c.minReplicas === 'number' ? { minReplicas: c.minReplicas } : {}),
+    ...(c.resilience && c.resilience.survive === 'any-one-location' ? { resilience: { survive: 'any-one-location' as const, ...(typeof c.resilience.maxMs === 'number' ? { maxMs: c.resilience.maxMs } : {}) } } : {}),
     ...(c.latency && typeof c.latency.maxMs === 'number' ? { latency: c.latency } : {}),
     zoneRedundancyRequired: c.zoneRedundancyRequired === true,
     includeRestricted: c.includeRestricted === true,

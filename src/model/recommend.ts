@@ -6,9 +6,9 @@
  * Manager), at cost V_w × rate(location, w). Pure: no I/O.
  */
 import type { Catalog } from './catalog';
-import { DAYS_PER_MONTH, locationFee, locationStorage, rankLocations, siteLatency, workloadId } from './cost';
+import { DAYS_PER_MONTH, locationFee, locationStorage, monthlyCost, rankLocations, siteLatency, workloadId, type CostInput } from './cost';
 import { UnsatisfiableError } from './errors';
-import { buildEstimate, money, type EstimateResponse } from './estimate';
+import { buildEstimate, money, presentMonthlyCost, type EstimateResponse } from './estimate';
 import type { PriceBook, Region, ReplicaSpec, Topology, Workload } from './types';
 import { solveForEachCount, solveUfl } from './ufl';
 import type { UflInstance, UflResult } from './ufl';
@@ -22,6 +22,19 @@ export interface RecommendConstraints {
   latency?: { maxMs: number; percentile?: number };
   zoneRedundancyRequired: boolean;
   includeRestricted: boolean;
+  /**
+   * Survive any one location's outage: every workload keeps an enabled location that can serve it
+   * (within maxMs ms round trip when given) whichever single location (home included) fails.
+   */
+  resilience?: Resilience;
+  /** At least this many replicas (the home location not counted). */
+  minReplicas?: number;
+}
+
+export interface Resilience {
+  survive: 'any-one-location';
+  /** ms round trip (P50) the remaining location must be within. */
+  maxMs?: number;
 }
 
 export interface RecommendInput {
@@ -123,7 +136,10 @@ export function buildInstance(input: RecommendInput, candidates: readonly Region
     prefs,
     fixedOpen: [0, ...input.constraints.mustInclude.map((r) => index.get(r)).filter((i): i is number => i !== undefined && i !== 0)],
     ...(input.constraints.maxReplicas !== undefined ? { maxOpen: input.constraints.maxReplicas + 1 } : {}),
+    ...(input.constraints.minReplicas !== undefined && input.constraints.minReplicas > 0 ? { minOpen: input.constraints.minReplicas + 1 } : {}),
   };
+  const resilience = input.constraints.resilience;
+  if (resilience) instance.redundancy = { sets: resilienceSets(resilience, clients, facilities, prefs, catalog), min: 2 };
   const lat = input.constraints.latency;
   if (lat) {
     const sets = clients.map((w) => facilities.map((f, i) => ({ i, ms: siteLatency(w.site, f, catalog).ms })).filter((x) => x.ms !== null && x.ms <= lat.maxMs).map((x) => x.i));
@@ -151,6 +167,76 @@ export function buildInstance(input: RecommendInput, candidates: readonly Region
   return { instance, facilities, clients };
 }
 
+/**
+ * The locations that count for each workload after a single-location outage: every location that can
+ * serve it (its preference order), or those within resilience.maxMs. Two of them open = survives any one.
+ */
+function resilienceSets(r: Resilience, clients: readonly Workload[], facilities: readonly string[], prefs: readonly (readonly number[])[], catalog: Catalog): number[][] {
+  const maxMs = r.maxMs;
+  if (maxMs === undefined) return prefs.map((p) => p.filter((i) => i >= 0));
+  return clients.map((w) => facilities.map((f, i) => ({ i, ms: siteLatency(w.site, f, catalog).ms })).filter((x) => x.ms !== null && x.ms <= maxMs).map((x) => x.i));
+}
+
+/** Allowed locations (home + candidates) of a workload by latency: the best two, for the 422s. */
+function bestTwo(w: Workload, locations: readonly string[], catalog: Catalog): string {
+  const known = locations
+    .map((l) => ({ l, ms: siteLatency(w.site, l, catalog).ms }))
+    .filter((x): x is { l: string; ms: number } => x.ms !== null)
+    .sort((a, b) => a.ms - b.ms)
+    .slice(0, 2);
+  return known.length ? known.map((x) => `${x.ms} ms ${x.l}`).join(', ') : 'no location with a known latency';
+}
+
+/**
+ * Fast 422s before the solve, each naming the culprit field: minReplicas against maxReplicas and the
+ * candidates; resilience against maxReplicas, and against the locations left to each workload (within
+ * maxMs when given). When a candidate filter (zoneRedundancyRequired, allowedGeographies, exclude,
+ * candidates) removed what resilience needs, that filter is named.
+ */
+export function checkReplicaConstraints(input: RecommendInput, candidates: readonly Region[], catalog: Catalog, prices: PriceBook): void {
+  const c = input.constraints;
+  const home = input.current.homeRegion;
+  if (c.minReplicas !== undefined && c.maxReplicas !== undefined && c.minReplicas > c.maxReplicas) {
+    throw new UnsatisfiableError(`minReplicas is ${c.minReplicas} but maxReplicas is ${c.maxReplicas}.`, 'minReplicas');
+  }
+  if (c.minReplicas !== undefined && c.minReplicas > candidates.length) {
+    throw new UnsatisfiableError(`minReplicas is ${c.minReplicas} but only ${candidates.length} candidate replica region${candidates.length === 1 ? ' is' : 's are'} left after the other constraints.`, 'minReplicas');
+  }
+  const r = c.resilience;
+  if (!r) return;
+  if (c.maxReplicas !== undefined && c.maxReplicas < 1) {
+    throw new UnsatisfiableError(`resilience (survive any one location) needs at least one replica besides the home region, but maxReplicas is ${c.maxReplicas}.`, 'resilience');
+  }
+  const short = (cands: readonly Region[]): Workload[] => {
+    const facilities = [home, ...cands.map((x) => x.name)];
+    return input.workloads.filter((w) => {
+      if (r.maxMs === undefined) return rankLocations(w.site, facilities, catalog, prices).length < 2;
+      const maxMs = r.maxMs;
+      return facilities.filter((f) => { const ms = siteLatency(w.site, f, catalog).ms; return ms !== null && ms <= maxMs; }).length < 2;
+    });
+  };
+  const failing = short(candidates);
+  if (failing.length === 0) return;
+  const locations = [home, ...candidates.map((x) => x.name)];
+  const detail = failing.map((w) => `${workloadId(w.site)} (best two allowed: ${bestTwo(w, locations, catalog)})`).join(', ');
+  const need = r.maxMs === undefined ? 'two allowed locations that can serve it' : `two allowed locations within ${r.maxMs} ms`;
+  // Which candidate filter took away what resilience needs (relaxing it alone would do)?
+  const relaxations: [keyof RecommendConstraints, Partial<RecommendConstraints>][] = [
+    ['zoneRedundancyRequired', { zoneRedundancyRequired: false }],
+    ['allowedGeographies', { allowedGeographies: undefined }],
+    ['exclude', { exclude: [] }],
+    ['candidates', { candidates: undefined }],
+  ];
+  for (const [field, relax] of relaxations) {
+    if (field === 'zoneRedundancyRequired' ? !c.zoneRedundancyRequired : c[field] === undefined || (Array.isArray(c[field]) && (c[field] as unknown[]).length === 0)) continue;
+    const wider = candidateRegions(home, { ...c, ...relax }, catalog, []);
+    if (short(wider).length === 0) {
+      throw new UnsatisfiableError(`resilience needs every workload to have ${need}, and ${field} leaves fewer to ${detail}.`, field);
+    }
+  }
+  throw new UnsatisfiableError(`resilience needs every workload to have ${need}; fewer are left to ${detail}.`, 'resilience');
+}
+
 function topologyOf(open: readonly number[], facilities: readonly string[], input: RecommendInput): Topology {
   const currentByRegion = new Map(input.current.replicas.map((r) => [r.region, r]));
   const replicas: ReplicaSpec[] = open
@@ -171,7 +257,7 @@ function topologyOf(open: readonly number[], facilities: readonly string[], inpu
   };
 }
 
-function latencyStats(est: EstimateResponse) {
+function latencyStats(est: { workloads: readonly { latencyMs: number | null; pullGBPerMonth: number | null }[] }) {
   const known = est.workloads.filter((w) => w.latencyMs !== null);
   const max = known.length ? Math.max(...known.map((w) => w.latencyMs ?? 0)) : null;
   const vol = known.reduce((s, w) => s + (w.pullGBPerMonth ?? 0), 0);
@@ -193,6 +279,19 @@ function optimality(r: UflResult, deadlineMs: number) {
 }
 
 type Estimator = (t: Topology) => EstimateResponse;
+/** A frontier point's monthly cost lines and latency statistics (see frontierSummary). */
+type Summarizer = (t: Topology) => { monthlyCost: EstimateResponse['monthlyCost']; maxLatencyMs: number | null; volumeWeightedMeanLatencyMs: number | null };
+
+/**
+ * The numbers a frontier point shows, as buildEstimate(costInput(t)) would give them (same monthly cost
+ * lines, same latency statistics over the estimate's GB-rounded volumes) without what the frontier does not
+ * show: the per-replica economics (one re-routing of every workload per replica), assumptions, locations.
+ */
+export function frontierSummary(input: CostInput, catalog: Catalog, prices: PriceBook): ReturnType<Summarizer> {
+  const b = monthlyCost(input, catalog, prices);
+  const gb = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000); // as the estimate presents volumes
+  return { monthlyCost: presentMonthlyCost(b), ...latencyStats({ workloads: b.workloads.map((w) => ({ latencyMs: w.latencyMs, pullGBPerMonth: gb(w.pullGBPerMonth) })) }) };
+}
 type SolverOptions = { deadline: number; nodeLimit?: number };
 
 /** Refuses a request with no known volume; warns about unknown volumes and a missing storage size. */
@@ -209,10 +308,20 @@ function checkVolumes(input: RecommendInput, warnings: string[]): void {
 function solveBest(instance: UflInstance, solverOpts: SolverOptions): UflResult {
   const best = solveUfl(instance, solverOpts);
   if (best.status === 'infeasible') {
+    if (instance.redundancy !== undefined && resilienceIsTheCulprit(instance, best, solverOpts)) {
+      throw new UnsatisfiableError(`The constraints cannot all be met: no replica set within the other constraints (maxReplicas, latency, exclude, …) keeps every workload served after any single-location outage (${best.reason ?? 'infeasible'}).`, 'resilience');
+    }
     const constraint = /latency|coverage/i.test(best.reason ?? '') ? 'latency' : /maxOpen|max/i.test(best.reason ?? '') ? 'maxReplicas' : 'constraints';
     throw new UnsatisfiableError(`The constraints cannot all be met: ${best.reason ?? 'no feasible replica set'}.`, constraint);
   }
   return best;
+}
+
+/** Whether an infeasible answer is due to the resilience constraint: the reason names it, or the instance without it has a solution. */
+function resilienceIsTheCulprit(instance: UflInstance, r: UflResult, solverOpts: SolverOptions): boolean {
+  if (/^redundancy/.test(r.reason ?? '')) return true;
+  const { redundancy: _dropped, ...without } = instance;
+  return solveUfl(without, { ...solverOpts, nodeLimit: 10_000 }).status !== 'infeasible';
 }
 
 /** The topology of the optimum, or the home-only plan on the current (cheaper) SKU when that costs less. */
@@ -220,7 +329,8 @@ function chooseTopology(best: UflResult, facilities: readonly string[], input: R
   const home = input.current.homeRegion;
   let recommendedTopology = topologyOf(best.open, facilities, input);
   // The solver prices every location as Premium. A home-only plan may keep a cheaper current SKU.
-  if (input.current.sku !== 'Premium' && !input.constraints.latency && input.constraints.mustInclude.every((m) => m === home)) {
+  const needsReplica = input.constraints.resilience !== undefined || (input.constraints.minReplicas ?? 0) > 0;
+  if (input.current.sku !== 'Premium' && !input.constraints.latency && !needsReplica && input.constraints.mustInclude.every((m) => m === home)) {
     const homeOnly = topologyOf([0], facilities, input);
     const a = est(homeOnly).monthlyCost.totalKnown;
     const b = est(recommendedTopology).monthlyCost.totalKnown;
@@ -235,21 +345,29 @@ function chooseTopology(best: UflResult, facilities: readonly string[], input: R
 }
 
 /** The best plan for every replica count 0..kMax. */
-function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptions, best: UflResult, facilities: readonly string[], input: RecommendInput, est: Estimator) {
-  return solveForEachCount(instance, kMax + 1, solverOpts, best).map(({ count, result }) => {
-    if (result.status === 'infeasible') return { replicas: count - 1, status: 'infeasible' as const, reason: result.reason ?? 'infeasible' };
+function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptions, best: UflResult, facilities: readonly string[], input: RecommendInput, summarize: Summarizer) {
+  const minReplicas = input.constraints.minReplicas ?? 0;
+  const below = Array.from({ length: Math.min(minReplicas, kMax + 1) }, (_, k) => ({ replicas: k, status: 'infeasible' as const, reason: `minReplicas: at least ${minReplicas} replicas are required` }));
+  const resilienceReason = (k: number) => {
+    const maxMs = input.constraints.resilience?.maxMs;
+    return `resilience: with ${k} replica${k === 1 ? '' : 's'}, some location's outage would leave a workload with no enabled location${maxMs !== undefined ? ` within ${maxMs} ms` : ''}`;
+  };
+  const points = solveForEachCount(instance, kMax + 1, solverOpts, best).map(({ count, result }) => {
+    if (result.status === 'infeasible') return { replicas: count - 1, status: 'infeasible' as const, reason: /resilience/.test(result.reason ?? '') ? resilienceReason(count - 1) : (result.reason ?? 'infeasible') };
     if (result.open.length === 0) return { replicas: count - 1, status: 'gap' as const, relativeGap: null, reason: `${result.reason ?? 'limit reached'} before a plan with this replica count was found` };
     const t = topologyOf(result.open, facilities, input);
-    const e = est(t);
+    const e = summarize(t);
     return {
       replicas: count - 1,
       status: result.status === 'optimal' ? ('proved' as const) : ('gap' as const),
       regions: t.replicas.map((r) => r.region),
       monthlyCost: e.monthlyCost,
-      ...latencyStats(e),
+      maxLatencyMs: e.maxLatencyMs,
+      volumeWeightedMeanLatencyMs: e.volumeWeightedMeanLatencyMs,
       ...(result.status === 'gap' ? { relativeGap: result.gap, reason: result.reason ?? 'limit reached' } : {}),
     };
   });
+  return [...below, ...points];
 }
 
 /** Per-replica economics of the recommended plan, with a sentence explaining each replica. */
@@ -263,6 +381,8 @@ function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, 
       const reasons: string[] = [];
       if (input.constraints.mustInclude.includes(l.region)) reasons.push('required by mustInclude');
       if (mv !== null && mv < 0 && latencyObjective) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
+      if (mv !== null && mv < 0 && input.constraints.resilience) reasons.push('kept to survive a single-location outage');
+      if (mv !== null && mv < 0 && (input.constraints.minReplicas ?? 0) > 0) reasons.push(`kept to meet minReplicas ${input.constraints.minReplicas}`);
       const money2 = (x: number | null) => (x === null ? 'an unknown amount' : `${x.toFixed(2)} ${prices.currency}`);
       const explanation =
         `${l.displayName} serves ${l.servesWorkloads.length ? l.servesWorkloads.join(', ') : 'no workload'}` +
@@ -299,11 +419,24 @@ function savingsOf(current: EstimateResponse, recommended: EstimateResponse, rec
   };
 }
 
+/** The model sentence's part for resilience and minReplicas ('' without them). */
+function resilienceSentence(c: RecommendConstraints): string {
+  const parts: string[] = [];
+  if (c.resilience) {
+    parts.push(
+      `resilience (survive any one location): every workload has at least 2 open locations ${c.resilience.maxMs !== undefined ? `within ${c.resilience.maxMs} ms` : 'among those that can serve it'}, so whichever single location fails (home included) it is still served${c.resilience.maxMs !== undefined ? ' within that latency' : ''}; solved exactly as a constraint, not checked afterwards`,
+    );
+  }
+  if ((c.minReplicas ?? 0) > 0) parts.push(`at least ${c.minReplicas} replicas (minReplicas)`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
 /** The optimal topology, the frontier for every replica count, per-replica economics and savings. */
 export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const { catalog, prices } = ctx;
   const warnings = ctx.warnings;
   const candidates = candidateRegions(input.current.homeRegion, input.constraints, catalog, warnings);
+  checkReplicaConstraints(input, candidates, catalog, prices);
   checkVolumes(input, warnings);
 
   const { instance, facilities } = buildInstance(input, candidates, ctx);
@@ -312,8 +445,8 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const solverOpts: SolverOptions = { deadline: Math.min(Date.now() + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
   const best = solveBest(instance, solverOpts);
 
-  const est = (t: Topology): EstimateResponse =>
-    buildEstimate({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads }, catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
+  const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads });
+  const est = (t: Topology): EstimateResponse => buildEstimate(costInput(t), catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
 
   const recommendedTopology = chooseTopology(best, facilities, input, est, warnings);
   const recommended = buildEstimate(
@@ -324,8 +457,8 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   );
   const current = est(input.current);
 
-  const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? 8, candidates.length);
-  const frontier = frontierOf(instance, kMax, solverOpts, best, facilities, input, est);
+  const kMax = Math.min(input.solver.frontierMax ?? input.constraints.maxReplicas ?? Math.max(8, input.constraints.minReplicas ?? 0), candidates.length);
+  const frontier = frontierOf(instance, kMax, solverOpts, best, facilities, input, (t) => frontierSummary(costInput(t), catalog, prices));
 
   return {
     currency: prices.currency,
@@ -347,7 +480,7 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       facilities: facilities.length,
       clients: input.workloads.length,
       constraints: input.constraints,
-      model: `exact facility location with client preference orders (Traffic Manager serves each workload from its lowest-latency enabled location); opening cost = Premium registry unit × ${DAYS_PER_MONTH.toFixed(4)} days + storage overage; assignment cost = GB/month × transfer rate`,
+      model: `exact facility location with client preference orders (Traffic Manager serves each workload from its lowest-latency enabled location); opening cost = Premium registry unit × ${DAYS_PER_MONTH.toFixed(4)} days + storage overage; assignment cost = GB/month × transfer rate${resilienceSentence(input.constraints)}`,
     },
     assumptions: recommended.assumptions,
     warnings,

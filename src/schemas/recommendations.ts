@@ -16,6 +16,18 @@ export const constraintsSchema = {
       description: 'Data residency: replicas only in these geographies (`United States`, `Europe`, …, as in GET /api/regions) or continents (`europe`, `north-america`, …).',
     },
     maxReplicas: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'At most this many replicas (the home location not counted).' },
+    minReplicas: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'At least this many replicas (the home location not counted). The frontier shows smaller counts as infeasible.' },
+    resilience: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['survive'],
+      description:
+        'Outage survival, solved exactly as a constraint: whichever single location fails (home included: its replicas keep serving pulls; Traffic Manager routes around the failed one), every workload is still served by an enabled location (within maxMs when given). Without maxMs: every workload has at least two open locations among those that can serve it; with maxMs: at least two within maxMs. Combinations that cannot be met get 422 naming the constraint.',
+      properties: {
+        survive: { type: 'string', enum: ['any-one-location'], description: 'The outage scenario to survive.' },
+        maxMs: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.latencyMs, description: 'ms round trip (P50) within which the remaining location must be, for every workload.' },
+      },
+    },
     latency: {
       type: 'object',
       additionalProperties: false,
@@ -78,7 +90,9 @@ export interface ConstraintsInput {
   candidates?: string[];
   allowedGeographies?: string[];
   maxReplicas?: number;
+  minReplicas?: number;
   latency?: { maxMs: number; percentile?: number };
+  resilience?: { survive: 'any-one-location'; maxMs?: number };
   zoneRedundancyRequired?: boolean;
   includeRestricted?: boolean;
 }
