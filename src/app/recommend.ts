@@ -76,6 +76,7 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
         current: p.costInput.topology,
         storageGiB: p.costInput.storageGiB,
         workloads: p.costInput.workloads,
+        ...(p.costInput.pushes ? { pushes: p.costInput.pushes } : {}),
         constraints: constraints as RecommendConstraints,
         solver: { ...(req.solver?.timeLimitMs !== undefined ? { timeLimitMs: req.solver.timeLimitMs } : {}), nodeLimit: req.solver?.nodeLimit, frontierMax: req.solver?.frontierMax },
       },

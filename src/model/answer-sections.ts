@@ -33,3 +33,19 @@ export function answerSections(input: CostInput, catalog: Catalog, prices: Price
     zoneRedundancy: zoneRedundancyAdvice(input.topology, catalog, opts.existing),
   };
 }
+
+/** The sections of a recommendation: the recommended topology's (outage, push, zone advice) and the current one's outage. */
+export function recommendationSections(
+  topologies: { recommended: CostInput['topology']; current: CostInput['topology'] },
+  input: Omit<CostInput, 'topology'>,
+  catalog: Catalog,
+  prices: PriceBook,
+  opts: Omit<SectionOptions, 'existing'> = {},
+): { recommended: AnswerSections; current: Pick<AnswerSections, 'outage'> } {
+  const { current } = topologies;
+  const existing = new Set([current.homeRegion, ...current.replicas.map((r) => r.region)]);
+  return {
+    recommended: answerSections({ ...input, topology: topologies.recommended }, catalog, prices, { ...opts, existing }),
+    current: { outage: outageOf({ ...input, topology: current }, catalog, prices, opts.maxMs === undefined ? {} : { maxMs: opts.maxMs }) },
+  };
+}

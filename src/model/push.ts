@@ -6,9 +6,10 @@
  * warning of the geo-replication article. Pure: no I/O.
  */
 import type { Catalog } from './catalog';
-import { locationsOf, monthlyCost, rankLocations, type CostBreakdown, type CostInput, type PushCost } from './cost';
+import { locationsOf, monthlyCost, pushRate, rankLocations, type CostBreakdown, type CostInput, type PushCost } from './cost';
 import { money } from './estimate';
-import type { PriceBook, Topology, WorkloadSite } from './types';
+import type { PriceBook, PushSite, Topology, WorkloadSite } from './types';
+import type { UflInstance } from './ufl';
 
 /**
  * ms: when, seen from a push site, the two closest enabled locations are
@@ -167,4 +168,49 @@ export function pushSectionOf(input: CostInput, breakdown: CostBreakdown, catalo
     warnings: regions.flatMap((r) => (r.splitPush ? [r.splitPush.warning] : [])),
     assumptions: [...PUSH_ASSUMPTIONS],
   };
+}
+
+// ---------------------------------------------------------------------------
+// Pushes in the optimiser: each push site is one more client of the facility-
+// location instance, with Traffic Manager's preference order (as for pulls)
+// and the cost of its pushes into each facility (billed by the push site's
+// continent). Exact: a push's cost depends only on the location serving it.
+
+/**
+ * The instance with one client appended per push site (after the workloads).
+ * Side constraints stay about the workloads: in coverage a push client has
+ * weight 0; in redundancy its set is every facility (at least `min` open in
+ * total, which every workload's own set already implies).
+ */
+export function withPushClients(instance: UflInstance, facilities: readonly string[], pushes: readonly PushSite[] | undefined, catalog: Catalog, prices: PriceBook): UflInstance {
+  if (!pushes?.length) return instance;
+  const n = instance.nFacilities;
+  const m = instance.nClients;
+  const k = pushes.length;
+  const m2 = m + k;
+  const index = new Map(facilities.map((f, i) => [f, i]));
+  const cost = new Float64Array(n * m2);
+  for (let i = 0; i < n; i++) cost.set(instance.cost.subarray(i * m, i * m + m), i * m2);
+  const prefs: number[][] = (instance.prefs ?? []).map((p) => [...p]);
+  pushes.forEach((p, q) => {
+    const ranked = rankLocations(p.site, facilities, catalog, prices);
+    prefs.push(ranked.map((r) => index.get(r.region) ?? -1));
+    for (const r of ranked) {
+      const i = index.get(r.region);
+      const target = catalog.get(r.region);
+      if (i === undefined || !target) continue;
+      const rate = pushRate(p.site, target, catalog, prices).ratePerGB;
+      // Unknown volume: optimised without it (the recommender warns), as for pulls.
+      cost[i * m2 + m + q] = (p.pushGBPerMonth ?? 0) * (Number.isFinite(rate) ? rate : 0);
+    }
+  });
+  const everyFacility = Array.from({ length: n }, (_, i) => i);
+  const out: UflInstance = { ...instance, nClients: m2, cost, prefs };
+  if (instance.coverage) {
+    out.coverage = { ...instance.coverage, sets: [...instance.coverage.sets, ...pushes.map(() => everyFacility)], weights: [...instance.coverage.weights, ...pushes.map(() => 0)] };
+  }
+  if (instance.redundancy) {
+    out.redundancy = { ...instance.redundancy, sets: [...instance.redundancy.sets, ...pushes.map(() => everyFacility)] };
+  }
+  return out;
 }

@@ -9,7 +9,9 @@ import type { Catalog } from './catalog';
 import { DAYS_PER_MONTH, locationFee, locationStorage, monthlyCost, rankLocations, siteLatency, workloadId, type CostInput } from './cost';
 import { UnsatisfiableError } from './errors';
 import { buildEstimate, money, presentMonthlyCost, type EstimateResponse } from './estimate';
-import type { PriceBook, Region, ReplicaSpec, Topology, Workload } from './types';
+import type { PriceBook, PushSite, Region, ReplicaSpec, Topology, Workload } from './types';
+import { recommendationSections } from './answer-sections';
+import { withPushClients } from './push';
 import { solveForEachCount, solveUfl } from './ufl';
 import type { UflInstance, UflResult } from './ufl';
 
@@ -41,6 +43,8 @@ export interface RecommendInput {
   current: Topology;
   storageGiB: number | null;
   workloads: Workload[];
+  /** Push sites (pushRegions): extra clients of the instance, priced at the push site's rate. */
+  pushes?: PushSite[];
   constraints: RecommendConstraints;
   /**
    * timeLimitMs: the deadline of the whole request (main solve and frontier together), ms from the
@@ -164,7 +168,7 @@ export function buildInstance(input: RecommendInput, candidates: readonly Region
     }
     instance.coverage = { sets, weights, minCoveredWeight: Math.max(0, minCoveredWeight - 1e-9) };
   }
-  return { instance, facilities, clients };
+  return { instance: withPushClients(instance, facilities, input.pushes, catalog, prices), facilities, clients };
 }
 
 /**
@@ -445,12 +449,17 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const solverOpts: SolverOptions = { deadline: Math.min(Date.now() + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
   const best = solveBest(instance, solverOpts);
 
-  const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads });
+  const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads, ...(input.pushes?.length ? { pushes: input.pushes } : {}) });
   const est = (t: Topology): EstimateResponse => buildEstimate(costInput(t), catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
 
   const recommendedTopology = chooseTopology(best, facilities, input, est, warnings);
+  const sections = recommendationSections({ recommended: recommendedTopology, current: input.current }, costInput(input.current), catalog, prices, {
+    ...(input.constraints.resilience?.maxMs !== undefined ? { maxMs: input.constraints.resilience.maxMs } : {}),
+    ...(ctx.registryId ? { registryName: ctx.registryId.split('/').pop() } : {}),
+  });
+  warnings.push(...(sections.recommended.push?.warnings ?? []));
   const recommended = buildEstimate(
-    { topology: recommendedTopology, storageGiB: input.storageGiB, workloads: input.workloads },
+    costInput(recommendedTopology),
     catalog,
     prices,
     { warnings, extraAssumptions: ctx.extraAssumptions, registryId: ctx.registryId },
@@ -471,8 +480,9 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       ...latencyStats(recommended),
       replicas: replicaDetailsOf(recommended, input, prices),
       estimate: recommended,
+      ...sections.recommended,
     },
-    current: { topology: current.topology, monthlyCost: current.monthlyCost, ...latencyStats(current) },
+    current: { topology: current.topology, monthlyCost: current.monthlyCost, ...latencyStats(current), outage: sections.current.outage },
     savings: savingsOf(current, recommended, recommendedTopology, input),
     frontier,
     search: {

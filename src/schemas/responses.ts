@@ -325,9 +325,19 @@ export const recommendationsResponseSchema = {
           },
         },
         estimate: estimateResponseSchema,
+        outage: outageSchema,
+        push: pushSectionSchema,
+        zoneRedundancy: zoneRedundancyAdviceSchema,
       },
     },
-    current: { type: 'object' },
+    current: {
+      type: 'object',
+      properties: {
+        topology: topologySchema,
+        monthlyCost: monthlyCostSchema,
+        outage: outageSchema,
+      },
+    },
     savings: {
       type: 'object',
       properties: {
