@@ -232,7 +232,8 @@ export function checkReplicaConstraints(input: RecommendInput, candidates: reado
     ['candidates', { candidates: undefined }],
   ];
   for (const [field, relax] of relaxations) {
-    if (field === 'zoneRedundancyRequired' ? !c.zoneRedundancyRequired : c[field] === undefined || (Array.isArray(c[field]) && (c[field] as unknown[]).length === 0)) continue;
+    const inactive = field === 'zoneRedundancyRequired' ? !c.zoneRedundancyRequired : field === 'exclude' ? c.exclude.length === 0 : c[field] === undefined;
+    if (inactive) continue;
     const wider = candidateRegions(home, { ...c, ...relax }, catalog, []);
     if (short(wider).length === 0) {
       throw new UnsatisfiableError(`resilience needs every workload to have ${need}, and ${field} leaves fewer to ${detail}.`, field);
