@@ -382,6 +382,158 @@ function inlineSvg(container, text) {
 }
 
 // ---------------------------------------------------------------------------
+// Failover view (#14): pick a location of the plan → its `outage` entry and the map with ?fail=
+
+/** Region name → display name, from GET /api/regions and the answer's locations. */
+const displayNames = new Map();
+const displayOf = (name) => displayNames.get(name) ?? name;
+
+/** The outage section of one side of a recommendation (`recommended` / `current`), or null when the answer has none. */
+function outageOf(side) {
+  const o = side && (side.outage ?? (side.estimate && side.estimate.outage));
+  return o && Array.isArray(o.locations) && o.locations.length ? o : null;
+}
+
+/** What the failover view shows: the last recommendation's outage sections and the request behind them. */
+let failoverState = null;
+/** Increments on every map request, so a late answer for an earlier pick is dropped. */
+let failoverMapSeq = 0;
+
+function resetFailover() {
+  failoverState = null;
+  failoverMapSeq += 1;
+  $('failover-box').hidden = true;
+  $('failover-detail').hidden = true;
+  $('failover-map').replaceChildren();
+}
+
+/** Shows the picker when the answer carries an outage section; hidden otherwise (an API without it). */
+function renderFailover(rec, request) {
+  resetFailover();
+  const sections = { recommended: outageOf(rec.recommended), current: outageOf(rec.current) };
+  for (const side of ['recommended', 'current']) {
+    const est = rec[side] && rec[side].estimate;
+    for (const l of (est && est.locations) || []) if (l.displayName) displayNames.set(l.region, l.displayName);
+  }
+  if (!sections.recommended && !sections.current) return;
+  failoverState = { rec, request, sections };
+  const scenario = /** @type {HTMLSelectElement} */ ($('failover-scenario'));
+  for (const opt of scenario.options) opt.disabled = !sections[opt.value];
+  scenario.value = sections.recommended ? 'recommended' : 'current';
+  $('failover-scenario-wrap').hidden = !(sections.recommended && sections.current);
+  fillFailoverLocations();
+  $('failover-box').hidden = false;
+}
+
+function currentOutage() {
+  if (!failoverState) return null;
+  const side = /** @type {HTMLSelectElement} */ ($('failover-scenario')).value;
+  return { side, outage: failoverState.sections[side] };
+}
+
+function fillFailoverLocations() {
+  const picked = currentOutage();
+  const select = /** @type {HTMLSelectElement} */ ($('failover-location'));
+  $('failover-detail').hidden = true;
+  $('failover-map').replaceChildren();
+  failoverMapSeq += 1;
+  if (!picked || !picked.outage) {
+    select.replaceChildren();
+    return;
+  }
+  const o = picked.outage;
+  select.replaceChildren(
+    h('option', { value: '' }, 'Pick a location…'),
+    ...o.locations.map((l) => h('option', { value: l.location }, `${displayOf(l.location)} (${l.location}) — ${l.role === 'home' ? 'home region' : 'replica'}`)),
+  );
+  select.value = '';
+  $('failover-summary').replaceChildren(
+    `${picked.side === 'recommended' ? 'Recommended' : 'Current'} topology: `,
+    o.survivesAnyOneLocation
+      ? h('span', { class: 'survives-yes', 'data-survives': 'true' }, 'every workload is still served after any one location fails')
+      : h(
+          'span',
+          { class: 'survives-no', 'data-survives': 'false' },
+          `a single failure can leave ${o.unservedWorkloadsWorstCase} workload${o.unservedWorkloadsWorstCase === 1 ? '' : 's'} with no registry at all${o.maxMs !== null && o.maxMs !== undefined ? ` (or outside ${o.maxMs} ms)` : ''}`,
+        ),
+    '.',
+  );
+  $('failover-assumptions').replaceChildren(...(o.assumptions || []).map((a) => h('li', {}, a)));
+}
+
+const msText = (x) => (x === null || x === undefined ? 'unknown' : String(x));
+
+function moveRow(m, kind) {
+  const unserved = m.to === null;
+  const outside = m.withinMaxMs === false;
+  return h(
+    'tr',
+    { class: [unserved ? 'unserved' : '', outside ? 'outside' : ''].filter(Boolean).join(' '), 'data-workload': m.workload, 'data-to': m.to ?? '', 'data-kind': kind },
+    h('th', { scope: 'row' }, kind === 'push' ? `push from ${m.workload}` : m.workload),
+    h('td', {}, `${m.from} → ${unserved ? 'none' : m.to}`),
+    h('td', { class: 'num' }, msText(m.latencyMsBefore)),
+    h('td', { class: 'num' }, unserved ? '—' : msText(m.latencyMsAfter)),
+    h('td', {}, unserved ? 'UNSERVED: no registry location left' : outside ? 'rerouted, outside the resilience maxMs' : 'rerouted'),
+  );
+}
+
+/** The outage entry of the picked location: cost of the failover state, the moves, the notes; then its map. */
+function showFailoverLocation(location) {
+  const picked = currentOutage();
+  const entry = picked && picked.outage && picked.outage.locations.find((l) => l.location === location);
+  if (!entry) {
+    $('failover-detail').hidden = true;
+    $('failover-map').replaceChildren();
+    failoverMapSeq += 1;
+    return;
+  }
+  const delta = entry.monthlyCostDelta;
+  $('failover-cost').replaceChildren(
+    `Monthly cost while ${displayOf(location)} is down: `,
+    h('span', { 'data-cost': 'failover' }, costText(entry.monthlyCost)),
+    ' (',
+    h('span', { 'data-cost': 'delta', class: delta === null || delta === undefined ? '' : delta > 0 ? 'neg' : 'pos' }, `${signedMoney(delta)}/month`),
+    ' vs. normal; the failed location is still billed).',
+  );
+  const n = entry.moves.length;
+  $('failover-table-caption').textContent = n
+    ? `${n} workload${n === 1 ? '' : 's'} served by ${displayOf(location)} (${location}) move${n === 1 ? 's' : ''}; ${entry.unserved.length} unserved.`
+    : `No workload is served by ${displayOf(location)} (${location}): nothing moves.`;
+  $('failover-table').querySelector('tbody').replaceChildren(
+    ...entry.moves.map((m) => moveRow(m, 'workload')),
+    ...(entry.pushMoves || []).map((m) => moveRow(m, 'push')),
+  );
+  $('failover-notes').replaceChildren(...(entry.notes || []).map((t) => h('li', {}, t)));
+  $('failover-detail').hidden = false;
+  void loadFailoverMap(picked.side, location);
+}
+
+/** The body the map draws for one side: the recommendation itself, or (current) the planning body of the request. */
+function failoverMapBody(side) {
+  if (!failoverState) return null;
+  if (side === 'recommended') return failoverState.rec;
+  const r = failoverState.request;
+  const body = {};
+  for (const k of ['registry', 'replicas', 'workloads', 'avgPullSizeMB', 'prices', 'pushRegions']) if (r[k] !== undefined) body[k] = r[k];
+  return body;
+}
+
+async function loadFailoverMap(side, location) {
+  const seq = ++failoverMapSeq;
+  const box = $('failover-map');
+  box.replaceChildren(h('p', { class: 'loading' }, `Drawing the map with ${displayOf(location)} down…`));
+  try {
+    const svg = await call(`map.svg?fail=${encodeURIComponent(location)}`, failoverMapBody(side), 'text');
+    if (seq !== failoverMapSeq) return;
+    inlineSvg(box, svg);
+  } catch (e) {
+    if (seq !== failoverMapSeq) return;
+    box.replaceChildren();
+    if (e instanceof ProblemError) showProblem(e.problem, 'Failover map');
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Plans (live registries only)
 
 /** The last recommendation and the request it answered: what "Create plan" turns into a plan. */
@@ -486,6 +638,7 @@ async function submit(ev) {
     renderRecommendationTable(rec);
     renderFrontier(rec);
     renderNotes(rec);
+    renderFailover(rec, body);
     $('output').hidden = false;
     setStatus(`Drawing the map… (solved in ${rec.optimality.ms} ms)`, true);
     try {
@@ -500,6 +653,7 @@ async function submit(ev) {
   } catch (e) {
     lastRecommendation = null;
     updatePlanButton();
+    resetFailover();
     $('output').hidden = true;
     if (e instanceof ProblemError) showProblem(e.problem, 'Recommendation');
     else showProblem({ title: 'Unexpected error', detail: String(e && e.message ? e.message : e) }, 'Recommendation');
@@ -514,6 +668,7 @@ async function loadRegions() {
   try {
     const data = await call('regions');
     $('region-names').replaceChildren(...data.regions.map((r) => h('option', { value: r.name }, r.displayName)));
+    for (const r of data.regions) if (!displayNames.has(r.name)) displayNames.set(r.name, r.displayName);
   } catch {
     // Region suggestions are a convenience; the API still checks every name (with a did-you-mean).
   }
@@ -541,6 +696,8 @@ function init() {
     writeWorkloads(CONTOSO_WORKLOADS);
   });
   $('planner-form').addEventListener('submit', submit);
+  $('failover-scenario').addEventListener('change', fillFailoverLocations);
+  $('failover-location').addEventListener('change', (ev) => showFailoverLocation(/** @type {HTMLSelectElement} */ (ev.target).value));
   $('create-plan').addEventListener('click', () => void createPlan());
   for (const b of document.querySelectorAll('[data-export]')) b.addEventListener('click', () => void downloadExport(b.getAttribute('data-export')));
   document.documentElement.dataset.ready = 'true';
