@@ -85,4 +85,22 @@ describe('resolveConstraints', () => {
     expect(out.issues).toEqual([]);
     expect(c).toEqual({ mustInclude: ['westeurope'], exclude: ['eastus'], candidates: ['northeurope'], maxReplicas: 3, zoneRedundancyRequired: false, includeRestricted: false });
   });
+
+  it('passes resilience and minReplicas through (#14)', () => {
+    const out = new IssueCollector();
+    const c = resolveConstraints({ minReplicas: 1, resilience: { survive: 'any-one-location', maxMs: 40 } }, catalog, out);
+    expect(c.minReplicas).toBe(1);
+    expect(c.resilience).toEqual({ survive: 'any-one-location', maxMs: 40 });
+    expect(resolveConstraints({ resilience: { survive: 'any-one-location' } }, catalog, out).resilience).toEqual({ survive: 'any-one-location' });
+    expect(resolveConstraints({}, catalog, out)).not.toHaveProperty('resilience');
+  });
+
+  it('a resilient recommendation through the use case keeps a replica besides home (#14)', async () => {
+    const solver = spySolver();
+    const small = { ...body, replicas: [], workloads: [{ region: 'westus', pullGBPerMonth: 10 }], constraints: { resilience: { survive: 'any-one-location' as const } } };
+    const r = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => small });
+    expect(r.recommended.topology.replicas.length).toBe(1);
+    const free = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => ({ ...small, constraints: {} }) });
+    expect(free.recommended.topology.replicas).toEqual([]);
+  });
 });
