@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startArmSandbox, registryResourceId, type ArmSandbox } from '../../devhost/sandbox';
+import { createServices } from '../../src/composition';
+import { readSettings } from '../../src/settings';
 import { mapSvg } from '../../src/functions/map-svg';
 import { recommendations } from '../../src/functions/recommendations';
 import { estimate } from '../../src/functions/estimate';
@@ -227,5 +230,30 @@ describe('POST /api/map.svg', () => {
       const fail = doc.json.paths['/map.svg'][method].parameters.find((p: { name: string }) => p.name === 'fail');
       expect(fail, method).toMatchObject({ in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 64 } });
     }
+  });
+});
+
+describe('GET /api/map.svg?registry=…&fail= (live registry, ARM sandbox)', () => {
+  let sandbox: ArmSandbox;
+  beforeAll(async () => {
+    sandbox = await startArmSandbox({ port: 0 });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+  const live = (): void => setServices(createServices(readSettings({ ARM_ENDPOINT: sandbox.url, ARM_STATIC_TOKEN: 'test-token', ARM_MAX_RETRIES: '1' })));
+
+  it('crosses out the failed home of the live registry; a region that is not one of its locations is a 400 listing them', async () => {
+    live();
+    const id = registryResourceId('contosowesteu');
+    const res = await invoke(mapSvg, { method: 'GET', query: { registry: id, fail: 'westeurope' } });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-fail="westeurope"');
+    expect(res.text).toMatch(/<g class="region state-home failed" data-region="westeurope" data-state="home" data-color="blue" data-failed="true"/);
+    expect(res.text).toContain('Home outage: pulls and pushes keep working from the replicas');
+    live();
+    const bad = await invoke(mapSvg, { method: 'GET', query: { registry: id, fail: 'japaneast' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual([expect.objectContaining({ pointer: '/fail', code: 'notALocation', didYouMean: expect.arrayContaining(['westeurope']) })]);
   });
 });
