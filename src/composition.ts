@@ -31,6 +31,8 @@ import type { ArmReadBudget, BatchPullMetricsPort, RegistryInventoryPort } from 
 import { InMemoryDriftReportStore } from './azure/drift/memory';
 import { StorageQueueDriftQueue } from './azure/drift/queue';
 import { TableDriftReportStore } from './azure/drift/table-store';
+import { InMemoryFleetSnapshotStore, TableFleetSnapshotStore } from './azure/drift/fleet-snapshot';
+import type { FleetSnapshotStore } from './app/ports/fleet-snapshot';
 import { postWebhook } from './azure/webhook';
 import { createSolver } from './solver/pool';
 import { fetchAcrRetailPrices } from './azure/retail-prices';
@@ -40,6 +42,8 @@ import type { LivePriceReader } from './app/ports/prices';
 export interface DriftServices {
   /** Drift reports and runs (Table storage, or memory with DRIFT_STORE=memory / no storage connection). */
   reports: DriftReportStore;
+  /** The fleet snapshot the run finalizer writes and GET /api/fleet reads (same table as the reports; memory with them). */
+  fleetSnapshots: FleetSnapshotStore;
   /** The drift-checks / drift-runs queues (unavailable without a storage connection: send throws 503). */
   queue: DriftQueue;
   /** The plan store, or a reason why there is none (configuration drift is then unknown). */
@@ -140,8 +144,12 @@ export function createServices(settings: Settings = readSettings(), overrides: S
     const queue =
       driftOverrides.queue ??
       (storage.queueConnection ? new StorageQueueDriftQueue(storage.queueConnection) : new UnavailableQueue(`no queue storage configured: set ${storage.connectionName}`));
+    const fleetSnapshots =
+      driftOverrides.fleetSnapshots ??
+      (driftOverrides.reports || d.store === 'memory' || !storage.connection ? new InMemoryFleetSnapshotStore() : new TableFleetSnapshotStore({ connection: storage.connection, tableName: d.tableName }));
     return {
       reports,
+      fleetSnapshots,
       queue,
       planStore:
         driftOverrides.planStore ??

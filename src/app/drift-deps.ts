@@ -3,6 +3,7 @@ import type { Catalog } from '../model/catalog';
 import type { ArmAdapters } from './ports/arm';
 import type { Clock } from './ports/clock';
 import type { ConcurrencyLimit, DriftQueue, DriftReportStore } from './ports/drift';
+import type { FleetSnapshotStore } from './ports/fleet-snapshot';
 import type { ArmReadBudget, BatchPullMetricsPort, RegistryInventoryPort } from './ports/inventory';
 import type { Log } from './ports/log';
 import type { PlanStore } from './ports/plan-store';
@@ -33,6 +34,8 @@ export interface DriftSettings {
 export interface DriftDeps {
   settings: DriftSettings;
   reports: DriftReportStore;
+  /** Where the run finalizer stores the fleet snapshot GET /api/fleet reads; absent = none written. */
+  fleetSnapshots?: FleetSnapshotStore;
   queue: DriftQueue;
   /** The plan store, or a reason why there is none (configuration drift is then unknown). */
   planStore(): { store: PlanStore } | { unavailable: string };

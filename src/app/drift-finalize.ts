@@ -5,9 +5,10 @@
  */
 import { isRunId, runIdTime } from '../model/drift/run-id';
 import type { DriftDeps } from './drift-deps';
+import { refreshFleetSnapshot } from './fleet-snapshot';
 import { DRIFT_RUN_QUEUE, type DriftRun, type DriftRunEntry } from './ports/drift';
 
-export type DriftFinalizeDeps = Pick<DriftDeps, 'settings' | 'reports' | 'queue' | 'now' | 'webhook' | 'fetch' | 'sleep' | 'log'>;
+export type DriftFinalizeDeps = Pick<DriftDeps, 'settings' | 'reports' | 'fleetSnapshots' | 'queue' | 'now' | 'webhook' | 'fetch' | 'sleep' | 'log'>;
 
 const MAX_LISTED = 200;
 
@@ -83,6 +84,15 @@ export async function finalizeDriftRun(deps: DriftFinalizeDeps, input: { message
   const payload = runPayload(run, entries, completedAt);
   run.finalizedAt = completedAt;
   run.outcome = { checked: payload.counts.checked, drifted: payload.counts.drifted, errors: payload.counts.errors, missing: payload.counts.missing };
+  // The fleet snapshot GET /api/fleet reads (#16), before the run is marked finalized: a retry of this message rebuilds it.
+  if (deps.fleetSnapshots) {
+    try {
+      const snap = await refreshFleetSnapshot({ reports: deps.reports, fleetSnapshots: deps.fleetSnapshots, now: () => deps.now() }, { runId: run.runId });
+      deps.log.log(`driftRunFinalize: fleet snapshot of ${snap.sources.length} registries stored`);
+    } catch (e) {
+      deps.log.warn(`driftRunFinalize: fleet snapshot not stored (GET /api/fleet keeps the previous one): ${(e as Error).message}`);
+    }
+  }
   // Record the outcome first: whatever the webhook does, the run and its reports are stored.
   await deps.reports.putRun(run);
   deps.log.log(`driftRunFinalize: ${payload.summary}`);

@@ -8,6 +8,7 @@ export function driftDeps(services: Services, context: Pick<InvocationContext, '
   return {
     settings: services.settings.drift,
     reports: drift.reports,
+    fleetSnapshots: drift.fleetSnapshots,
     queue: drift.queue,
     planStore: () => drift.planStore(),
     armLimiter: drift.armLimiter,

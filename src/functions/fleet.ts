@@ -42,7 +42,7 @@ export const fleet = httpEndpoint({
       doc: {
         summary: 'Every watched registry: cost today, proved optimal cost, saving, drift status, data age',
         description:
-          "From each registry's latest drift report (no Azure call), ranked by monthly saving (unknown savings last). Costs are per 730-hour month in the report's currency; unknown is null (CSV: empty), never 0. Needs the app role Planner.Read (implied by Planner.Request, Planner.Approve and Planner.Apply).",
+          "From each registry's latest drift report (no Azure call; read from the fleet snapshot the last finalized drift run stored, whose age `snapshot.ageSeconds` gives), ranked by monthly saving (unknown savings last). Costs are per 730-hour month in the report's currency; unknown is null (CSV: empty), never 0. Needs the app role Planner.Read (implied by Planner.Request, Planner.Approve and Planner.Apply).",
         tags: ['drift'],
         parameters: [
           { name: 'subscription', in: 'query', description: 'Subscription ids (comma-separated)', schema: fleetListParamSchema },
@@ -66,7 +66,7 @@ export const fleet = httpEndpoint({
         const format = (rc.query.get('format') ?? 'json').toLowerCase();
         if (format !== 'json' && format !== 'csv') issues.push({ pointer: '/query/format', message: `'${truncateForEcho(format)}' is not json or csv`, code: 'enum' });
         if (issues.length) throw invalidRequestError(issues);
-        const view = await getFleet({ reports: rc.services.drift.reports, now: () => rc.services.now() }, { subscriptions, regions, statuses });
+        const view = await getFleet({ reports: rc.services.drift.reports, snapshots: rc.services.drift.fleetSnapshots, now: () => rc.services.now() }, { subscriptions, regions, statuses });
         if (format === 'csv') {
           return { status: 200, headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="fleet.csv"' }, body: fleetCsv(view.rows) };
         }

@@ -162,6 +162,12 @@ export const fleetResponseSchema = {
     unknownSavings: { type: 'integer', description: 'Listed registries whose saving is unknown (not counted as 0).' },
     counts: { type: 'object', properties: { ok: { type: 'integer' }, drifted: { type: 'integer' }, error: { type: 'integer' } } },
     filters: { type: 'object' },
+    snapshot: {
+      type: ['object', 'null'],
+      required: ['runId', 'builtAt', 'ageSeconds'],
+      properties: { runId: { type: 'string' }, builtAt: { type: 'string', format: 'date-time' }, ageSeconds: { type: 'integer', minimum: 0, description: 'Seconds since the snapshot was built (s).' } },
+      description: 'The fleet snapshot the rows come from (built when run runId was finalized); null: read from the latest reports.',
+    },
     rows: { type: 'array', items: fleetRowSchema },
   },
 } as const;
