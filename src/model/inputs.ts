@@ -189,6 +189,7 @@ export function resolvePushSites(pushRegions: unknown, catalog: Catalog, out: Is
     }
     ids.set(id, i);
     const gb = isNum(raw.pushGBPerMonth) && raw.pushGBPerMonth >= 0 ? raw.pushGBPerMonth : null;
+    if (gb === null) out.warnings.push(`push site '${echo(id)}': pushGBPerMonth not given, so its push transfer is unknown (null, not 0) and recommendations optimise without it.`);
     list.push({ site, pushGBPerMonth: gb, volumeSource: gb === null ? 'unknown: no pushGBPerMonth given' : 'given: pushGBPerMonth' });
   });
   return list;

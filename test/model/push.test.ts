@@ -128,3 +128,13 @@ describe('answer sections: outage + push together', () => {
     expect(east?.monthlyCost.pushTransfer).toBeCloseTo(100 * bandwidth.interRegion.withinContinent['north-america'], 2);
   });
 });
+
+describe('push site input', () => {
+  it('warns that an unknown push volume is unknown, not 0', () => {
+    const out = new IssueCollector();
+    resolvePushSites([{ region: 'eastus' }, { region: 'westus', pushGBPerMonth: 0 }], catalog, out);
+    expect(out.issues).toEqual([]);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toMatch(/'eastus'.*unknown/);
+  });
+});
