@@ -492,7 +492,8 @@ class BranchAndBound {
       for (let i = 0; i < n; i++) if (status[i] === FREE) vals[cnt++] = rc[i] as number;
       const take = Math.min(cnt, Math.max(need, Math.min(nNeg, room)));
       if (take > 0) {
-        const sorted = vals.subarray(0, cnt).sort();
+        // few to take (the frontier's exact counts): insertion into a short sorted buffer, no sort, no allocation
+        const sorted = take <= 16 ? this.smallest(vals, cnt, take) : vals.subarray(0, cnt).sort();
         const kth = sorted[take - 1] as number;
         let ties = take;
         for (let t = 0; t < take; t++) if ((sorted[t] as number) < kth) ties--;
@@ -545,6 +546,22 @@ class BranchAndBound {
       this.gLam = gl;
     }
     return L - this.offset;
+  }
+
+  private readonly topBuf = new Float64Array(16);
+
+  /** The `take` (≤ 16) smallest of vals[0..cnt), ascending, in a reused buffer. */
+  smallest(vals: Float64Array, cnt: number, take: number): Float64Array {
+    const top = this.topBuf;
+    let len = 0;
+    for (let q = 0; q < cnt; q++) {
+      const r = vals[q] as number;
+      if (len === take && r >= (top[take - 1] as number)) continue;
+      let t = len < take ? len++ : take - 1;
+      while (t > 0 && (top[t - 1] as number) > r) { top[t] = top[t - 1] as number; t--; }
+      top[t] = r;
+    }
+    return top;
   }
 
   /** Subgradient ascent on L from this.v; leaves the best multipliers in this.v and returns the best L. */
