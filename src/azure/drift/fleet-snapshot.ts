@@ -5,16 +5,19 @@
  * | PartitionKey        | RowKey    | row                                                                 |
  * |---------------------|-----------|---------------------------------------------------------------------|
  * | `fleet`             | `current` | the pointer: `snapshotId`, `rows`, `runId`, `builtAt`, and the previous snapshot's id and rows |
- * | `fleet|<snapshotId>`| `0000`…   | the snapshot's JSON in pieces `p0..p11` of ≤ 30,000 characters (≤ 720 KB a row) |
+ * | `fleet|<snapshotId>`| `0000`…   | the snapshot's JSON, gzip then base64, in pieces `p0..p11` of ≤ 30,000 characters (≤ 720 KB a row) |
  *
- * A snapshot of 10,000 registries is about 3.5 MB of JSON: about 10 rows, read by one point read
- * (the pointer) and one partition query (one page) — not 10 pages of 1,000 `latest` rows.
+ * A snapshot of 10,000 registries is about 3.4 MB of JSON, about 0.3 MB gzipped (0.4 MB base64): one
+ * or two rows, read by one point read (the pointer) and one partition query (one page) — not 10 pages
+ * of 1,000 `latest` rows (measured on Azurite: the plain JSON rows took ~0.7 s to read, mostly moving
+ * the 3.4 MB).
  * Writing: the new snapshot's rows first (a fresh id each time, invisible until the pointer names
  * it), then the pointer (ETag-conditional), then the rows of the snapshot before the previous one
  * are deleted; so a reader sees the previous snapshot or the new one whole.
  */
 import type { TableClient } from '@azure/data-tables';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FleetSnapshot, FleetSnapshotStore } from '../../app/ports/fleet-snapshot';
 import type { StorageConnection } from '../store/config';
 import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/errors';
@@ -130,7 +133,7 @@ export class TableFleetSnapshotStore implements FleetSnapshotStore {
     const t = await this.table();
     await io('put', async () => {
       const id = `${snapshot.runId}~${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-      const rows = snapshotRows(id, JSON.stringify(snapshot));
+      const rows = snapshotRows(id, gzipSync(JSON.stringify(snapshot)).toString('base64'));
       await Promise.all(rows.map((r) => t.upsertEntity(r, 'Replace')));
       for (let attempt = 0; ; attempt++) {
         const old = await this.pointer(t);
@@ -165,7 +168,7 @@ export class TableFleetSnapshotStore implements FleetSnapshotStore {
         rows.sort((a, b) => String(a['rowKey']).localeCompare(String(b['rowKey'])));
         let text = '';
         for (const r of rows) for (let i = 0; i < PIECES_PER_ROW && typeof r[`p${i}`] === 'string'; i++) text += r[`p${i}`] as string;
-        return JSON.parse(text) as FleetSnapshot;
+        return JSON.parse(gunzipSync(Buffer.from(text, 'base64')).toString('utf8')) as FleetSnapshot;
       }
       return null;
     });
