@@ -96,10 +96,10 @@ async function main(): Promise<void> {
     const finished = await reports.getRun(run.runId);
 
     // Verify: every registry has a report of this run, none twice — every report row of the run, in its run's
-    // partition and in the older per-registry partitions (none expected there), counted by registry.
+    // partitions and in the older per-registry partitions (none expected there), counted by registry.
     const t = TableClient.fromConnectionString(azurite.connectionString, 'driftreports', { allowInsecureConnection: true });
     const rowsOfRun: string[] = [];
-    for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `PartitionKey eq 'run|${run.runId}' and RowKey lt '~'`, select: ['registryId'] } })) {
+    for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `PartitionKey ge 'run|${run.runId}' and PartitionKey lt 'run|${run.runId}|~' and RowKey lt '~'`, select: ['registryId'] } })) {
       rowsOfRun.push(registryRowKey(e.registryId));
     }
     for await (const e of t.listEntities<{ registryId: string }>({ queryOptions: { filter: `RowKey eq '${run.runId}'`, select: ['PartitionKey', 'registryId'] } })) {

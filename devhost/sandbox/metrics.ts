@@ -89,7 +89,6 @@ const DIURNAL_SUM = DIURNAL.reduce((a, b) => a + b, 0);
 /** Hourly value of one metric, or undefined when the hour is outside the registry's history. */
 function hourlyValue(reg: RegistryRecord, regHash: number, metric: MetricName, hour: number, geolocation: string | undefined, historyStartHour: number): number | undefined {
   if (hour < historyStartHour) return undefined;
-  const date = new Date(hour * HOUR_MS);
   if (metric === 'StorageUsed') {
     const daysIn = (hour - historyStartHour) / 24;
     const locIdx = geolocation ? hashString(geolocation) % 7 : 0;
@@ -97,10 +96,11 @@ function hourlyValue(reg: RegistryRecord, regHash: number, metric: MetricName, h
     const bytes = reg.metrics.storageGiB * GIB * (1 + 0.002 * daysIn) * lag;
     return Math.round(bytes);
   }
-  const dow = date.getUTCDay();
+  // UTC day of week and hour of day from the hour number (1970-01-01 was a Thursday): no Date per hour.
+  const dow = (Math.floor(hour / 24) + 4) % 7;
   const weekday = dow === 0 || dow === 6 ? 0.6 : 1.1;
   const noise = 0.8 + 0.4 * unitFloat(regHash, hour, 1);
-  const pulls = Math.round((reg.metrics.dailyPulls / DIURNAL_SUM) * (DIURNAL[date.getUTCHours()] ?? 1) * weekday * noise);
+  const pulls = Math.round((reg.metrics.dailyPulls / DIURNAL_SUM) * (DIURNAL[hour % 24] ?? 1) * weekday * noise);
   if (metric === 'TotalPullCount') return pulls;
   if (metric === 'SuccessfulPullCount') return Math.max(0, pulls - Math.round(pulls * reg.metrics.failureRate * 2 * unitFloat(regHash, hour, 2)));
   const pushes = Math.round(pulls * reg.metrics.pushRatio * (0.5 + unitFloat(regHash, hour, 3)));

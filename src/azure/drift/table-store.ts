@@ -3,9 +3,9 @@
  *
  * | PartitionKey        | RowKey                   | row                                                   |
  * |---------------------|--------------------------|-------------------------------------------------------|
- * | `run|<runId>`       | registry key             | the registry's report in that run (`rep0..N`) and its small index entry (`doc0..N`: status, severity, codes) |
- * | `run|<runId>`       | `~done|<registry key>`   | a done marker: every report of one check message is stored (`registries`: how many) |
- * | `latest`            | registry key             | a copy of the registry's newest report                |
+ * | `run|<runId>|<sub>` | registry key             | the registry's report in that run (`rep0..N`) and its small index entry (`doc0..N`: status, severity, codes); `<sub>`: its subscription |
+ * | `run|<runId>|<sub>` | `~done|<registry key>`   | a done marker: every report of one check message is stored (`registries`: how many) |
+ * | `latest|<sub>`      | registry key             | a copy of the registry's newest report (`latest` before the shards; readers keep the newest run's) |
  * | `runs`              | runId                    | the run record                                        |
  * | `meta`              | `newestRun`              | the newest run id recorded (putRun raises it, never lowers it) |
  * | `r|<registry key>`  | runId                    | a report written before reports moved into the run partition (still read by history) |
@@ -82,7 +82,32 @@ const TX_BYTES = 2 * 1024 * 1024;
 /** Point reads in flight for one history. */
 const HISTORY_READS = 16;
 
-const runPartition = (runId: string) => `run|${runId}`;
+/**
+ * A run's reports are sharded by subscription (`run|<runId>|<subscription>`): a check message holds registries of
+ * one subscription, so its reports and marker still share a partition, and no partition holds the whole fleet.
+ * Runs stored before the shards used `run|<runId>`; the run's range query reads both.
+ */
+function runPartition(runId: string, registryKey: string): string {
+  const m = /^subscriptions\|([^|]+)/.exec(registryKey);
+  return `run|${runId}|${m?.[1] ?? '-'}`;
+}
+/** The latest report of a registry, sharded by subscription like the run rows (`latest` before the shards). */
+function latestPartition(registryKey: string): string {
+  return `${LATEST}|${/^subscriptions\|([^|]+)/.exec(registryKey)?.[1] ?? '-'}`;
+}
+/** Every latest partition (the shards and the older unsharded one). */
+const LATEST_RANGE = { from: LATEST, to: `${LATEST}|~` };
+/** One row per registry key: the one of the newest run (a registry's older unsharded row may sit next to its shard's). */
+function newestPerKey<T>(rows: Array<{ key: string; runId: string; value: T }>): T[] {
+  const best = new Map<string, { runId: string; value: T }>();
+  for (const r of rows) {
+    const b = best.get(r.key);
+    if (!b || r.runId > b.runId) best.set(r.key, { runId: r.runId, value: r.value });
+  }
+  return [...best.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v.value);
+}
+/** Every partition of a run (the shards and the older unsharded one): `PartitionKey ge from and PartitionKey lt to`. */
+const runRange = (runId: string) => ({ from: `run|${runId}`, to: `run|${runId}|~` });
 
 function baseOf(report: DriftReport) {
   return { registryId: report.registryId, runId: report.runId, status: report.status, checkedAt: report.checkedAt, summary: report.summary.slice(0, 1000) };
@@ -90,17 +115,20 @@ function baseOf(report: DriftReport) {
 
 /** A report's row in its run's partition: the index entry and the whole report. */
 function runRow(report: DriftReport): Row {
-  const row = withDoc({ partitionKey: runPartition(report.runId), rowKey: registryRowKey(report.registryId), ...baseOf(report) }, entryOf(report));
+  const key = registryRowKey(report.registryId);
+  const row = withDoc({ partitionKey: runPartition(report.runId, key), rowKey: key, ...baseOf(report) }, entryOf(report));
   return withChunks(row, report, REPORT_PREFIX, REPORT_COUNT);
 }
 
 function latestRow(report: DriftReport): Row {
-  return withDoc({ partitionKey: LATEST, rowKey: registryRowKey(report.registryId), ...baseOf(report), fleet: JSON.stringify(fleetSourceOf(report)) }, report);
+  const key = registryRowKey(report.registryId);
+  return withDoc({ partitionKey: latestPartition(key), rowKey: key, ...baseOf(report), fleet: JSON.stringify(fleetSourceOf(report)) }, report);
 }
 
 /** The done marker of a check message whose reports (first one: `first`) are all stored. */
 function markerRow(runId: string, first: DriftReport, registries: number): Row {
-  return { partitionKey: runPartition(runId), rowKey: `${MARKER_PREFIX}${registryRowKey(first.registryId)}`, runId, registries };
+  const key = registryRowKey(first.registryId);
+  return { partitionKey: runPartition(runId, key), rowKey: `${MARKER_PREFIX}${key}`, runId, registries };
 }
 
 const statusOf = storageStatusOf;
@@ -177,7 +205,7 @@ export class TableDriftReportStore implements DriftReportStore {
   async put(report: DriftReport): Promise<void> {
     const t = await this.table();
     await io('put', async () => {
-      await Promise.all([this.transact(t, [runRow(report), markerRow(report.runId, report, 1)]), this.putLatest(t, latestRow(report), report.runId)]);
+      await Promise.all([this.transactRunRows(t, [runRow(report)], markerRow(report.runId, report, 1)), this.putLatest(t, latestRow(report), report.runId)]);
     });
   }
 
@@ -199,11 +227,9 @@ export class TableDriftReportStore implements DriftReportStore {
     const t = await this.table();
     await io('putMany', async () => {
       for (const [runId, group] of byRun) {
-        const rows = group.map(runRow);
-        const first = group[0] as DriftReport;
-        if (opts.done && byRun.size === 1) rows.push(markerRow(runId, first, group.length));
+        const marker = opts.done && byRun.size === 1 ? markerRow(runId, group[0] as DriftReport, group.length) : undefined;
         const newer = await this.newerLatest(t, runId);
-        await Promise.all([this.transact(t, rows), this.transact(t, group.filter((r) => !newer.has(registryRowKey(r.registryId))).map(latestRow))]);
+        await Promise.all([this.transactRunRows(t, group.map(runRow), marker), this.transact(t, group.filter((r) => !newer.has(registryRowKey(r.registryId))).map(latestRow))]);
       }
     });
   }
@@ -214,7 +240,8 @@ export class TableDriftReportStore implements DriftReportStore {
     const newer = new Set<string>();
     if (newest !== null && newest <= runId) return newer;
     const { odata } = loadTables();
-    for await (const e of t.listEntities<{ runId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST} and runId gt ${runId}`, select: ['RowKey'] } })) {
+    const filter = odata`PartitionKey ge ${LATEST_RANGE.from} and PartitionKey lt ${LATEST_RANGE.to} and runId gt ${runId}`;
+    for await (const e of t.listEntities<{ runId: string }>({ queryOptions: { filter, select: ['RowKey'] } })) {
       if (e.rowKey) newer.add(e.rowKey);
     }
     return newer;
@@ -253,6 +280,20 @@ export class TableDriftReportStore implements DriftReportStore {
     throw new Error(`could not record ${runId} as the newest drift run: too much contention`);
   }
 
+  /** Run rows by partition (one, for a check message), the marker in its partition's last transaction, written after every other partition. */
+  private async transactRunRows(t: TableClient, rows: Row[], marker: Row | undefined): Promise<void> {
+    const byPartition = new Map<string, Row[]>();
+    for (const r of rows) {
+      const list = byPartition.get(r.partitionKey);
+      if (list) list.push(r);
+      else byPartition.set(r.partitionKey, [r]);
+    }
+    const last = marker ? (byPartition.get(marker.partitionKey) ?? []) : undefined;
+    if (marker) byPartition.delete(marker.partitionKey);
+    await Promise.all([...byPartition.values()].map((list) => this.transact(t, list)));
+    if (marker && last) await this.transact(t, [...last, marker]);
+  }
+
   /** Upserts rows of one partition in transactions of ≤ 100 rows and ≤ 2 MiB (all of a transaction or none), in order. */
   private async transact(t: TableClient, rows: Row[]): Promise<void> {
     let batch: Row[] = [];
@@ -279,7 +320,7 @@ export class TableDriftReportStore implements DriftReportStore {
     for (let attempt = 0; attempt < 8; attempt++) {
       let existing: TableEntityResult<Record<string, unknown>> | null = null;
       try {
-        existing = await t.getEntity<Record<string, unknown>>(LATEST, key, { queryOptions: { select: ['runId'] } });
+        existing = await t.getEntity<Record<string, unknown>>(row.partitionKey, key, { queryOptions: { select: ['runId'] } });
       } catch (e) {
         if (statusOf(e) !== 404) throw e;
       }
@@ -300,8 +341,16 @@ export class TableDriftReportStore implements DriftReportStore {
   }
 
   async latest(): Promise<DriftReport[]> {
-    const rows = await this.query(LATEST);
-    return rows.sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? '')).map((e) => docOf<DriftReport>(e));
+    const t = await this.table();
+    const { odata } = loadTables();
+    return io('query', async () => {
+      const rows: Array<{ key: string; runId: string; value: DriftReport }> = [];
+      for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey ge ${LATEST_RANGE.from} and PartitionKey lt ${LATEST_RANGE.to}` } })) {
+        const value = docOf<DriftReport>(e);
+        rows.push({ key: e.rowKey ?? '', runId: value.runId, value });
+      }
+      return newestPerKey(rows);
+    });
   }
 
   /** The `fleet` column of the latest rows only (a few hundred bytes each, not the reports); rows written before it existed are read whole. */
@@ -309,14 +358,16 @@ export class TableDriftReportStore implements DriftReportStore {
     const t = await this.table();
     const { odata } = loadTables();
     return io('query', async () => {
-      const out: FleetSource[] = [];
-      const old: string[] = [];
-      for await (const e of t.listEntities<{ fleet?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${LATEST}`, select: ['RowKey', 'fleet'] } })) {
-        if (typeof e.fleet === 'string') out.push(JSON.parse(e.fleet) as FleetSource);
-        else if (e.rowKey) old.push(e.rowKey);
+      const out: Array<{ key: string; runId: string; value: FleetSource }> = [];
+      const old: Array<{ partitionKey: string; rowKey: string }> = [];
+      const filter = odata`PartitionKey ge ${LATEST_RANGE.from} and PartitionKey lt ${LATEST_RANGE.to}`;
+      const add = (value: FleetSource) => out.push({ key: registryRowKey(value.registryId), runId: value.runId, value });
+      for await (const e of t.listEntities<{ fleet?: string }>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'fleet'] } })) {
+        if (typeof e.fleet === 'string') add(JSON.parse(e.fleet) as FleetSource);
+        else if (e.partitionKey && e.rowKey) old.push({ partitionKey: e.partitionKey, rowKey: e.rowKey });
       }
-      for (const key of old) out.push(fleetSourceOf(docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(LATEST, key))));
-      return out.sort((a, b) => registryRowKey(a.registryId).localeCompare(registryRowKey(b.registryId)));
+      for (const o of old) add(fleetSourceOf(docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(o.partitionKey, o.rowKey))));
+      return newestPerKey(out);
     });
   }
 
@@ -337,7 +388,7 @@ export class TableDriftReportStore implements DriftReportStore {
     for (const e of legacy) if (e.rowKey) byRun.set(e.rowKey, docOf<DriftReport>(e));
     // The latest report too (a report of a run with no run record is found there).
     try {
-      const latest = docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(LATEST, key));
+      const latest = docOf<DriftReport>(await t.getEntity<Record<string, unknown>>(latestPartition(key), key));
       byRun.set(latest.runId, latest);
     } catch (e) {
       if (statusOf(e) !== 404) throw toStoreError(e, 'history', 'drift report store');
@@ -347,7 +398,7 @@ export class TableDriftReportStore implements DriftReportStore {
       for (let i = next++; i < runIds.length; i = next++) {
         const runId = runIds[i] as string;
         try {
-          const row = await t.getEntity<Record<string, unknown>>(runPartition(runId), key);
+          const row = await t.getEntity<Record<string, unknown>>(runPartition(runId, key), key);
           // A run row written before reports moved here holds only the index entry: its report is in the older partition.
           if (typeof row[REPORT_COUNT] === 'number') byRun.set(runId, chunksOf<DriftReport>(row, REPORT_PREFIX, REPORT_COUNT));
         } catch (e) {
@@ -368,7 +419,8 @@ export class TableDriftReportStore implements DriftReportStore {
     const { odata } = loadTables();
     const rows = await io('query', async () => {
       const out: DriftRunEntry[] = [];
-      const filter = odata`PartitionKey eq ${runPartition(runId)} and RowKey lt ${MARKER_PREFIX}`;
+      const { from, to } = runRange(runId);
+      const filter = odata`PartitionKey ge ${from} and PartitionKey lt ${to} and RowKey lt ${MARKER_PREFIX}`;
       for await (const e of t.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['chunks', 'doc0', 'doc1', 'doc2', 'doc3'] } })) out.push(docOf<DriftRunEntry>(e));
       return out;
     });
@@ -381,7 +433,8 @@ export class TableDriftReportStore implements DriftReportStore {
     const { odata } = loadTables();
     return io('query', async () => {
       let n = 0;
-      const filter = odata`PartitionKey eq ${runPartition(runId)} and RowKey ge ${MARKER_PREFIX}`;
+      const { from, to } = runRange(runId);
+      const filter = odata`PartitionKey ge ${from} and PartitionKey lt ${to} and RowKey ge ${MARKER_PREFIX}`;
       for await (const e of t.listEntities<{ registries?: number }>({ queryOptions: { filter, select: ['registries'] } })) n += typeof e.registries === 'number' ? e.registries : 0;
       return n;
     });

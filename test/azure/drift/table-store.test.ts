@@ -5,6 +5,7 @@ import { ensureAzurite, type AzuriteHandle } from '../../../devhost/azurite';
 import { InMemoryDriftReportStore, TableDriftReportStore, registryRowKey } from '../../../src/azure/drift';
 import type { DriftReportStore } from '../../../src/app/ports/drift';
 import { errorReport } from '../../../src/model/drift';
+import { fleetSourceOf } from '../../../src/model/drift/fleet';
 import type { DriftReport } from '../../../src/model/drift';
 
 let azurite: AzuriteHandle;
@@ -102,7 +103,8 @@ describe('Table layout', () => {
     const keys = rows.map((r) => `${r.partitionKey} ${r.rowKey}`).sort();
     const k = registryRowKey(A);
     expect(k).not.toContain('/');
-    expect(keys).toEqual([`latest ${k}`, `run|${RUN1} ${k}`, `run|${RUN1} ~done|${k}`, `run|${RUN2} ${k}`, `run|${RUN2} ~done|${k}`].sort());
+    // the run's and the latest partitions of the registry's subscription (s1)
+    expect(keys).toEqual([`latest|s1 ${k}`, `run|${RUN1}|s1 ${k}`, `run|${RUN1}|s1 ~done|${k}`, `run|${RUN2}|s1 ${k}`, `run|${RUN2}|s1 ~done|${k}`].sort());
   });
 });
 
@@ -135,7 +137,7 @@ describe('a check message stored together (putMany, Azurite)', () => {
     const entries = await s.runEntries(RUN1);
     expect(entries).toHaveLength(60);
     expect(new Set(entries.map((e) => e.status))).toEqual(new Set(['drifted']));
-    expect(first.filter((k) => k.startsWith(`run|${RUN1} ~done|`))).toHaveLength(1);
+    expect(first.filter((k) => k.startsWith(`run|${RUN1}|s1 ~done|`))).toHaveLength(1);
     expect(await s.history(group[7]!.registryId)).toEqual([expect.objectContaining({ runId: RUN1, status: 'drifted' })]);
   });
 
@@ -189,8 +191,14 @@ describe('a check message stored together (putMany, Azurite)', () => {
     // as the previous layout wrote run 1: the report in `r|<key>`, only the index entry in the run partition
     await t.upsertEntity({ partitionKey: `r|${registryRowKey(A)}`, rowKey: RUN1, chunks: 1, doc0: JSON.stringify(old) }, 'Replace');
     await t.upsertEntity({ partitionKey: `run|${RUN1}`, rowKey: registryRowKey(A), chunks: 1, doc0: JSON.stringify({ registryId: A, status: 'drifted', severity: 'critical', kinds: ['configuration'], codes: ['REPLICA_MISSING'], summary: 'drifted', checkedAt: old.checkedAt }) }, 'Replace');
+    // and its latest row, unsharded then
+    await t.upsertEntity({ partitionKey: 'latest', rowKey: registryRowKey(A), chunks: 1, doc0: JSON.stringify(old), fleet: JSON.stringify(fleetSourceOf(old)) }, 'Replace');
+    expect((await s.latest()).map((r) => r.runId)).toEqual([RUN1]);
     await s.put(report(A, RUN2, 'ok'));
     expect((await s.history(A)).map((r) => `${r.runId}:${r.status}`)).toEqual([`${RUN2}:ok`, `${RUN1}:drifted`]);
+    // one latest report per registry, the newest run's, though the older unsharded row is still there
+    expect((await s.latest()).map((r) => `${r.runId}:${r.status}`)).toEqual([`${RUN2}:ok`]);
+    expect((await s.latestFleet()).map((f) => f.runId)).toEqual([RUN2]);
     expect(await s.runEntries(RUN1)).toEqual([expect.objectContaining({ registryId: A, status: 'drifted' })]);
   });
 });
