@@ -101,6 +101,24 @@ export function resolveRecommendationForMap(raw: unknown, catalog: Catalog, out:
   };
 }
 
+/** The failover state's cost from the posted answer's `recommended.outage` entry for the failed location, when it has one. */
+function withPostedFailoverCost(mapInput: ReplicationMapInput, body: unknown): ReplicationMapInput {
+  const f = mapInput.failover;
+  if (!f || !isObj(body)) return mapInput;
+  const entries = (body as unknown as RecommendationMapInput).recommended?.outage?.locations;
+  const entry = Array.isArray(entries) ? entries.find((e) => isObj(e) && e.location === f.location) : undefined;
+  if (!entry || !isObj(entry.monthlyCost)) return mapInput;
+  const c = entry.monthlyCost;
+  return {
+    ...mapInput,
+    failover: {
+      ...f,
+      monthlyCost: { total: c.total, ...(c.totalKnown !== undefined ? { totalKnown: c.totalKnown } : {}), ...(c.unknown ? { unknown: c.unknown } : {}) },
+      monthlyCostDelta: entry.monthlyCostDelta ?? null,
+    },
+  };
+}
+
 /** The problems of a posted recommendation (unknown regions, servedBy outside the recommended topology), for the 400. */
 export function recommendationMapIssues(raw: unknown, catalog: Catalog): InputIssue[] {
   const out = new IssueCollector();
@@ -121,7 +139,7 @@ export async function recommendationMap(deps: Pick<MapDeps, 'catalog' | 'prices'
   out.throwIfAny();
   if (!rec) throw new Error('recommendation could not be resolved although no issue was recorded');
   const mapInput = failoverInput(mapInputFromRecommendation(rec, deps.catalog), input.fail, deps.catalog, deps.prices(), new IssueCollector());
-  return renderReplicationMap(mapInput, deps.catalog);
+  return renderReplicationMap(withPostedFailoverCost(mapInput, input.body), deps.catalog);
 }
 
 /** The map of a posted topology (explicit or live) with its workloads; with `fail`, that location down. */

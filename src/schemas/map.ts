@@ -64,6 +64,30 @@ const mapWorkloadLineSchema = {
   },
 } as const;
 
+/**
+ * The failover figures the map shows for `?fail=` from a posted
+ * recommendation's `recommended.outage` (the answer's own figures, as for
+ * monthlyCost); the routing itself is recomputed.
+ */
+const mapOutageSchema = {
+  type: 'object',
+  properties: {
+    locations: {
+      type: 'array',
+      maxItems: MAX_REPLICAS + 1,
+      items: {
+        type: 'object',
+        required: ['location'],
+        properties: {
+          location: regionNameSchema,
+          monthlyCost: mapMonthlyCostSchema,
+          monthlyCostDelta: { type: ['number', 'null'], minimum: -MAX_MONTHLY_AMOUNT, maximum: MAX_MONTHLY_AMOUNT },
+        },
+      },
+    },
+  },
+} as const;
+
 /** What the map needs from a recommendation output; everything else in it is ignored. */
 export const recommendationMapSchema = {
   type: 'object',
@@ -78,6 +102,7 @@ export const recommendationMapSchema = {
       properties: {
         topology: mapTopologySchema,
         monthlyCost: mapMonthlyCostSchema,
+        outage: mapOutageSchema,
         estimate: {
           type: 'object',
           properties: { workloads: { type: 'array', maxItems: MAX_WORKLOADS, items: mapWorkloadLineSchema } },
@@ -134,5 +159,10 @@ export interface RecommendationMapInput {
   currency: string;
   prices: { asOf: string };
   current: { topology: MapTopologyInput; monthlyCost?: MapMonthlyCostInput };
-  recommended: { topology: MapTopologyInput; monthlyCost?: MapMonthlyCostInput; estimate?: { workloads?: MapWorkloadLineInput[] } };
+  recommended: {
+    topology: MapTopologyInput;
+    monthlyCost?: MapMonthlyCostInput;
+    outage?: { locations?: { location: string; monthlyCost?: MapMonthlyCostInput; monthlyCostDelta?: number | null }[] };
+    estimate?: { workloads?: MapWorkloadLineInput[] };
+  };
 }

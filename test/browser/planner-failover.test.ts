@@ -97,6 +97,10 @@ describe('planner page: failover view', () => {
       const homeLines = await mapLines(page);
       expect(Object.keys(homeLines).sort()).toEqual(['canadacentral', 'eastus', 'westeurope', 'westus']);
       for (const [id, [state, served]] of Object.entries(homeLines)) expect([id, state, served]).toEqual([id, 'unserved', '']);
+      // The map's header prices the same failover state as the table (the answer's outage entry).
+      const failoverCost = (await page.textContent('#failover-cost [data-cost="failover"]')) ?? '';
+      expect(failoverCost).toMatch(/^[\d,]+\.\d\d USD$/);
+      expect(await page.textContent('#failover-map svg .cost')).toContain(`→ ${failoverCost} while West US is down`);
       await page.locator('#failover-box').screenshot({ path: artifact('planner-failover-home.png') });
 
       // The current topology (West US + three replicas): East US fails → its workload goes to Canada Central.

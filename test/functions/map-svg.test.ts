@@ -205,6 +205,26 @@ describe('POST /api/map.svg', () => {
       const jp = attrs(res.text, 'workload').find((g) => g['data-workload'] === 'japaneast');
       expect(jp).toMatchObject({ 'data-failover': 'moved', 'data-moved-from': 'japaneast' });
       expect(jp?.['data-served-by']).not.toBe('japaneast');
+      // The header prices the failover state with the answer's own recommended.outage entry.
+      const entry = rec.json.recommended.outage.locations.find((l: { location: string }) => l.location === 'japaneast');
+      expect(entry.moves.map((m: { workload: string; to: string }) => `${m.workload}>${m.to}`)).toEqual([`japaneast>${jp?.['data-served-by']}`]);
+      expect(res.text).toContain(`Monthly cost: ${rec.json.recommended.monthlyCost.total.toFixed(2)} USD → ${entry.monthlyCost.total.toLocaleString('en-US', { minimumFractionDigits: 2 })} USD while Japan East is down`);
+      // Without an outage section in the posted answer the header keeps the normal state's figures, labelled so.
+      const { outage: _outage, ...bare } = rec.json.recommended;
+      const unpriced = await invoke(mapSvg, { body: { ...rec.json, recommended: bare }, query: { fail: 'japaneast' } });
+      expect(unpriced.text).toContain(`Monthly cost (normal state): ${rec.json.current.monthlyCost.total.toFixed(2)} USD → ${rec.json.recommended.monthlyCost.total.toFixed(2)} USD`);
+      // With one, the header shows that entry's failover cost against the recommended topology's cost.
+      const withOutage = {
+        ...rec.json,
+        recommended: { ...rec.json.recommended, outage: { locations: [{ location: 'japaneast', monthlyCost: { total: 1234.5, unknown: [] }, monthlyCostDelta: 56.78 }] } },
+      };
+      const priced = await invoke(mapSvg, { body: withOutage, query: { fail: 'japaneast' } });
+      expect(priced.status).toBe(200);
+      expect(priced.text).toContain(`Monthly cost: ${rec.json.recommended.monthlyCost.total.toFixed(2)} USD → 1,234.50 USD while Japan East is down`);
+      expect(priced.text).toContain('failover +56.78 USD/month while it lasts');
+      const badOutage = await invoke(mapSvg, { body: { ...withOutage, recommended: { ...withOutage.recommended, outage: { locations: [{ location: 'japaneast', monthlyCostDelta: 'lots' }] } } }, query: { fail: 'japaneast' } });
+      expect(badOutage.status).toBe(400);
+      expect(badOutage.json.errors[0].pointer).toBe('/recommended/outage/locations/0/monthlyCostDelta');
       const removed = rec.json.savings.changes.remove[0];
       const refused = await invoke(mapSvg, { body: rec.json, query: { fail: removed } });
       expect(refused.status).toBe(400);

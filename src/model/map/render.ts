@@ -449,7 +449,7 @@ function header(ctx: MapContext): string[] {
     const label = fo && foCost === undefined ? 'Monthly cost (normal state)' : 'Monthly cost';
     const line1 =
       foCost !== undefined
-        ? `${label}: ${before ?? after ?? 'unknown'} → ${foCost} while ${ctx.display(fo?.location ?? '')} is down`
+        ? `${label}: ${(input.recommended ? after : before) ?? 'unknown'} → ${foCost} while ${ctx.display(fo?.location ?? '')} is down`
         : before !== undefined && after !== undefined
           ? `${label}: ${before} → ${after}`
           : `${label}: ${before ?? after ?? ''}`;
