@@ -355,6 +355,18 @@ export function monthlyCost(input: CostInput, catalog: Catalog, prices: PriceBoo
   };
 }
 
+/** `current` with the items served by `location` replaced by `reroute` of them (called once, with those items only). */
+function rerouteServedBy<C extends { servedBy: string | null }, I>(location: string, current: readonly C[], items: readonly I[], reroute: (items: I[]) => C[]): C[] {
+  const idx = current.flatMap((c, i) => (c.servedBy === location ? [i] : []));
+  const rerouted = reroute(idx.map((i) => items[i] as I));
+  const out = [...current];
+  idx.forEach((i, q) => {
+    const r = rerouted[q];
+    if (r) out[i] = r;
+  });
+  return out;
+}
+
 /**
  * Adds the economics of every replica to a breakdown: its marginal monthly
  * value (cost without it − cost with it) and its break-even pull volume.
@@ -367,7 +379,8 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
       sku: breakdown.sku,
       replicas: input.topology.replicas.filter((r) => r.region !== loc.region),
     };
-    const after = serveWorkloads(without, input.workloads, catalog, prices);
+    // Only the workloads this replica serves are routed again; the others keep their location.
+    const after = rerouteServedBy(loc.region, breakdown.workloads, input.workloads, (ws) => serveWorkloads(without, ws, catalog, prices));
     const ownCost = loc.registryUnits === null ? null : finiteOrNull(loc.registryUnits + (loc.storage ?? 0));
     let transferDelta: number | null = ownCost === null ? null : 0;
     let savedSum = 0;
@@ -393,7 +406,7 @@ export function withReplicaEconomics(input: CostInput, breakdown: CostBreakdown,
       }
     });
     if (transferDelta !== null && breakdown.pushes) {
-      const pushesAfter = servePushes(locationsOf(without).enabled, input.pushes ?? [], catalog, prices);
+      const pushesAfter = rerouteServedBy(loc.region, breakdown.pushes, input.pushes ?? [], (ps) => servePushes(locationsOf(without).enabled, ps, catalog, prices));
       transferDelta = sumOrNull([
         transferDelta,
         ...breakdown.pushes.map((p, i): number | null => {

@@ -74,12 +74,24 @@ interface Moved {
   after: number | null;
 }
 
-/** Moves of the items (workloads or pushes) served by `failed`, with their transfer change. */
-function movesOf(before: readonly (WorkloadCost | PushCost)[], after: readonly (WorkloadCost | PushCost)[], failed: string, maxMs: number | undefined): { moved: Moved[]; transferAfter: (number | null)[] } {
+/**
+ * Moves of the items (workloads or pushes) served by `failed`, with their transfer change. Only those
+ * items are routed again (`reroute` gets them alone): the others keep their location and cost.
+ */
+function movesOf<T>(
+  before: readonly (WorkloadCost | PushCost)[],
+  items: readonly T[],
+  reroute: (moved: T[]) => (WorkloadCost | PushCost)[],
+  failed: string,
+  maxMs: number | undefined,
+): { moved: Moved[]; transferAfter: (number | null)[] } {
+  const idx = before.flatMap((b, i) => (b.servedBy === failed ? [i] : []));
+  const rerouted = reroute(idx.map((i) => items[i] as T));
+  const afterOf = new Map(idx.map((i, q) => [i, rerouted[q]]));
   const moved: Moved[] = [];
   const transferAfter = before.map((b, i): number | null => {
-    const a = after[i];
-    if (!a || b.servedBy !== failed) return b.cost;
+    const a = afterOf.get(i);
+    if (!a) return b.cost;
     const afterCost = a.servedBy === null ? 0 : a.cost;
     const within = maxMs === undefined ? null : a.latencyMs !== null && a.servedBy !== null && a.latencyMs <= maxMs;
     moved.push({
@@ -111,8 +123,8 @@ function notesOf(location: string, role: 'home' | 'replica', enabledAfter: reado
 /** The failover state of one location. */
 function failureOf(location: string, role: 'home' | 'replica', input: CostInput, normal: CostBreakdown, enabled: readonly string[], catalog: Catalog, prices: PriceBook, maxMs: number | undefined): OutageLocation {
   const enabledAfter = enabled.filter((l) => l !== location);
-  const w = movesOf(normal.workloads, serveWorkloadsFrom(enabledAfter, input.workloads, catalog, prices), location, maxMs);
-  const p = normal.pushes ? movesOf(normal.pushes, servePushes(enabledAfter, input.pushes ?? [], catalog, prices), location, maxMs) : undefined;
+  const w = movesOf(normal.workloads, input.workloads, (ws) => serveWorkloadsFrom(enabledAfter, ws, catalog, prices), location, maxMs);
+  const p = normal.pushes ? movesOf(normal.pushes, input.pushes ?? [], (ps) => servePushes(enabledAfter, ps, catalog, prices), location, maxMs) : undefined;
   const moves = w.moved.map((m) => m.move);
   const unserved = moves.filter((m) => m.to === null).map((m) => m.workload);
   const totals = totalOf([
