@@ -55,9 +55,17 @@ beforeAll(async () => {
   setServices(services);
   const store = services.drift.reports;
   const t0 = performance.now();
-  // The store's putMany (what a group check calls), 1,000 reports a call: the same rows as 200 calls of 50,
-  // written in minutes less (each call first queries the latest partition for newer runs).
-  for (let i = 0; i < N; i += 1000) await store.putMany?.(Array.from({ length: Math.min(1000, N - i) }, (_, k) => report(i + k + 1)));
+  // The store's putMany as a group check calls it: the reports of one check message (<= 50 registries of one
+  // subscription), done; eight messages at a time.
+  const bySub = new Map<string, DriftReport[]>();
+  for (let i = 1; i <= N; i++) {
+    const r = report(i);
+    const sub = r.registryId.split('/')[2] as string;
+    bySub.set(sub, [...(bySub.get(sub) ?? []), r]);
+  }
+  const messages: DriftReport[][] = [];
+  for (const list of bySub.values()) for (let i = 0; i < list.length; i += 50) messages.push(list.slice(i, i + 50));
+  for (let m = 0; m < messages.length; m += 8) await Promise.all(messages.slice(m, m + 8).map((grp) => store.putMany?.(grp, { done: true })));
   console.log(`fleet-table: seeded ${N} reports in ${Math.round(performance.now() - t0)} ms`);
   await store.putRun({ runId: RUN, startedAt: new Date(NOW - 3_600_000).toISOString(), trigger: 'test', expected: N, sources: { registryIds: N, subscriptions: SUBS }, listErrors: [] });
   const logs: string[] = [];
