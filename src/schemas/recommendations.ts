@@ -81,6 +81,17 @@ export const recommendationsRequestSchema = {
       ],
       constraints: { maxReplicas: 3 },
     },
+    {
+      registry: { homeRegion: 'westus', storageGiB: 120 },
+      workloads: [
+        { region: 'westus', pullGBPerMonth: 1000 },
+        { region: 'eastus', pullGBPerMonth: 4000 },
+        { region: 'canadacentral', pullGBPerMonth: 300 },
+        { region: 'westeurope', pullGBPerMonth: 3000 },
+        { region: 'francecentral', pullGBPerMonth: 800 },
+      ],
+      constraints: { resilience: { survive: 'any-one-location', maxMs: 40 }, minReplicas: 1 },
+    },
   ],
 } as const;
 
