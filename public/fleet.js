@@ -75,6 +75,7 @@ async function load(event) {
       `${body.count} of ${body.total} registries (${body.counts.drifted} drifted, ${body.counts.error} failed checks); ` +
       `known savings ${totals} per month${body.unknownSavings ? `, ${body.unknownSavings} unknown` : ''}` +
       (body.count > MAX_ROWS ? `; the ${MAX_ROWS} largest shown, the CSV has all` : '') +
+      (body.snapshot ? `; as of drift run ${body.snapshot.runId} (snapshot ${age(body.snapshot.ageSeconds)} old)` : '') +
       '.';
     $('fleet-result').hidden = false;
   } catch (e) {
