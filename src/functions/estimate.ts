@@ -15,7 +15,7 @@ export const estimate = httpEndpoint({
       doc: {
         summary: 'Monthly cost of a topology for given workloads',
         description:
-          'Registry units (one per location per day), storage overage per location, and the data transfer of every workload served by its network-closest enabled location. Every amount carries the currency, the price date and the assumptions behind it; unknown amounts are null, never 0.',
+          'Registry units (one per location per day), storage overage per location, and the data transfer of every workload served by its network-closest enabled location. Every amount carries the currency, the price date and the assumptions behind it; unknown amounts are null, never 0. Also: `outage` (for each location that fails: where its workloads move, their latency, the unserved workloads and the failover state\'s monthly cost), `push` (with `pushRegions`: push transfer billed by the push site\'s continent, push-region replica economics, split-push warning) and `zoneRedundancy` advice.',
         tags: ['planning'],
         requestSchema: estimateRequestSchema,
         responses: {
