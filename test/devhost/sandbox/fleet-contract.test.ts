@@ -21,7 +21,7 @@ const seeds = [...syntheticRegistries(600, { subscriptionId: SUB_A, namePrefix: 
 const idOf = (name: string, sub = SUB_A) => `/subscriptions/${sub}/resourceGroups/synthetic-rg/providers/Microsoft.ContainerRegistry/registries/${name}`;
 
 beforeAll(async () => {
-  sb = await startArmSandbox({ seed: { registries: seeds }, resourceGraph: { quota: 2, windowSeconds: 1, managementGroups: { platform: [SUB_B] } } });
+  sb = await startArmSandbox({ seed: { registries: seeds }, resourceGraph: { quota: 2, windowSeconds: 3, managementGroups: { platform: [SUB_B] } } });
 });
 afterAll(async () => {
   await sb.close();
@@ -48,21 +48,25 @@ describe('Resource Graph and metrics batch exchanges vs the official Swagger', (
   it('every Resources exchange of an SDK inventory run conforms: pages, quota 429s, 403, management group, tenant, 400s', async () => {
     const from = lastSeq();
     const { inventory } = adapters();
-    // Another client of the same principal (same token) uses the quota (2 per 1 s) first: the run's first query meets a 429.
-    for (let i = 0; i < 2; i++) expect((await post(RG_URL, { query: 'resources', options: { $top: 1 } })).status).toBe(200);
+    // Another client of the same principal (same token) uses the quota (2 per 3 s) first, with at least 2 s of the
+    // window left: the run's first query meets a 429.
+    for (;;) {
+      const r = await post(RG_URL, { query: 'resources', options: { $top: 1 } });
+      if (r.status === 200 && r.headers.get('x-ms-user-quota-remaining') === '0' && (r.headers.get('x-ms-user-quota-resets-after') ?? '') >= '00:00:03') break;
+    }
     const all = await inventory.list({ subscriptions: [SUB_A, SUB_B], managementGroups: [], tenant: false });
     expect(all.registries).toHaveLength(640);
     expect(sb.resourceGraph.throttled).toBeGreaterThan(0);
     expect((await inventory.list({ subscriptions: [], managementGroups: ['platform'], tenant: false })).registries).toHaveLength(40);
     sb.resourceGraph.deniedSubscriptions.add(SUB_B);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 3100));
     const refused = await post(RG_URL, { subscriptions: [SUB_B], query: "resources | where type =~ 'microsoft.containerregistry/registries'" });
     expect(refused.status).toBe(403);
     sb.resourceGraph.deniedSubscriptions.clear();
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 3100));
     expect((await post(RG_URL, { query: 'resources | summarize count()' })).status).toBe(400); // outside the sandbox's KQL subset
     expect((await post(RG_URL, { query: "resources | project id, name | order by name asc", options: { $top: 5, $skip: 3 } })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 3100));
     expect((await post(RG_URL, { query: 'resources', options: { resultFormat: 'table' } })).status).toBe(400);
     const results = expectFleetContractClean(since(from), 8);
     const statuses = new Set(results.map((r) => r.statusCode));
@@ -88,7 +92,7 @@ describe('Resource Graph and metrics batch exchanges vs the official Swagger', (
 
   it('catches a deliberately wrong request or response', async () => {
     const from = lastSeq();
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 3100));
     expect((await post(RG_URL, { query: "resources | where type =~ 'microsoft.containerregistry/registries'", options: { $top: 2 } })).status).toBe(200);
     const tooMany = await post(RG_URL, { query: 'resources', options: { $top: 5000 } });
     expect(tooMany.status).toBe(400);
