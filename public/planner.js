@@ -493,7 +493,10 @@ function showFailoverLocation(location) {
     h('span', { 'data-cost': 'failover' }, costText(entry.monthlyCost)),
     ' (',
     h('span', { 'data-cost': 'delta', class: delta === null || delta === undefined ? '' : delta > 0 ? 'neg' : 'pos' }, `${signedMoney(delta)}/month`),
-    ' vs. normal; the failed location is still billed).',
+    ' vs. normal; the failed location is still billed)',
+    entry.unserved.length && delta !== null && delta !== undefined && delta < 0
+      ? h('span', { class: 'caveat' }, ` — lower only because ${entry.unserved.length} unserved workload${entry.unserved.length === 1 ? '' : 's'} pull${entry.unserved.length === 1 ? 's' : ''} nothing.`)
+      : '.',
   );
   const n = entry.moves.length;
   $('failover-table-caption').textContent = n

@@ -92,6 +92,8 @@ describe('planner page: failover view', () => {
       expect(home.every((r) => r.unserved && r.to === '')).toBe(true);
       for (const r of home) expect(r.cells[4]).toBe('UNSERVED: no registry location left');
       expect(await page.textContent('#failover-cost')).toMatch(/^Monthly cost while West US is down: [\d,]+\.\d\d USD \([+−][\d,]+\.\d\d USD\/month vs\. normal/);
+      // Cheaper only because nobody can pull: the page says so.
+      expect(await page.textContent('#failover-cost')).toMatch(/\(−[\d,]+\.\d\d USD\/month vs\. normal; the failed location is still billed\) — lower only because 4 unserved workloads pull nothing\.$/);
       // The map for it: West US crossed out, every workload marked unserved.
       expect(await page.getAttribute('#failover-map svg g.region[data-region="westus"]', 'data-failed')).toBe('true');
       const homeLines = await mapLines(page);
