@@ -310,11 +310,13 @@ function checkVolumes(input: RecommendInput, warnings: string[]): void {
 }
 
 /** The exact optimum; throws 422 naming the constraint when there is none. */
-function solveBest(instance: UflInstance, solverOpts: SolverOptions): UflResult {
+function solveBest(instance: UflInstance, solverOpts: SolverOptions, c?: RecommendConstraints): UflResult {
   const best = solveUfl(instance, solverOpts);
   if (best.status === 'infeasible') {
     if (instance.redundancy !== undefined && resilienceIsTheCulprit(instance, best, solverOpts)) {
-      throw new UnsatisfiableError(`The constraints cannot all be met: no replica set within the other constraints (maxReplicas, latency, exclude, …) keeps every workload served after any single-location outage (${best.reason ?? 'infeasible'}).`, 'resilience');
+      const others = [c?.maxReplicas !== undefined ? `maxReplicas ${c.maxReplicas}` : '', c?.latency ? `latency within ${c.latency.maxMs} ms` : '', c?.candidates ? 'candidates' : '', c?.exclude.length ? 'exclude' : '', c?.allowedGeographies ? 'allowedGeographies' : ''].filter((x) => x !== '');
+      const within = c?.resilience?.maxMs !== undefined ? ` within ${c.resilience.maxMs} ms` : '';
+      throw new UnsatisfiableError(`The constraints cannot all be met: no replica set${others.length ? ` within ${others.join(', ')}` : ''} keeps every workload served${within} after any single-location outage.`, 'resilience');
     }
     const constraint = /latency|coverage/i.test(best.reason ?? '') ? 'latency' : /maxOpen|max/i.test(best.reason ?? '') ? 'maxReplicas' : 'constraints';
     throw new UnsatisfiableError(`The constraints cannot all be met: ${best.reason ?? 'no feasible replica set'}.`, constraint);
@@ -448,7 +450,7 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   // One deadline for the whole request: the main solve and the frontier share it.
   const deadlineMs = input.solver.timeLimitMs ?? DEFAULT_DEADLINE_MS;
   const solverOpts: SolverOptions = { deadline: Math.min(Date.now() + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
-  const best = solveBest(instance, solverOpts);
+  const best = solveBest(instance, solverOpts, input.constraints);
 
   const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads, ...(input.pushes?.length ? { pushes: input.pushes } : {}) });
   const est = (t: Topology): EstimateResponse => buildEstimate(costInput(t), catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });

@@ -186,6 +186,7 @@ describe('POST /api/recommendations: resilience and minReplicas contradictions a
       'zoneRedundancyRequired',
       /australiasoutheast/,
     ],
+    ['resilience within maxMs needs more replicas than maxReplicas allows (found by the solve)', contoso, { resilience: { ...anyOne, maxMs: 40 }, maxReplicas: 2 }, 'resilience', /within maxReplicas 2 keeps every workload served within 40 ms/],
     ['no candidate left at all', { ...contoso, replicas: [] }, { resilience: anyOne, candidates: [] }, 'candidates', /two allowed locations/],
   ];
   for (const [name, body, constraints, culprit, detail] of cases) {
