@@ -82,6 +82,15 @@ class BranchAndBound {
   slackW = 0;
   lam = 0;
   lamStack: number[] = [];
+  /**
+   * Redundancy priced in the bound: multiplier u_r >= 0 per redundancy set r (constraint sum_{i in S_r} y_i >= min),
+   * moved by the subgradient with v; L gains u_r × min and every facility of S_r loses u_r of reduced cost.
+   * Any u >= 0 gives a valid bound. null without a redundancy constraint.
+   */
+  u: Float64Array | null = null;
+  bestU: Float64Array | null = null;
+  gU: Float64Array | null = null;
+  uStack: VectorStack | null = null;
   /** Subgradient of the bound in lam (weight served outside covering sets − slackW), set by lagrangian(…, true). */
   gLam = 0;
   nodeIters = 25;
@@ -129,6 +138,13 @@ class BranchAndBound {
     this.g = new Float64Array(p.m);
     this.bestV = new Float64Array(p.m);
     this.limits = new SearchLimits(Math.min(opts.timeLimitMs === undefined ? Infinity : t0 + opts.timeLimitMs, opts.deadline ?? Infinity), opts.nodeLimit ?? Infinity, 32);
+    if (p.red !== null) {
+      const R = p.red.start.length - 1;
+      this.u = new Float64Array(R);
+      this.bestU = new Float64Array(R);
+      this.gU = new Float64Array(R);
+      this.uStack = new VectorStack(R);
+    }
   }
 
   /** Prices the coverage constraint in the bound from lam0 on (see pw); only on clients whose covering set is a prefix of their order. */
@@ -473,6 +489,17 @@ class BranchAndBound {
       }
     }
     if (pw !== null) L -= lam * this.slackW;
+    const red = p.red;
+    const u = this.u;
+    if (red !== null && u !== null) {
+      for (let r = 0; r < u.length; r++) {
+        const ur = u[r] as number;
+        if (!(ur > 0)) continue;
+        L += ur * red.min;
+        const e = red.start[r + 1] as number;
+        for (let q = red.start[r] as number; q < e; q++) { const i = red.fac[q] as number; rc[i] = (rc[i] as number) - ur; }
+      }
+    }
     const need = Math.max(p.kmin - nOpen, 0);
     const room = p.kmax - nOpen;
     let nNeg = 0;
@@ -544,6 +571,15 @@ class BranchAndBound {
         g[j] = 1 - cover;
       }
       this.gLam = gl;
+      const gU = this.gU;
+      if (red !== null && gU !== null) {
+        for (let r = 0; r < gU.length; r++) {
+          let k = 0;
+          const e = red.start[r + 1] as number;
+          for (let q = red.start[r] as number; q < e; q++) { const i = red.fac[q] as number; if (status[i] === OPEN || inC[i] === 1) k++; }
+          gU[r] = red.min - k;
+        }
+      }
     }
     return L - this.offset;
   }
@@ -575,23 +611,28 @@ class BranchAndBound {
     let bestLam = this.lam;
     // lam moves in units of slackW (μ = lam × slackW), the scale of the client multipliers
     const S = this.pw !== null && this.slackW > 0 ? this.slackW : 0;
+    const { u, bestU, gU } = this;
+    if (u !== null && bestU !== null) bestU.set(u);
     for (let it = 0; it < iters; it++) {
       const L = this.lagrangian(v, true);
-      if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); bestLam = this.lam; stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
+      if (L > bestL + 1e-12 * Math.abs(bestL)) { bestL = L; bestV.set(v); bestLam = this.lam; if (u !== null && bestU !== null) bestU.set(u); stall = 0; } else if (++stall >= 5) { theta /= 2; stall = 0; }
       if (bestL > T || theta < 1e-4) break;
       const goal = T < Infinity ? T + 1e-6 * Math.max(1, Math.abs(T)) : 1.05 * Math.abs(L) + 1;
-      if (S > 0) {
-        const gm = this.gLam / S;
+      if (S > 0 || (u !== null && gU !== null)) {
+        const gm = S > 0 ? this.gLam / S : 0;
         let norm = gm * gm;
         for (let j = 0; j < this.m; j++) norm += (g[j] as number) * (g[j] as number);
+        if (u !== null && gU !== null) for (let r = 0; r < u.length; r++) { const gr = (u[r] as number) > 0 || (gU[r] as number) > 0 ? (gU[r] as number) : 0; norm += gr * gr; }
         if (norm === 0) break;
         const step = (theta * (goal - L)) / norm;
         for (let j = 0; j < this.m; j++) v[j] = (v[j] as number) + step * (g[j] as number);
-        this.lam = Math.max(0, this.lam + (step * gm) / S);
+        if (S > 0) this.lam = Math.max(0, this.lam + (step * gm) / S);
+        if (u !== null && gU !== null) for (let r = 0; r < u.length; r++) u[r] = Math.max(0, (u[r] as number) + step * (gU[r] as number));
       } else if (!polyakStep(v, g, theta, goal, L)) break;
     }
     v.set(bestV);
     this.lam = bestLam;
+    if (u !== null && bestU !== null) u.set(bestU);
     return bestL;
   }
 
@@ -655,6 +696,7 @@ class BranchAndBound {
   bound(depth: number, round: number): number {
     const { n, p, status, s, v, inC, mask } = this;
     if (this.pw !== null) this.lam = round > 0 ? (this.lamStack[depth] ?? this.lam) : depth > 0 ? (this.lamStack[depth - 1] ?? this.lam) : this.lam;
+    if (this.u !== null && this.uStack !== null && (round > 0 || depth > 0)) this.u.set(this.uStack.at(round > 0 ? depth : depth - 1));
     this.dualAscent();
     // primal: open + zero-slack facilities of the dual ascent
     for (let i = 0; i < n; i++) {
@@ -682,6 +724,7 @@ class BranchAndBound {
     lag = this.lagrangian(v, false); // Lagrangian bound of THIS multiplier vector (fixing must use it)
     this.vStack.at(depth).set(v);
     this.lamStack[depth] = this.lam;
+    if (this.u !== null && this.uStack !== null) this.uStack.at(depth).set(this.u);
     for (let i = 0; i < n; i++) mask[i] = status[i] === OPEN || inC[i] === 1 ? 1 : 0;
     this.tryIncumbent(mask);
     return lag;
