@@ -9,6 +9,7 @@ import { createPlan } from '../../../src/model/plan/state';
 import { InMemoryDriftQueue, InMemoryDriftReportStore, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../../src/azure/drift';
 import { handleDriftCheck } from '../../../src/functions/drift-check';
 import { handleRunFinalize } from '../../../src/functions/topology-drift';
+import { expectFleetContractClean } from '../../helpers/fleet-contract';
 
 export const RG = 'fleet-rg';
 export const id = (name: string) => registryResourceId(name, RG);
@@ -79,7 +80,18 @@ export async function startFleet(): Promise<Fleet> {
     now: new Date(),
   });
   await plans.create({ ...plan, state: 'applied' });
-  return { sandbox, services, env, plans, close: () => sandbox.close() };
+  return {
+    sandbox,
+    services,
+    env,
+    plans,
+    // Every Resource Graph and metrics-batch exchange of the fleet's tests against the official Swagger (#16).
+    close: async () => {
+      const seen = [...sandbox.requests];
+      await sandbox.close();
+      expectFleetContractClean(seen, 0);
+    },
+  };
 }
 
 /** Services of a drift scan over the fleet: in-memory reports and queue, the fleet's plans, ARM and solver; DRIFT_* from `extraEnv`. */
