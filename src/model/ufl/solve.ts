@@ -242,7 +242,50 @@ class BranchAndBound {
         changed = 1;
       }
     }
+    if (changed === 0 && this.redundancyPacking() > this.p.kmax) return -1;
     return changed;
+  }
+
+  /** Sets by ascending size (the packing's greedy order) and its scratch marks, built on first use. */
+  redOrder: Int32Array | null = null;
+  redUsed: Uint8Array | null = null;
+
+  /**
+   * A lower bound on the open facilities any completion needs: the open ones plus, over a family of
+   * unmet redundancy sets without a common free facility (greedy, smallest sets first), the sum of what
+   * each still lacks (distinct free facilities must supply it). Above maxOpen: no completion exists —
+   * this settles the frontier's small counts without enumerating them.
+   */
+  redundancyPacking(): number {
+    const red = this.p.red;
+    const { n, status } = this;
+    let nOpen = 0;
+    for (let i = 0; i < n; i++) if (status[i] === OPEN) nOpen++;
+    if (red === null) return nOpen;
+    const R = red.start.length - 1;
+    if (this.redOrder === null) {
+      const size = (r: number): number => (red.start[r + 1] as number) - (red.start[r] as number);
+      this.redOrder = Int32Array.from(Array.from({ length: R }, (_, r) => r).sort((x, y) => size(x) - size(y) || x - y));
+      this.redUsed = new Uint8Array(n);
+    }
+    const used = this.redUsed as Uint8Array;
+    used.fill(0);
+    let need = nOpen;
+    for (const r of this.redOrder) {
+      const a = red.start[r] as number;
+      const e = red.start[r + 1] as number;
+      let open = 0;
+      let clash = false;
+      for (let q = a; q < e; q++) {
+        const i = red.fac[q] as number;
+        if (status[i] === OPEN) open++;
+        else if (status[i] === FREE && used[i] === 1) clash = true;
+      }
+      if (open >= red.min || clash) continue;
+      for (let q = a; q < e; q++) { const i = red.fac[q] as number; if (status[i] === FREE) used[i] = 1; }
+      need += red.min - open;
+    }
+    return need;
   }
 
   /**
