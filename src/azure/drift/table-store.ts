@@ -106,6 +106,16 @@ function newestPerKey<T>(rows: Array<{ key: string; runId: string; value: T }>):
   }
   return [...best.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v.value);
 }
+/** Rows grouped by partition key, in order. */
+function partitionsOf(rows: Row[]): Map<string, Row[]> {
+  const out = new Map<string, Row[]>();
+  for (const r of rows) {
+    const list = out.get(r.partitionKey);
+    if (list) list.push(r);
+    else out.set(r.partitionKey, [r]);
+  }
+  return out;
+}
 /** Every partition of a run (the shards and the older unsharded one): `PartitionKey ge from and PartitionKey lt to`. */
 const runRange = (runId: string) => ({ from: `run|${runId}`, to: `run|${runId}|~` });
 
@@ -229,7 +239,7 @@ export class TableDriftReportStore implements DriftReportStore {
       for (const [runId, group] of byRun) {
         const marker = opts.done && byRun.size === 1 ? markerRow(runId, group[0] as DriftReport, group.length) : undefined;
         const newer = await this.newerLatest(t, runId);
-        await Promise.all([this.transactRunRows(t, group.map(runRow), marker), this.transact(t, group.filter((r) => !newer.has(registryRowKey(r.registryId))).map(latestRow))]);
+        await Promise.all([this.transactRunRows(t, group.map(runRow), marker), this.transactByPartition(t, group.filter((r) => !newer.has(registryRowKey(r.registryId))).map(latestRow))]);
       }
     });
   }
@@ -282,16 +292,16 @@ export class TableDriftReportStore implements DriftReportStore {
 
   /** Run rows by partition (one, for a check message), the marker in its partition's last transaction, written after every other partition. */
   private async transactRunRows(t: TableClient, rows: Row[], marker: Row | undefined): Promise<void> {
-    const byPartition = new Map<string, Row[]>();
-    for (const r of rows) {
-      const list = byPartition.get(r.partitionKey);
-      if (list) list.push(r);
-      else byPartition.set(r.partitionKey, [r]);
-    }
+    const byPartition = partitionsOf(rows);
     const last = marker ? (byPartition.get(marker.partitionKey) ?? []) : undefined;
     if (marker) byPartition.delete(marker.partitionKey);
     await Promise.all([...byPartition.values()].map((list) => this.transact(t, list)));
     if (marker && last) await this.transact(t, [...last, marker]);
+  }
+
+  /** Rows of any partitions: one series of transactions per partition (a transaction holds one partition). */
+  private async transactByPartition(t: TableClient, rows: Row[]): Promise<void> {
+    await Promise.all([...partitionsOf(rows).values()].map((list) => this.transact(t, list)));
   }
 
   /** Upserts rows of one partition in transactions of ≤ 100 rows and ≤ 2 MiB (all of a transaction or none), in order. */

@@ -141,6 +141,21 @@ describe('a check message stored together (putMany, Azurite)', () => {
     expect(await s.history(group[7]!.registryId)).toEqual([expect.objectContaining({ runId: RUN1, status: 'drifted' })]);
   });
 
+  it('reports of two subscriptions: each in its subscription\'s run partition, one marker (in the first report\'s partition); put() marks its one report', async () => {
+    const name = tableName();
+    const s = new TableDriftReportStore({ connection: conn(), tableName: name });
+    const other = report('/subscriptions/s2/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/zulu', RUN1);
+    await s.putMany([...groupOf(RUN1, 2), other], { done: true });
+    const rows = (await rowsOf(name)).filter((k) => k.startsWith('run|'));
+    expect(rows.filter((k) => k.startsWith(`run|${RUN1}|s1 subscriptions|s1|`))).toHaveLength(2);
+    expect(rows.filter((k) => k.startsWith(`run|${RUN1}|s2 subscriptions|s2|`))).toHaveLength(1);
+    expect(rows.filter((k) => k.includes('~done|'))).toEqual([`run|${RUN1}|s1 ~done|${registryRowKey(groupOf(RUN1, 1)[0]!.registryId)}`]);
+    expect(await s.runProgress(RUN1)).toBe(3);
+    await s.put(report(B, RUN1));
+    expect(await s.runProgress(RUN1)).toBe(4);
+    expect((await s.runEntries(RUN1)).map((e) => e.registryName)).toEqual(['bravo', 'r000', 'r001', 'zulu']);
+  });
+
   it('a message with failed registries (done: false) records no marker; the retry that completes it does', async () => {
     const s = new TableDriftReportStore({ connection: conn(), tableName: tableName() });
     const group = groupOf(RUN1, 5);
