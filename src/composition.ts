@@ -24,7 +24,7 @@ import type { ImageImportPort } from './app/ports/image-import';
 import fs from 'node:fs';
 import { createPlanStore } from './azure/store';
 import { StoreUnavailableError } from './azure/store/errors';
-import { Limiter } from './azure/drift/limit';
+import { Semaphore } from './app/semaphore';
 import { InMemoryArmReadBudget, TableArmReadBudget } from './azure/drift/arm-budget';
 import { createFleetAdapters, type FleetAdapters } from './azure/arm/fleet';
 import type { ArmReadBudget, BatchPullMetricsPort, RegistryInventoryPort } from './app/ports/inventory';
@@ -49,7 +49,7 @@ export interface DriftServices {
   /** The plan store, or a reason why there is none (configuration drift is then unknown). */
   planStore(): { store: PlanStore } | { unavailable: string };
   /** Bounds the ARM calls of drift checks in flight in this process (DRIFT_ARM_CONCURRENCY). */
-  armLimiter: Limiter;
+  armLimiter: Semaphore;
   /** Resource Graph inventory (ARM fallback) and batched metrics; built on first use. */
   inventory(): RegistryInventoryPort;
   batchMetrics(): BatchPullMetricsPort;
@@ -160,7 +160,7 @@ export function createServices(settings: Settings = readSettings(), overrides: S
             return { unavailable: (e as Error).message };
           }
         }),
-      armLimiter: driftOverrides.armLimiter ?? new Limiter(d.armConcurrency),
+      armLimiter: driftOverrides.armLimiter ?? new Semaphore(d.armConcurrency),
       inventory: driftOverrides.inventory ?? (() => fleet().inventory),
       batchMetrics: driftOverrides.batchMetrics ?? (() => fleet().batchMetrics),
       armBudget: driftOverrides.armBudget ?? armBudget,

@@ -8,37 +8,8 @@
  */
 import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
 import type { Solver } from './ports/solver';
+import { Semaphore } from './semaphore';
 import { whenSolverFree } from './solver-wait';
-
-/** A FIFO counting semaphore. */
-export class Gate {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(readonly max: number) {
-    if (!(max >= 1)) throw new RangeError('Gate max must be ≥ 1');
-  }
-
-  get inFlight(): number {
-    return this.active;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
-  }
-}
 
 /** Drift solves in flight for a solver: its workers plus one queued per worker (bounded by its queue), at least 1. */
 export function driftSolveSlots(solver: Solver): number {
@@ -46,12 +17,12 @@ export function driftSolveSlots(solver: Solver): number {
   return Math.max(1, s.size + Math.min(s.size, s.maxQueue));
 }
 
-const gates = new WeakMap<Solver, Gate>();
+const gates = new WeakMap<Solver, Semaphore>();
 
 /** The gate of a solver (one per solver object, shared by every check in this process). */
-export function gateOf(solver: Solver): Gate {
+export function gateOf(solver: Solver): Semaphore {
   let g = gates.get(solver);
-  if (!g) gates.set(solver, (g = new Gate(driftSolveSlots(solver))));
+  if (!g) gates.set(solver, (g = new Semaphore(driftSolveSlots(solver))));
   return g;
 }
 

@@ -136,14 +136,14 @@ export interface LocationCost {
   economicsNote?: string;
 }
 
-export interface WorkloadCost {
+/** The cost line of one site (a pulling workload or a push source): where Traffic Manager sends it and what that costs. */
+export interface SiteCostLine {
   id: string;
   kind: 'azure' | 'external';
   region?: string;
   name?: string;
   latitude?: number;
   longitude?: number;
-  pullGBPerMonth: number | null;
   volumeSource: string;
   servedBy: string | null;
   latencyMs: number | null;
@@ -151,6 +151,10 @@ export interface WorkloadCost {
   ratePerGB: number | null;
   rateBasis: string;
   cost: number | null;
+}
+
+export interface WorkloadCost extends SiteCostLine {
+  pullGBPerMonth: number | null;
 }
 
 export interface CostBreakdown {
@@ -227,21 +231,8 @@ export function sumOrNull(values: readonly (number | null)[]): number | null {
 // region is inter-region transfer billed by the SOURCE (the push site's)
 // continent; a push from outside Azure is ingress, which Azure does not bill.
 
-export interface PushCost {
-  id: string;
-  kind: 'azure' | 'external';
-  region?: string;
-  name?: string;
-  latitude?: number;
-  longitude?: number;
+export interface PushCost extends SiteCostLine {
   pushGBPerMonth: number | null;
-  volumeSource: string;
-  servedBy: string | null;
-  latencyMs: number | null;
-  latencyEstimated: boolean;
-  ratePerGB: number | null;
-  rateBasis: string;
-  cost: number | null;
 }
 
 /** Rate of a push from `site` into location `target` (billed by the push site's continent). */

@@ -1,6 +1,7 @@
 /** drift-solve: drift checks wait in memory for one of the solver's places instead of being refused and sleeping. */
 import { describe, expect, it } from 'vitest';
-import { driftSolve, driftSolveSlots, Gate } from '../../src/app/drift-solve';
+import { driftSolve, driftSolveSlots } from '../../src/app/drift-solve';
+import { Semaphore } from '../../src/app/semaphore';
 import type { Solver, SolverStats } from '../../src/app/ports/solver';
 import type { RecommendContext, RecommendInput, Recommendation } from '../../src/model/recommend';
 
@@ -64,9 +65,9 @@ describe('driftSolve', () => {
   });
 });
 
-describe('Gate', () => {
+describe('Semaphore', () => {
   it('runs at most max tasks at once, in arrival order, and frees its place on failure', async () => {
-    const gate = new Gate(2);
+    const gate = new Semaphore(2);
     const order: number[] = [];
     const releases: Array<() => void> = [];
     const task = (i: number, fail = false) =>

@@ -5,5 +5,4 @@ export { TableDriftReportStore, type TableDriftReportStoreOptions } from './tabl
 export { InMemoryDriftQueue, StorageQueueDriftQueue, decodeMessage, encodeMessage, queueServiceClient } from './queue';
 export { registryRowKey } from './row-key';
 export { postWebhook, type WebhookOptions } from './webhook';
-export { Limiter } from './limit';
 export { entryOf } from './entries';
