@@ -36,6 +36,14 @@ export function runPayload(run: DriftRun, entries: DriftRunEntry[], completedAt:
     errors: errors.slice(0, MAX_LISTED).map(item),
     ...(drifted.length > MAX_LISTED || errors.length > MAX_LISTED ? { truncated: true } : {}),
     ...(run.listErrors.length ? { listErrors: run.listErrors } : {}),
+    ...(run.inventory?.armFallbackSubscriptions.length
+      ? {
+          armFallback: run.inventory.armFallbackSubscriptions.map((subscriptionId) => ({
+            subscriptionId,
+            reason: run.inventory?.armFallback?.find((f) => f.subscriptionId === subscriptionId)?.reason ?? 'Resource Graph refused the subscription (403)',
+          })),
+        }
+      : {}),
   };
 }
 

@@ -64,6 +64,7 @@ async function planWithInventory(deps: DriftRunDeps, runId: string): Promise<Pla
   if (!inventory) throw new Error('no inventory port');
   const res = await inventory.list({ subscriptions: s.subscriptions, managementGroups: s.managementGroups ?? [], tenant: s.tenant ?? false });
   for (const e of res.errors) deps.log.warn(`topologyDrift: could not list ${e}`);
+  for (const f of res.armFallback ?? []) deps.log.warn(`topologyDrift: subscription ${f.subscriptionId} listed through ARM reads: ${f.reason}`);
   const known = new Map<string, LiveRegistry>(res.registries.map((r) => [r.id.toLowerCase(), r]));
   const single: string[] = [];
   for (const id of s.registryIds) if (!known.has(id.toLowerCase())) single.push(id);
@@ -77,6 +78,7 @@ async function planWithInventory(deps: DriftRunDeps, runId: string): Promise<Pla
       source: 'resource-graph',
       resourceGraphScopes: res.resourceGraphScopes,
       armFallbackSubscriptions: res.armFallbackSubscriptions,
+      ...(res.armFallback?.length ? { armFallback: res.armFallback } : {}),
       resourceGraphQueries: res.resourceGraphQueries,
       resourceGraphThrottled: res.resourceGraphThrottled,
       armReads: res.armReads,

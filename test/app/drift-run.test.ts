@@ -9,6 +9,7 @@ import { createServices } from '../../src/composition';
 import { readSettings } from '../../src/settings';
 import { InMemoryDriftQueue, InMemoryDriftReportStore, DRIFT_CHECK_QUEUE, encodeMessage } from '../../src/azure/drift';
 import { InMemoryArmReadBudget } from '../../src/azure/drift/arm-budget';
+import { runPayload } from '../../src/app/drift-finalize';
 import { InMemoryPlanStore } from '../../src/azure/store';
 import { handleDriftCheck } from '../../src/functions/drift-check';
 import { startDriftRun } from '../../src/functions/topology-drift';
@@ -85,6 +86,10 @@ describe('drift run inventory', () => {
     const budget = new InMemoryArmReadBudget({ burst: 250, refillPerSecond: 25 });
     const { run, reports } = await scan(sb, budget);
     expect(run.inventory?.armFallbackSubscriptions).toEqual([SUB_B]);
+    expect(run.inventory?.armFallback?.map((f) => f.subscriptionId)).toEqual([SUB_B]);
+    expect(run.inventory?.armFallback?.[0]?.reason).toMatch(/403 AuthorizationFailed/);
+    // the run's report (the webhook body) says which subscriptions fell back and why
+    expect(runPayload(run, [], '2026-11-29T07:00:00.000Z').armFallback).toEqual(run.inventory?.armFallback);
     expect(reports.count()).toBe(80);
     expect(sb.readLimit?.admitted.get(SUB_A)).toBeUndefined();
     expect(budget.taken.get(SUB_B)).toBe(sb.readLimit?.admitted.get(SUB_B));

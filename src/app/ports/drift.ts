@@ -44,6 +44,8 @@ export interface DriftRun {
     source: 'resource-graph';
     resourceGraphScopes: string[];
     armFallbackSubscriptions: string[];
+    /** Why each of armFallbackSubscriptions fell back to ARM reads. */
+    armFallback?: Array<{ subscriptionId: string; reason: string }>;
     resourceGraphQueries: number;
     resourceGraphThrottled: number;
     armReads: number;

@@ -22,6 +22,8 @@ export interface InventoryResult {
   resourceGraphScopes: string[];
   /** Subscriptions where Resource Graph was refused (403) and ARM listed the registries instead. */
   armFallbackSubscriptions: string[];
+  /** Why each of armFallbackSubscriptions fell back (Resource Graph's 403 code and message, ≤ 300 characters). */
+  armFallback?: ArmFallback[];
   /** Resource Graph queries sent (pages included; 429s not counted). */
   resourceGraphQueries: number;
   /** Resource Graph answers that were 429 (quota exhausted), each waited out. */
@@ -30,6 +32,12 @@ export interface InventoryResult {
   armReads: number;
   /** Scopes that could not be read at all (the run goes on without them). */
   errors: string[];
+}
+
+/** A subscription listed through ARM instead of Resource Graph, and why. */
+export interface ArmFallback {
+  subscriptionId: string;
+  reason: string;
 }
 
 export interface RegistryInventoryPort {

@@ -107,6 +107,15 @@ function statusOf(e: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
+/** Why Resource Graph refused a subscription, from its error (code + message), bounded. */
+export function fallbackReason(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err.code === 'string' && err.code ? ` ${err.code}` : '';
+  const msg = typeof err.message === 'string' && err.message ? `: ${err.message}` : '';
+  const text = `Resource Graph refused the subscription (403${code})${msg}`;
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
 function headerOf(e: unknown, name: string): string | undefined {
   const h = (e as { response?: { headers?: { get?(n: string): string | undefined } } }).response?.headers;
   return h?.get?.(name) ?? undefined;
@@ -204,7 +213,7 @@ export class ResourceGraphInventoryAdapter implements RegistryInventoryPort {
   }
 
   async list(scope: InventoryScope, options: { abortSignal?: AbortSignal } = {}): Promise<InventoryResult> {
-    const stats: InventoryResult = { registries: [], resourceGraphScopes: [], armFallbackSubscriptions: [], resourceGraphQueries: 0, resourceGraphThrottled: 0, armReads: 0, errors: [] };
+    const stats: InventoryResult = { registries: [], resourceGraphScopes: [], armFallbackSubscriptions: [], armFallback: [], resourceGraphQueries: 0, resourceGraphThrottled: 0, armReads: 0, errors: [] };
     const rows: Row[] = [];
     const fromArm: LiveRegistry[] = [];
     const graphOrFallback = async (subs: string[]) => {
@@ -220,11 +229,13 @@ export class ResourceGraphInventoryAdapter implements RegistryInventoryPort {
           return;
         }
         const sub = subs[0] as string;
+        const reason = fallbackReason(e);
         try {
           fromArm.push(...(await this.fallback(sub, stats)));
           stats.armFallbackSubscriptions.push(sub);
+          stats.armFallback?.push({ subscriptionId: sub, reason });
         } catch (err) {
-          stats.errors.push(`subscription ${sub}: ${(err as Error).message}`);
+          stats.errors.push(`subscription ${sub}: ${reason}; the ARM fallback failed too: ${(err as Error).message}`);
         }
       }
     };

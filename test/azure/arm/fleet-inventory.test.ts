@@ -78,6 +78,7 @@ describe('Resource Graph inventory', () => {
     expect(res.registries).toHaveLength(60);
     expect(res.resourceGraphScopes).toEqual([SUB_A]);
     expect(res.armFallbackSubscriptions).toEqual([SUB_B]);
+    expect(res.armFallback).toEqual([{ subscriptionId: SUB_B, reason: expect.stringMatching(/^Resource Graph refused the subscription \(403 AuthorizationFailed\): .*authorization/) }]);
     const premium = seed(30).filter((r) => r.subscriptionId === SUB_B && r.sku === 'Premium').length;
     expect(res.armReads).toBe(1 + premium); // 1 list page + 1 replications.list per Premium registry
     expect(sb.readLimit?.admitted.get(SUB_B)).toBe(1 + premium);
