@@ -374,22 +374,87 @@ function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptio
       ...(result.status === 'gap' ? { relativeGap: result.gap, reason: result.reason ?? 'limit reached' } : {}),
     };
   });
-  return [...below, ...points];
+  // Counts the solve skipped as infeasible (below mustInclude's count, or ruled out by the latency
+  // objective alone or together with resilience) are listed too, with the reason: no silent hole.
+  const shown = new Set([...below, ...points].map((p) => p.replicas));
+  const missing = Array.from({ length: kMax + 1 }, (_, k) => k)
+    .filter((k) => !shown.has(k))
+    .map((k) => ({ replicas: k, status: 'infeasible' as const, reason: skippedCountReason(instance, k, input.constraints, solverOpts) }));
+  return [...below, ...points, ...missing].sort((a, b) => a.replicas - b.replicas);
+}
+
+/** Why no plan has exactly k replicas, for a count the frontier's solve found infeasible. */
+function skippedCountReason(instance: UflInstance, k: number, c: RecommendConstraints, solverOpts: SolverOptions): string {
+  const mustCount = new Set(instance.fixedOpen ?? []).size - 1;
+  if (k < mustCount) return `mustInclude: ${mustCount} replicas are required`;
+  const lat = c.latency;
+  if (lat && instance.coverage) {
+    const probe: UflInstance = {
+      nFacilities: instance.nFacilities,
+      nClients: instance.nClients,
+      openCost: new Float64Array(instance.nFacilities),
+      cost: new Float64Array(instance.nFacilities * instance.nClients),
+      ...(instance.fixedOpen !== undefined ? { fixedOpen: instance.fixedOpen } : {}),
+      ...(instance.fixedClosed !== undefined ? { fixedClosed: instance.fixedClosed } : {}),
+      minOpen: k + 1,
+      maxOpen: k + 1,
+      coverage: instance.coverage,
+    };
+    const objective = `the ${lat.maxMs} ms latency objective${lat.percentile !== undefined ? ` (${lat.percentile}% of the volume)` : ''}`;
+    const r = solveUfl(probe, { nodeLimit: 10_000, deadline: solverOpts.deadline });
+    const plural = `${k} replica${k === 1 ? '' : 's'}`;
+    if (r.status === 'infeasible' || !c.resilience) return `latency: no plan with ${plural} meets ${objective}`;
+    const outage = `survives any single-location outage${c.resilience.maxMs !== undefined ? ` within ${c.resilience.maxMs} ms` : ''}`;
+    return r.open.length > 0
+      ? `resilience and latency together: plans with ${plural} can meet ${objective}, but none of them also ${outage}`
+      : `resilience and latency together: no plan with ${plural} meets ${objective} and ${outage}`;
+  }
+  return `no plan with ${k} replica${k === 1 ? '' : 's'} meets the constraints`;
+}
+
+/** A constraint that removing one replica from the recommended plan would break. */
+export type RequiredFor = 'mustInclude' | 'minReplicas' | 'resilience' | 'latency';
+
+/**
+ * The constraints that removing `region` alone from the open locations `openRegions` (home included)
+ * would violate, checked on the instance's own sets: resilience = some client left with fewer than
+ * `min` open locations in its redundancy set (Traffic Manager's failover candidates, within maxMs when
+ * given); latency = the covered weight falls below the objective's. Empty: the replica can be removed
+ * without breaking any constraint (its break-even then says whether it pays).
+ */
+export function requiredFor(region: string, openRegions: readonly string[], instance: UflInstance, facilities: readonly string[], c: RecommendConstraints): RequiredFor[] {
+  const out: RequiredFor[] = [];
+  if (c.mustInclude.includes(region)) out.push('mustInclude');
+  const replicasLeft = openRegions.filter((r) => r !== region && r !== facilities[0]).length;
+  if (replicasLeft < (c.minReplicas ?? 0)) out.push('minReplicas');
+  const open = new Set(openRegions.filter((r) => r !== region).map((r) => facilities.indexOf(r)).filter((i) => i >= 0));
+  const rd = instance.redundancy;
+  if (rd && rd.sets.some((set) => set.filter((i) => open.has(i)).length < rd.min)) out.push('resilience');
+  const cov = instance.coverage;
+  if (cov) {
+    const covered = cov.sets.reduce((s, set, j) => s + (set.some((i) => open.has(i)) ? (cov.weights[j] ?? 0) : 0), 0);
+    if (covered < cov.minCoveredWeight) out.push('latency');
+  }
+  return out;
 }
 
 /** Per-replica economics of the recommended plan, with a sentence explaining each replica. */
-function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, prices: PriceBook) {
+function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, prices: PriceBook, needs: (region: string) => RequiredFor[]) {
   const latencyObjective = input.constraints.latency;
   return recommended.locations
     .filter((l) => l.role === 'replica')
     .map((l) => {
       const servedGB = l.servedGBPerMonth;
       const mv = l.marginalMonthlyValue ?? null;
+      const required = needs(l.region);
       const reasons: string[] = [];
-      if (input.constraints.mustInclude.includes(l.region)) reasons.push('required by mustInclude');
-      if (mv !== null && mv < 0 && latencyObjective) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
-      if (mv !== null && mv < 0 && input.constraints.resilience) reasons.push('kept to survive a single-location outage');
-      if (mv !== null && mv < 0 && (input.constraints.minReplicas ?? 0) > 0) reasons.push(`kept to meet minReplicas ${input.constraints.minReplicas}`);
+      if (required.includes('mustInclude')) reasons.push('required by mustInclude');
+      if (mv !== null && mv < 0 && latencyObjective && required.includes('latency')) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
+      if (mv !== null && mv < 0 && required.includes('resilience')) reasons.push('kept to survive a single-location outage');
+      if (mv !== null && mv < 0 && required.includes('minReplicas')) reasons.push(`kept to meet minReplicas ${input.constraints.minReplicas}`);
+      if (mv !== null && mv < 0 && required.length === 0 && (latencyObjective || input.constraints.resilience || (input.constraints.minReplicas ?? 0) > 0)) {
+        reasons.push('part of the cheapest plan that meets the constraints, though removing it alone would break none of them');
+      }
       const money2 = (x: number | null) => (x === null ? 'an unknown amount' : `${x.toFixed(2)} ${prices.currency}`);
       const explanation =
         `${l.displayName} serves ${l.servesWorkloads.length ? l.servesWorkloads.join(', ') : 'no workload'}` +
@@ -405,6 +470,7 @@ function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, 
         monthlyCost: l.total ?? l.registryUnits,
         marginalMonthlyValue: mv,
         breakEvenGBPerMonth: l.breakEvenGBPerMonth ?? null,
+        requiredFor: required,
         explanation,
       };
     });
@@ -481,7 +547,8 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
       topology: recommended.topology,
       monthlyCost: recommended.monthlyCost,
       ...latencyStats(recommended),
-      replicas: replicaDetailsOf(recommended, input, prices),
+      replicas: replicaDetailsOf(recommended, input, prices, (region) =>
+        requiredFor(region, [recommendedTopology.homeRegion, ...recommendedTopology.replicas.map((r) => r.region)], instance, facilities, input.constraints)),
       estimate: recommended,
       ...sections.recommended,
     },

@@ -312,14 +312,20 @@ export const recommendationsResponseSchema = {
           type: 'array',
           items: {
             type: 'object',
-            required: ['region', 'servesWorkloads', 'marginalMonthlyValue', 'breakEvenGBPerMonth', 'explanation'],
+            required: ['region', 'servesWorkloads', 'marginalMonthlyValue', 'breakEvenGBPerMonth', 'requiredFor', 'explanation'],
             properties: {
               region: { type: 'string' },
               servesWorkloads: { type: 'array', items: { type: 'string' } },
               servedGBPerMonth: { type: ['number', 'null'] },
               monthlyCost: { type: ['number', 'null'] },
-              marginalMonthlyValue: { type: ['number', 'null'] },
-              breakEvenGBPerMonth: { type: ['number', 'null'] },
+              marginalMonthlyValue: { type: ['number', 'null'], description: "This replica's own economics (transfer it saves − its cost) per month, in the answer's currency; a constraint may still require it (requiredFor)." },
+              breakEvenGBPerMonth: { type: ['number', 'null'], description: "This replica's own economics: GB/month it must serve to pay for itself; a constraint may still require it (requiredFor)." },
+              requiredFor: {
+                type: 'array',
+                items: { type: 'string', enum: ['mustInclude', 'minReplicas', 'resilience', 'latency'] },
+                description:
+                  'The constraints that removing this replica alone from the recommended plan would break (resilience: some location\'s outage would then leave a workload without an enabled location, within maxMs when given; latency: the latency objective would no longer be met). Empty: removable without breaking a constraint.',
+              },
               explanation: { type: 'string' },
             },
           },

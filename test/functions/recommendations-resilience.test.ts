@@ -147,6 +147,80 @@ describe('POST /api/recommendations with resilience', () => {
   });
 });
 
+describe('POST /api/recommendations: what each replica is required for, and a frontier without holes', () => {
+  /** Whether every workload's lowest-latency location among `locations` is within maxMs. */
+  const meetsLatency = (locations: readonly string[], workloads: readonly { region: string }[], maxMs: number): boolean =>
+    workloads.every((w) => { const ms = rankLocations({ kind: 'azure', region: w.region }, locations, catalog, prices)[0]?.latency.ms; return ms !== undefined && ms !== null && ms <= maxMs; });
+
+  it('requiredFor names exactly the constraints that removing that replica alone would break (checked by failover routing and latency)', async () => {
+    const cases: Record<string, unknown>[] = [
+      { resilience: anyOne },
+      { resilience: { ...anyOne, maxMs: 40 } },
+      { resilience: anyOne, latency: { maxMs: 40 } },
+      { latency: { maxMs: 40 } },
+      { minReplicas: 2, maxReplicas: 4 },
+      { mustInclude: ['eastus', 'westeurope'], resilience: anyOne },
+    ];
+    const seen = new Set<string>();
+    for (const constraints of cases) {
+      const res = await invoke(recommendations, { body: { ...smallContoso, constraints } });
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      expect(validateAgainst(recommendationsResponseSchema, res.json)).toEqual([]);
+      const replicas = replicasOf(res.json);
+      const c = constraints as { resilience?: { maxMs?: number }; latency?: { maxMs: number }; minReplicas?: number; mustInclude?: string[] };
+      for (const rep of res.json.recommended.replicas as { region: string; requiredFor: string[]; marginalMonthlyValue: number; explanation: string }[]) {
+        const left = replicas.filter((r) => r !== rep.region);
+        const want: string[] = [];
+        if (c.mustInclude?.includes(rep.region)) want.push('mustInclude');
+        if (left.length < (c.minReplicas ?? 0)) want.push('minReplicas');
+        if (c.resilience && !survives('westus', left, smallContoso.workloads, c.resilience.maxMs)) want.push('resilience');
+        if (c.latency && !meetsLatency(['westus', ...left], smallContoso.workloads, c.latency.maxMs)) want.push('latency');
+        expect(rep.requiredFor, `${JSON.stringify(constraints)}: ${rep.region}`).toEqual(want);
+        expect(/kept to survive a single-location outage/.test(rep.explanation)).toBe(want.includes('resilience') && rep.marginalMonthlyValue < 0);
+        for (const x of want) seen.add(x);
+        if (want.length === 0) seen.add('none');
+      }
+    }
+    // every kind occurs, and a replica that does not pay and is not needed for resilience is told apart
+    expect([...seen].sort()).toEqual(['latency', 'minReplicas', 'mustInclude', 'resilience']);
+    const both = await invoke(recommendations, { body: { ...smallContoso, constraints: { resilience: anyOne, latency: { maxMs: 40 } } } });
+    const reps = both.json.recommended.replicas as { requiredFor: string[]; marginalMonthlyValue: number; breakEvenGBPerMonth: number | null }[];
+    expect(reps.length).toBeGreaterThanOrEqual(2);
+    expect(reps.every((r) => r.marginalMonthlyValue < 0 && !r.requiredFor.includes('resilience') && r.requiredFor.includes('latency'))).toBe(true);
+  });
+
+  it('a replica that serves nothing but is needed to survive an outage within maxMs says so', async () => {
+    const res = await invoke(recommendations, { body: { ...smallContoso, constraints: { resilience: { ...anyOne, maxMs: 40 } } } });
+    const idle = (res.json.recommended.replicas as { servesWorkloads: string[]; requiredFor: string[]; breakEvenGBPerMonth: number | null }[]).filter((r) => r.servesWorkloads.length === 0);
+    expect(idle.length).toBeGreaterThanOrEqual(1);
+    for (const r of idle) {
+      expect(r.breakEvenGBPerMonth).toBeNull();
+      expect(r.requiredFor).toEqual(['resilience']);
+    }
+  });
+
+  it('lists every replica count 0..k: counts that latency, resilience with latency, or mustInclude rule out are infeasible with the reason', async () => {
+    const counts = (f: { replicas: number }[]) => f.map((x) => x.replicas);
+    const both = await invoke(recommendations, { body: { ...smallContoso, constraints: { resilience: anyOne, latency: { maxMs: 40 }, maxReplicas: 5 } } });
+    expect(both.status).toBe(200);
+    expect(validateAgainst(recommendationsResponseSchema, both.json)).toEqual([]);
+    const f = both.json.frontier;
+    expect(counts(f)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(f[0]).toMatchObject({ status: 'infeasible' });
+    expect(f[1]).toMatchObject({ status: 'infeasible' });
+    // 40 ms needs East US and West Europe: one replica cannot meet it whatever resilience says (this count was a silent hole)
+    expect(f[1].reason).toBe('latency: no plan with 1 replica meets the 40 ms latency objective');
+    expect(f[2].status).toBe('proved');
+    const lat = await invoke(recommendations, { body: { ...smallContoso, constraints: { latency: { maxMs: 40 }, maxReplicas: 5 } } });
+    expect(counts(lat.json.frontier)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(lat.json.frontier[0]).toMatchObject({ status: 'infeasible' });
+    expect(lat.json.frontier[0].reason).toMatch(/^latency: no plan with 0 replicas meets the 40 ms latency objective/);
+    const must = await invoke(recommendations, { body: { ...smallContoso, constraints: { mustInclude: ['eastus', 'westeurope'], maxReplicas: 3 } } });
+    expect(counts(must.json.frontier)).toEqual([0, 1, 2, 3]);
+    expect(must.json.frontier[1]).toMatchObject({ status: 'infeasible', reason: 'mustInclude: 2 replicas are required' });
+  });
+});
+
 describe('POST /api/recommendations with minReplicas', () => {
   it('keeps at least minReplicas replicas; the frontier shows smaller counts as infeasible', async () => {
     const res = await invoke(recommendations, { body: { ...smallContoso, constraints: { minReplicas: 2, maxReplicas: 4 } } });
