@@ -83,6 +83,32 @@ async function load(event) {
   }
 }
 
+// The CSV link is fetched with the same headers as the table (function key, principal): a plain
+// link would send neither and get a 401. The answer is saved through a Blob URL.
+async function downloadCsv(event) {
+  event.preventDefault();
+  const status = $('fleet-message');
+  try {
+    const res = await fetch(`${API}/fleet${query('csv')}`, { headers: { ...headers(), accept: 'text/csv, application/problem+json' } });
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      const errs = Array.isArray(body.errors) ? ` (${body.errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')})` : '';
+      throw new Error(`${body.title || `HTTP ${res.status}`}: ${body.detail || ''}${errs}`);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'fleet.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (e) {
+    status.textContent = `CSV download failed: ${e.message}`;
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('fleet-form').addEventListener('submit', load);
+  $('fleet-csv').addEventListener('click', downloadCsv);
 });

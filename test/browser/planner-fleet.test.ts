@@ -2,6 +2,7 @@
  * The planner page's fleet view (#16) in headless Chromium: 2,000 stored drift reports, the
  * table ranked by saving with unknown values shown as unknown, a status filter, the CSV link.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createServices, setServices } from '../../src/composition';
@@ -69,6 +70,14 @@ describe('planner page: fleet', () => {
     const unknownShown = await page.$$eval('#fleet-table tbody td', (tds) => tds.some((td) => td.textContent === 'unknown'));
     expect(unknownShown).toBe(true);
     expect(await page.getAttribute('#fleet-csv', 'href')).toBe('/api/fleet?status=ok&format=csv');
+    // The CSV link downloads with the page's credentials (a plain link would send no principal/function key).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#fleet-csv')]);
+    expect(download.suggestedFilename()).toBe('fleet.csv');
+    const csv = await readFile((await download.path()) as string, 'utf8');
+    const csvRows = csv.split('\r\n').slice(1).filter(Boolean);
+    expect(csvRows.length).toBe(Number((await page.textContent('#fleet-message'))?.split(' ')[0])); // "<count> of 2000 registries"
+    expect(csvRows.length).toBeGreaterThan(0);
+    expect(csvRows.every((l) => l.split(',')[5] === 'ok')).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);

@@ -95,6 +95,7 @@ describe('GET /api/fleet', () => {
     expect(lines[1]?.split(',').slice(7, 12)).toEqual(['', '', '', '', '']);
     const bad = await invoke(fleet, { headers: reader, query: { subscription: 'nope', status: 'weird', format: 'xml' } });
     expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((bad.json as { errors: Array<{ pointer: string }> }).errors.map((e) => e.pointer).sort()).toEqual(['/query/format', '/query/status', '/query/subscription']);
     expect((await invoke(fleet, {})).status).toBe(401);
   });
