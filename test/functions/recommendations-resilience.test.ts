@@ -285,11 +285,17 @@ describe('POST /api/recommendations: resilience and minReplicas contradictions a
     for (const [constraints, pointer] of [
       [{ resilience: { survive: 'any-two-locations' } }, '/constraints/resilience/survive'],
       [{ resilience: { survive: 'any-one-location', maxMs: 1e308 } }, '/constraints/resilience/maxMs'],
+      [{ resilience: { survive: 'any-one-location', maxMs: 0 } }, '/constraints/resilience/maxMs'],
+      [{ resilience: { survive: 'any-one-location', maxMs: -5 } }, '/constraints/resilience/maxMs'],
+      [{ resilience: {} }, '/constraints/resilience/survive'],
+      [{ resilience: { survive: 'any-one-location', within: 10 } }, '/constraints/resilience/within'],
       [{ minReplicas: -1 }, '/constraints/minReplicas'],
       [{ minReplicas: 1.5 }, '/constraints/minReplicas'],
     ] as const) {
       const res = await invoke(recommendations, { body: { ...contoso, constraints } });
       expect(res.status, JSON.stringify(constraints)).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.json.detail).toContain(pointer);
       expect(res.json.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
     }
   });
