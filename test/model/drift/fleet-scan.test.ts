@@ -55,6 +55,13 @@ describe('group messages', () => {
     expect(msgs).toHaveLength(2 + 2 + 1);
   });
 
+  it('120 registries of one subscription and region make 3 messages (50, 50, 20); the same in two regions make separate ones', () => {
+    const one = groupMessages('20261129T060000Z-abcdef01', Array.from({ length: 120 }, (_, i) => reg(i, SUB, 'eastus', 1)));
+    expect(one.map((m) => m.registries.length)).toEqual([50, 50, 20]);
+    const two = groupMessages('20261129T060000Z-abcdef01', Array.from({ length: 120 }, (_, i) => reg(i, SUB, i < 60 ? 'eastus' : 'westus', 1)));
+    expect(two.map((m) => `${m.region}:${m.registries.length}`)).toEqual(['eastus:50', 'eastus:10', 'westus:50', 'westus:10']);
+  });
+
   it('splits a group whose JSON would not fit a queue message', () => {
     const big = Array.from({ length: 50 }, (_, i) => ({ ...reg(i, SUB, 'eastus', 20), tags: Object.fromEntries(Array.from({ length: 15 }, (_, k) => [`tag${k}`, 'v'.repeat(200)])) }));
     const msgs = groupMessages('20261129T060000Z-abcdef01', big);
