@@ -105,7 +105,7 @@ export function bySaving(a: FleetRow, b: FleetRow): number {
 
 export function matchesFleetFilter(row: FleetRow, f: FleetFilter): boolean {
   if (f.subscriptions?.length && !f.subscriptions.some((s) => s.toLowerCase() === row.subscriptionId.toLowerCase())) return false;
-  if (f.regions?.length && (row.region === null || !f.regions.includes(row.region))) return false;
+  if (f.regions?.length && (row.region === null || !f.regions.includes(row.region.toLowerCase()))) return false; // filter values are lower-case
   if (f.statuses?.length && !f.statuses.includes(row.status)) return false;
   return true;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reserve, refilled } from '../../../src/model/drift/token-bucket';
 import { groupMessages, parseDriftCheckMessage, MAX_MESSAGE_JSON_BYTES } from '../../../src/model/drift/messages';
 import type { LiveRegistry } from '../../../src/model/live';
+import { matchesFleetFilter, type FleetRow } from '../../../src/model/drift/fleet';
 
 const L = { burst: 250, refillPerSecond: 25 };
 
@@ -76,5 +77,15 @@ describe('group messages', () => {
     expect(parseDriftCheckMessage({ ...m, registries: [] })).toMatch(/1 to 50/);
     expect(parseDriftCheckMessage({ ...m, subscriptionId: 'x' })).toMatch(/subscription id/);
     expect(parseDriftCheckMessage({ runId: m.runId, registryId: '/nope' })).toMatch(/registry resource id/);
+  });
+});
+
+describe('fleet filter', () => {
+  it('matches regions case-insensitively (a report may carry a location in another case)', () => {
+    const row = { subscriptionId: 'S', region: 'WestEurope', status: 'ok' } as unknown as FleetRow;
+    expect(matchesFleetFilter(row, { regions: ['westeurope'] })).toBe(true);
+    expect(matchesFleetFilter(row, { regions: ['eastus'] })).toBe(false);
+    expect(matchesFleetFilter({ ...row, region: null }, { regions: ['westeurope'] })).toBe(false);
+    expect(matchesFleetFilter(row, { subscriptions: ['s'], statuses: ['ok'] })).toBe(true);
   });
 });
