@@ -25,6 +25,8 @@ export const INVENTORY_QUERY = [
   'order by id asc',
 ].join(' | ');
 export const PAGE_ROWS = 1000;
+/** Subscriptions per Resource Graph query: the REST API takes at most 1,000 (Microsoft's guidance: batch larger lists). */
+export const MAX_QUERY_SUBSCRIPTIONS = 1000;
 /** Longest wait for a quota reset (a header asking for more is capped). */
 const MAX_QUOTA_WAIT_MS = 60_000;
 const MAX_THROTTLED_IN_A_ROW = 20;
@@ -239,10 +241,14 @@ export class ResourceGraphInventoryAdapter implements RegistryInventoryPort {
         }
       }
     };
-    try {
-      await graphOrFallback(scope.subscriptions);
-    } catch (e) {
-      stats.errors.push(`subscriptions ${scope.subscriptions.join(', ')}: ${(e as Error).message}`);
+    for (let i = 0; i < scope.subscriptions.length; i += MAX_QUERY_SUBSCRIPTIONS) {
+      const batch = scope.subscriptions.slice(i, i + MAX_QUERY_SUBSCRIPTIONS);
+      try {
+        await graphOrFallback(batch);
+      } catch (e) {
+        const named = batch.length > 3 ? `${batch.slice(0, 3).join(', ')} and ${batch.length - 3} more` : batch.join(', ');
+        stats.errors.push(`subscriptions ${named}: ${(e as Error).message}`);
+      }
     }
     for (const mg of scope.managementGroups) {
       try {

@@ -85,6 +85,18 @@ describe('Resource Graph inventory', () => {
     expect(sb.readLimit?.admitted.get(SUB_A)).toBeUndefined();
   });
 
+  it('asks Resource Graph about at most 1,000 subscriptions per query (a longer list is batched)', async () => {
+    sb = await startArmSandbox({ seed: { registries: seed(5) } });
+    const { inventory } = adapters(sb.url);
+    const many = [SUB_A, ...Array.from({ length: 1200 }, (_, i) => `10000000-0000-0000-0000-${String(i).padStart(12, '0')}`), SUB_B];
+    const res = await inventory.list({ subscriptions: many, managementGroups: [], tenant: false });
+    expect(res.errors).toEqual([]);
+    expect(res.registries).toHaveLength(10);
+    const asked = sb.requests.filter((x) => x.operationId === 'Resources').map((x) => ((x.request.body as { subscriptions?: string[] }).subscriptions ?? []).length);
+    expect(asked).toEqual([1000, 202]);
+    expect(res.resourceGraphScopes).toHaveLength(1202);
+  });
+
   it('reads a management group and the whole tenant', async () => {
     sb = await startArmSandbox({ seed: { registries: seed(10) }, resourceGraph: { managementGroups: { platform: [SUB_B] } } });
     const { inventory } = adapters(sb.url);
