@@ -452,6 +452,8 @@ function replicaDetailsOf(recommended: EstimateResponse, input: RecommendInput, 
       if (mv !== null && mv < 0 && latencyObjective && required.includes('latency')) reasons.push(`kept to meet the ${latencyObjective.maxMs} ms latency objective`);
       if (mv !== null && mv < 0 && required.includes('resilience')) reasons.push('kept to survive a single-location outage');
       if (mv !== null && mv < 0 && required.includes('minReplicas')) reasons.push(`kept to meet minReplicas ${input.constraints.minReplicas}`);
+      const alsoRequired = required.filter((x) => x !== 'mustInclude');
+      if ((mv === null || mv >= 0) && alsoRequired.length) reasons.push(`removing it would also break ${alsoRequired.join(' and ')}`);
       if (mv !== null && mv < 0 && required.length === 0 && (latencyObjective || input.constraints.resilience || (input.constraints.minReplicas ?? 0) > 0)) {
         reasons.push('part of the cheapest plan that meets the constraints, though removing it alone would break none of them');
       }

@@ -153,17 +153,22 @@ describe('POST /api/recommendations: what each replica is required for, and a fr
     workloads.every((w) => { const ms = rankLocations({ kind: 'azure', region: w.region }, locations, catalog, prices)[0]?.latency.ms; return ms !== undefined && ms !== null && ms <= maxMs; });
 
   it('requiredFor names exactly the constraints that removing that replica alone would break (checked by failover routing and latency)', async () => {
-    const cases: Record<string, unknown>[] = [
+    const cases: [typeof contoso, Record<string, unknown>][] = [
+      [contoso, { resilience: anyOne }],
+      [contoso, { resilience: { ...anyOne, maxMs: 40 } }],
+    ];
+    for (const constraints of [
       { resilience: anyOne },
       { resilience: { ...anyOne, maxMs: 40 } },
       { resilience: anyOne, latency: { maxMs: 40 } },
       { latency: { maxMs: 40 } },
       { minReplicas: 2, maxReplicas: 4 },
       { mustInclude: ['eastus', 'westeurope'], resilience: anyOne },
-    ];
+    ]) cases.push([smallContoso, constraints]);
     const seen = new Set<string>();
-    for (const constraints of cases) {
-      const res = await invoke(recommendations, { body: { ...smallContoso, constraints } });
+    let paysAndRequired = 0;
+    for (const [body, constraints] of cases) {
+      const res = await invoke(recommendations, { body: { ...body, constraints } });
       expect(res.status, res.text.slice(0, 300)).toBe(200);
       expect(validateAgainst(recommendationsResponseSchema, res.json)).toEqual([]);
       const replicas = replicasOf(res.json);
@@ -173,16 +178,21 @@ describe('POST /api/recommendations: what each replica is required for, and a fr
         const want: string[] = [];
         if (c.mustInclude?.includes(rep.region)) want.push('mustInclude');
         if (left.length < (c.minReplicas ?? 0)) want.push('minReplicas');
-        if (c.resilience && !survives('westus', left, smallContoso.workloads, c.resilience.maxMs)) want.push('resilience');
-        if (c.latency && !meetsLatency(['westus', ...left], smallContoso.workloads, c.latency.maxMs)) want.push('latency');
+        if (c.resilience && !survives('westus', left, body.workloads, c.resilience.maxMs)) want.push('resilience');
+        if (c.latency && !meetsLatency(['westus', ...left], body.workloads, c.latency.maxMs)) want.push('latency');
         expect(rep.requiredFor, `${JSON.stringify(constraints)}: ${rep.region}`).toEqual(want);
         expect(/kept to survive a single-location outage/.test(rep.explanation)).toBe(want.includes('resilience') && rep.marginalMonthlyValue < 0);
+        if (rep.marginalMonthlyValue >= 0 && want.includes('resilience')) {
+          expect(rep.explanation).toMatch(/removing it would also break .*resilience/);
+          paysAndRequired++;
+        }
         for (const x of want) seen.add(x);
         if (want.length === 0) seen.add('none');
       }
     }
     // every kind occurs, and a replica that does not pay and is not needed for resilience is told apart
-    expect([...seen].sort()).toEqual(['latency', 'minReplicas', 'mustInclude', 'resilience']);
+    expect([...seen].sort()).toEqual(['latency', 'minReplicas', 'mustInclude', 'none', 'resilience']);
+    expect(paysAndRequired).toBeGreaterThan(0);
     const both = await invoke(recommendations, { body: { ...smallContoso, constraints: { resilience: anyOne, latency: { maxMs: 40 } } } });
     const reps = both.json.recommended.replicas as { requiredFor: string[]; marginalMonthlyValue: number; breakEvenGBPerMonth: number | null }[];
     expect(reps.length).toBeGreaterThanOrEqual(2);
