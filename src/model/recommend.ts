@@ -297,7 +297,7 @@ export function frontierSummary(input: CostInput, catalog: Catalog, prices: Pric
   const gb = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000); // as the estimate presents volumes
   return { monthlyCost: presentMonthlyCost(b), ...latencyStats({ workloads: b.workloads.map((w) => ({ latencyMs: w.latencyMs, pullGBPerMonth: gb(w.pullGBPerMonth) })) }) };
 }
-type SolverOptions = { deadline: number; nodeLimit?: number };
+export type SolverOptions = { deadline: number; nodeLimit?: number };
 
 /** Refuses a request with no known volume; warns about unknown volumes and a missing storage size. */
 function checkVolumes(input: RecommendInput, warnings: string[]): void {
@@ -384,7 +384,7 @@ function frontierOf(instance: UflInstance, kMax: number, solverOpts: SolverOptio
 }
 
 /** Why no plan has exactly k replicas, for a count the frontier's solve found infeasible. */
-function skippedCountReason(instance: UflInstance, k: number, c: RecommendConstraints, solverOpts: SolverOptions): string {
+export function skippedCountReason(instance: UflInstance, k: number, c: RecommendConstraints, solverOpts: SolverOptions): string {
   const mustCount = new Set(instance.fixedOpen ?? []).size - 1;
   if (k < mustCount) return `mustInclude: ${mustCount} replicas are required`;
   const lat = c.latency;
