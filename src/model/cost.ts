@@ -86,6 +86,23 @@ export function rankLocations(site: WorkloadSite, locations: readonly string[], 
   return ranked.sort(compareRanked);
 }
 
+/**
+ * rankLocations(site, locations, …)[0] without ranking (or pricing) the rest: the location Traffic Manager
+ * serves this workload from. Same order (lowest RTT, unknown last; then rate; then name), same first entry.
+ */
+export function bestLocation(site: WorkloadSite, locations: readonly string[], catalog: Catalog, prices: PriceBook): RankedLocation | undefined {
+  let best: RankedLocation | undefined;
+  for (const region of locations) {
+    const r = catalog.get(region);
+    if (!r) continue;
+    const latency = siteLatency(site, region, catalog);
+    if (best !== undefined && (latency.ms ?? Number.POSITIVE_INFINITY) > (best.latency.ms ?? Number.POSITIVE_INFINITY)) continue;
+    const cand: RankedLocation = { region, latency, rate: transferRate(r, site, catalog, prices) };
+    if (best === undefined || compareRanked(cand, best) < 0) best = cand;
+  }
+  return best;
+}
+
 export function compareRanked(a: RankedLocation, b: RankedLocation): number {
   const la = a.latency.ms ?? Number.POSITIVE_INFINITY;
   const lb = b.latency.ms ?? Number.POSITIVE_INFINITY;
@@ -184,7 +201,7 @@ export function serveWorkloads(topology: Topology, workloads: readonly Workload[
 /** Serving and transfer cost of every workload when Traffic Manager may route to `enabled` only. */
 export function serveWorkloadsFrom(enabled: readonly string[], workloads: readonly Workload[], catalog: Catalog, prices: PriceBook): WorkloadCost[] {
   return workloads.map((w) => {
-    const best = rankLocations(w.site, enabled, catalog, prices)[0];
+    const best = bestLocation(w.site, enabled, catalog, prices);
     const base: WorkloadCost = {
       id: workloadId(w.site),
       kind: w.site.kind,
@@ -248,7 +265,7 @@ export function pushRate(site: WorkloadSite, target: Region, catalog: Catalog, p
 /** Serving location (Traffic Manager's rule, as for pulls) and transfer cost of every push site. */
 export function servePushes(enabled: readonly string[], pushes: readonly PushSite[], catalog: Catalog, prices: PriceBook): PushCost[] {
   return pushes.map((p) => {
-    const best = rankLocations(p.site, enabled, catalog, prices)[0];
+    const best = bestLocation(p.site, enabled, catalog, prices);
     const target = best ? catalog.get(best.region) : undefined;
     const base: PushCost = {
       id: workloadId(p.site),
