@@ -1181,7 +1181,8 @@ function redundancyBlocks(inst: UflInstance, k: number, opts: UflOptions): strin
  */
 export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOptions = {}, known?: UflResult): UflCountResult[] {
   const n = inst.nFacilities;
-  const lo = Math.max(1, inst.minOpen ?? 1, new Set(inst.fixedOpen ?? []).size);
+  const fixedOpen = new Set(inst.fixedOpen ?? []);
+  const lo = Math.max(1, inst.minOpen ?? 1, fixedOpen.size);
   const hi = Math.min(n, Math.floor(kMax), inst.maxOpen ?? n);
   const out: UflCountResult[] = [];
   // Prepare and reduce once: only the cardinality bounds change from one count to the next.
@@ -1213,6 +1214,9 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
       if (base.length === k - 1) { for (let i = 0; i < n; i++) if (!base.includes(i)) warm.push([...base, i]); }
       else if (base.length === k + 1) { for (const i of base) warm.push(base.filter((x) => x !== i)); }
     }
+    // k = the fixed-open count: the fixed set is the only candidate, no construction needed (it costs
+    // more than the count's proof: greedy + a full local search over moves that all break the cardinality)
+    if (warm.length === 0 && fixedOpen.size === k) warm.push([...fixedOpen]);
     const r = solveCount(k, { ...opts, warmStarts: warm }, warm.length === 0);
     if (r.status !== 'infeasible') {
       out.push({ count: k, result: r });
