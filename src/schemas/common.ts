@@ -114,16 +114,21 @@ export const registrySchema = {
 /** Average pull size, MB (10^6 bytes): positive and at most LIMITS.avgPullSizeMB. */
 export const avgPullSizeMBSchema = { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.avgPullSizeMB } as const;
 
+/** Where a site is: an Azure `region`, or a point outside Azure (`name` + `latitude` + `longitude`). Shared by workloads and push sites. */
+export const siteLocationProperties = {
+  region: regionNameSchema,
+  name: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength, description: 'Label; required for points outside Azure.' },
+  latitude: { type: 'number', minimum: -90, maximum: 90 },
+  longitude: { type: 'number', minimum: -180, maximum: 180 },
+} as const;
+
 export const workloadSchema = {
   type: 'object',
   additionalProperties: false,
   description:
     'Where images are pulled: an Azure `region`, or a point outside Azure (`name` + `latitude` + `longitude`, priced as internet egress). Volume: `pullGBPerMonth`, or `pullsPerMonth` × `avgPullSizeMB`, or (with a live registry) a `share` of its pulls.',
   properties: {
-    region: regionNameSchema,
-    name: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength, description: 'Label; required for points outside Azure.' },
-    latitude: { type: 'number', minimum: -90, maximum: 90 },
-    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    ...siteLocationProperties,
     pullGBPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pullGBPerMonth, description: 'GB (10^9 bytes) pulled per month.' },
     pullsPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pullsPerMonth },
     avgPullSizeMB: { ...avgPullSizeMBSchema, description: 'Average MB (10^6 bytes) transferred per pull.' },

@@ -1,4 +1,4 @@
-import { LIMITS, avgPullSizeMBSchema, priceOverridesSchema, regionNameSchema, registrySchema, replicaSchema, workloadSchema } from './common';
+import { LIMITS, avgPullSizeMBSchema, priceOverridesSchema, registrySchema, replicaSchema, siteLocationProperties, workloadSchema } from './common';
 
 export const MAX_REPLICAS = LIMITS.replicas;
 export const MAX_WORKLOADS = LIMITS.workloads;
@@ -10,10 +10,7 @@ export const pushRegionSchema = {
   description:
     'A place CI pushes images from: an Azure `region`, or a point outside Azure (`name` + `latitude` + `longitude`). Pushes follow Traffic Manager like pulls (lowest-latency enabled location); a push into another region is inter-region transfer billed by the push site\'s continent. `pushGBPerMonth` omitted: the push transfer is unknown (null).',
   properties: {
-    region: regionNameSchema,
-    name: { type: 'string', minLength: 1, maxLength: LIMITS.nameLength, description: 'Label; required for points outside Azure.' },
-    latitude: { type: 'number', minimum: -90, maximum: 90 },
-    longitude: { type: 'number', minimum: -180, maximum: 180 },
+    ...siteLocationProperties,
     pushGBPerMonth: { type: 'number', minimum: 0, maximum: LIMITS.pushGBPerMonth, description: 'GB (10^9 bytes) pushed per month from this site.' },
   },
 } as const;

@@ -13,22 +13,11 @@ import type { Topology, Workload } from '../../src/model/types';
 import { validateAgainst } from '../../src/http/validate';
 import { recommendationsResponseSchema } from '../../src/schemas/responses';
 import { invoke } from '../helpers/invoke';
+import { contoso, contosoWorkloads } from '../helpers/contoso';
 
 const catalog = shippedCatalog();
 const prices = shippedPrices();
 
-const contosoWorkloads = [
-  { region: 'westus', pullGBPerMonth: 1000 },
-  { region: 'eastus', pullGBPerMonth: 4000 },
-  { region: 'canadacentral', pullGBPerMonth: 300 },
-  { region: 'westeurope', pullGBPerMonth: 3000 },
-  { region: 'francecentral', pullGBPerMonth: 800 },
-];
-const contoso = {
-  registry: { homeRegion: 'westus', sku: 'Premium', storageGiB: 120 },
-  replicas: [{ region: 'eastus' }, { region: 'canadacentral' }, { region: 'westeurope' }],
-  workloads: contosoWorkloads,
-};
 /** Contoso at a tenth of its volume: no replica pays for itself, the cost optimum is home only. */
 const smallContoso = { ...contoso, workloads: contosoWorkloads.map((w) => ({ ...w, pullGBPerMonth: w.pullGBPerMonth / 10 })) };
 const anyOne = { survive: 'any-one-location' };

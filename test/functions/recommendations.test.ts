@@ -7,19 +7,8 @@ import type { Topology, Workload } from '../../src/model/types';
 import { validateAgainst } from '../../src/http/validate';
 import { recommendationsResponseSchema } from '../../src/schemas/responses';
 import { invoke } from '../helpers/invoke';
+import { contoso, contosoWorkloads } from '../helpers/contoso';
 
-const contosoWorkloads = [
-  { region: 'westus', pullGBPerMonth: 1000 },
-  { region: 'eastus', pullGBPerMonth: 4000 },
-  { region: 'canadacentral', pullGBPerMonth: 300 },
-  { region: 'westeurope', pullGBPerMonth: 3000 },
-  { region: 'francecentral', pullGBPerMonth: 800 },
-];
-const contoso = {
-  registry: { homeRegion: 'westus', sku: 'Premium', storageGiB: 120 },
-  replicas: [{ region: 'eastus' }, { region: 'canadacentral' }, { region: 'westeurope' }],
-  workloads: contosoWorkloads,
-};
 
 describe('POST /api/recommendations', () => {
   it('returns a proved optimum, the frontier and break-evens that agree with /api/estimate', async () => {
