@@ -9,13 +9,13 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { MetricsClient } from '@azure/monitor-query-metrics';
 import type { BatchPullMetricsPort, MetricsBatchGroup } from '../../app/ports/inventory';
-import type { DailyPulls, PullSummary } from '../../model/live';
+import type { PullSummary } from '../../model/live';
 import { InvalidArmRequestError } from './errors';
+import { DAY_MS, dailyTotals, geolocationKey, latestAverage, pullSummaryOf, type MetricPoint } from './metric-series';
 import { boundedRetryPolicy, loopbackBearerPolicy, type RetrySettings } from './pipeline';
 
 export const DEFAULT_METRICS_ENDPOINT_TEMPLATE = 'https://{region}.metrics.monitor.azure.com';
 export const MAX_BATCH_RESOURCES = 50;
-const DAY_MS = 86_400_000;
 const NAMESPACE = 'Microsoft.ContainerRegistry/registries';
 
 export interface MetricsBatchAdapterOptions {
@@ -26,15 +26,10 @@ export interface MetricsBatchAdapterOptions {
   now?: () => Date;
 }
 
-interface Point {
-  timeStamp: Date | string;
-  total?: number | null;
-  average?: number | null;
-}
 interface Series {
   metadatavalues?: Array<{ name?: string | { value?: string }; value?: string }>;
   metadataValues?: Record<string, string> | Array<{ name?: string | { value?: string }; value?: string }>;
-  data?: Point[];
+  data?: MetricPoint[];
 }
 interface Metric {
   name: string | { value?: string };
@@ -45,7 +40,6 @@ interface ResultLike {
   metrics?: Metric[];
 }
 
-const dateOf = (ts: Date | string) => (ts instanceof Date ? ts : new Date(ts)).toISOString().slice(0, 10);
 /** The SDK hands metric and dimension names as their localized value when there is one ("Total Pull Count"): compare without case or spaces. */
 const norm = (v: string) => v.replace(/[^a-z0-9]/gi, '').toLowerCase();
 const nameOf = (m: Metric) => norm(typeof m.name === 'string' ? m.name : (m.name.value ?? ''));
@@ -112,48 +106,27 @@ export class MonitorBatchPullMetricsAdapter implements BatchPullMetricsPort {
       const key = id.toLowerCase();
       const cm = countsById.get(key);
       if (!cm) continue; // not answered: the caller falls back for it
-      const daily = (name: string): Map<string, number | null> => {
-        const m = new Map<string, number | null>();
-        for (const s of cm.find((x) => nameOf(x) === norm(name))?.timeseries ?? []) {
-          for (const p of s.data ?? []) {
-            const d = dateOf(p.timeStamp);
-            const v = typeof p.total === 'number' && Number.isFinite(p.total) ? p.total : null;
-            const prev = m.get(d);
-            m.set(d, prev === undefined || prev === null ? v : v === null ? prev : prev + v);
-          }
-        }
-        return m;
-      };
-      const sum = (vals: Iterable<number | null>) => {
-        let s: number | null = null;
-        for (const v of vals) if (v !== null) s = (s ?? 0) + v;
-        return s;
-      };
-      const pulls = daily('TotalPullCount');
-      const days: DailyPulls[] = [];
-      for (let t = start; t < end; t += DAY_MS) {
-        const date = dateOf(new Date(t));
-        days.push({ date, pulls: pulls.get(date) ?? null });
-      }
+      const daily = (name: string) => dailyTotals(cm.find((x) => nameOf(x) === norm(name))?.timeseries);
       const storageUsedBytesByGeolocation: Record<string, number | null> = {};
       for (const s of (storageById.get(key) ?? []).find((x) => nameOf(x) === 'storageused')?.timeseries ?? []) {
         const geo = geolocationOf(s);
         if (!geo) continue;
-        let latest: number | null = null;
-        for (const p of s.data ?? []) if (typeof p.average === 'number' && Number.isFinite(p.average)) latest = p.average;
-        storageUsedBytesByGeolocation[geo.replace(/\s+/g, '').toLowerCase()] = latest;
+        storageUsedBytesByGeolocation[geolocationKey(geo)] = latestAverage(s);
       }
-      out.set(key, {
-        days: options.days,
-        totalPullCount: sum(days.map((d) => d.pulls)),
-        successfulPullCount: sum(daily('SuccessfulPullCount').values()),
-        totalPushCount: sum(daily('TotalPushCount').values()),
-        daysWithData: days.filter((d) => d.pulls !== null).length,
-        daily: days,
-        storageUsedBytesByGeolocation,
-        timespan: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
-        interval: 'P1D',
-      });
+      out.set(
+        key,
+        pullSummaryOf({
+          days: options.days,
+          startMs: start,
+          endMs: end,
+          pulls: daily('TotalPullCount'),
+          successful: daily('SuccessfulPullCount'),
+          pushes: daily('TotalPushCount'),
+          storageUsedBytesByGeolocation,
+          timespan: `${new Date(start).toISOString()}/${new Date(end).toISOString()}`,
+          interval: 'P1D',
+        }),
+      );
     }
     return out;
   }

@@ -6,53 +6,24 @@ import type { ArmClientFactory } from './clients';
 import { InvalidArmRequestError } from './errors';
 import { toAzureError } from './map-error';
 import { runWithCallContext } from './pipeline';
-import type { DailyPulls, PullMetricsPort, PullSummary } from '../../app/ports/arm';
+import type { PullMetricsPort, PullSummary } from '../../app/ports/arm';
+import { DAY_MS, dailyTotals, geolocationKey, latestAverage, pullSummaryOf, type MetricSeries } from './metric-series';
 import { parseRegistryResourceId } from './resource-id';
 
-const DAY_MS = 86_400_000;
 /** Azure Monitor keeps platform metrics for 93 days. */
 export const MAX_METRIC_DAYS = 93;
 
-interface MetricValueLike {
-  timeStamp: Date | string;
-  total?: number;
-  average?: number;
-}
 interface MetricLike {
   name: { value: string };
-  timeseries?: Array<{ metadatavalues?: Array<{ name?: { value: string }; value?: string }>; data?: MetricValueLike[] }>;
+  timeseries?: Array<MetricSeries & { metadatavalues?: Array<{ name?: { value: string }; value?: string }> }>;
 }
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function dateOf(ts: Date | string): string {
-  return (ts instanceof Date ? ts : new Date(ts)).toISOString().slice(0, 10);
-}
-
 function findMetric(metrics: MetricLike[], name: string): MetricLike | undefined {
   return metrics.find((m) => m.name.value.toLowerCase() === name.toLowerCase());
-}
-
-/** Daily totals of one metric (first/only time series), keyed by date; missing `total` -> null. */
-function dailyTotals(metric: MetricLike | undefined): Map<string, number | null> {
-  const out = new Map<string, number | null>();
-  for (const series of metric?.timeseries ?? []) {
-    for (const point of series.data ?? []) {
-      const d = dateOf(point.timeStamp);
-      const v = typeof point.total === 'number' && Number.isFinite(point.total) ? point.total : null;
-      const prev = out.get(d);
-      out.set(d, prev === undefined || prev === null ? v : v === null ? prev : prev + v);
-    }
-  }
-  return out;
-}
-
-function sumKnown(values: Iterable<number | null>): number | null {
-  let sum: number | null = null;
-  for (const v of values) if (v !== null) sum = (sum ?? 0) + v;
-  return sum;
 }
 
 export interface MetricsAdapterOptions {
@@ -107,33 +78,24 @@ export class AzureMonitorPullMetricsAdapter implements PullMetricsPort {
           }),
         ]);
         const countMetrics = counts.value as MetricLike[];
-        const pulls = dailyTotals(findMetric(countMetrics, 'TotalPullCount'));
-        const successful = dailyTotals(findMetric(countMetrics, 'SuccessfulPullCount'));
-        const pushes = dailyTotals(findMetric(countMetrics, 'TotalPushCount'));
-        const daily: DailyPulls[] = [];
-        for (let t = start; t < end; t += DAY_MS) {
-          const date = dateOf(new Date(t));
-          daily.push({ date, pulls: pulls.get(date) ?? null });
-        }
+        const daily = (name: string) => dailyTotals(findMetric(countMetrics, name)?.timeseries);
         const storageUsedBytesByGeolocation: Record<string, number | null> = {};
         for (const series of findMetric(storage.value as MetricLike[], 'StorageUsed')?.timeseries ?? []) {
           const geo = series.metadatavalues?.find((m) => (m.name?.value ?? '').toLowerCase() === 'geolocation')?.value;
           if (!geo) continue;
-          let latest: number | null = null;
-          for (const p of series.data ?? []) if (typeof p.average === 'number' && Number.isFinite(p.average)) latest = p.average;
-          storageUsedBytesByGeolocation[geo.replace(/\s+/g, '').toLowerCase()] = latest;
+          storageUsedBytesByGeolocation[geolocationKey(geo)] = latestAverage(series);
         }
-        return {
+        return pullSummaryOf({
           days,
-          totalPullCount: sumKnown(daily.map((d) => d.pulls)),
-          successfulPullCount: sumKnown(successful.values()),
-          totalPushCount: sumKnown(pushes.values()),
-          daysWithData: daily.filter((d) => d.pulls !== null).length,
-          daily,
+          startMs: start,
+          endMs: end,
+          pulls: daily('TotalPullCount'),
+          successful: daily('SuccessfulPullCount'),
+          pushes: daily('TotalPushCount'),
           storageUsedBytesByGeolocation,
           timespan: counts.timespan,
           interval: counts.interval ?? 'P1D',
-        };
+        });
       } catch (e) {
         throw toAzureError(e, { operation: 'read pull metrics', resourceId: id.id, call: ctx });
       }
