@@ -14,17 +14,16 @@ import { InMemoryPlanStore } from '../../src/azure/store';
 import { handleDriftCheck } from '../../src/functions/drift-check';
 import { startDriftRun } from '../../src/functions/topology-drift';
 import { testContext } from '../azure/drift/fleet';
-import { expectFleetContractClean } from '../helpers/fleet-contract';
+import { closeCheckingFleetContract } from '../helpers/fleet-contract';
 
 const SUB_A = '00000000-0000-0000-0000-0000000000a1';
 const SUB_B = '00000000-0000-0000-0000-0000000000b2';
 let sb: ArmSandbox | undefined;
 afterEach(async () => {
   // Every Resource Graph and metrics-batch exchange of the test against the official Swagger (#16).
-  const seen = sb?.requests ?? [];
-  await sb?.close();
+  const closing = sb;
   sb = undefined;
-  expectFleetContractClean(seen, 0);
+  await closeCheckingFleetContract(closing);
 });
 
 async function scan(sandbox: ArmSandbox, budget = new InMemoryArmReadBudget({ burst: 250, refillPerSecond: 25 })) {

@@ -82,3 +82,10 @@ export function expectFleetContractClean(exchanges: readonly RecordedExchange[],
   expect(results.filter((r) => !r.ok)).toEqual([]);
   return results;
 }
+
+/** Closes a sandbox (if any), then checks every Resource Graph and metrics-batch exchange it recorded against the official Swagger. */
+export async function closeCheckingFleetContract(sandbox: { requests: readonly RecordedExchange[]; close(): Promise<void> } | undefined): Promise<void> {
+  const seen = [...(sandbox?.requests ?? [])];
+  await sandbox?.close();
+  expectFleetContractClean(seen, 0);
+}

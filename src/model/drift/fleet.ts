@@ -7,13 +7,7 @@ import { isDrift, worstSeverity } from './report';
 import type { DriftEconomics, DriftReport, DriftSeverity, DriftStatus } from './types';
 
 /** What a fleet row needs of a report (stores may keep just this, next to the full report). */
-export interface FleetSource {
-  registryId: string;
-  registryName?: string;
-  location?: string;
-  runId: string;
-  checkedAt: string;
-  status: DriftStatus;
+export interface FleetSource extends Pick<DriftReport, 'registryId' | 'registryName' | 'location' | 'runId' | 'checkedAt' | 'status'> {
   severity: DriftSeverity | null;
   economics: Pick<DriftEconomics, 'status' | 'currency' | 'currentMonthlyCost' | 'recommendedMonthlyCost' | 'monthlySaving' | 'optimality'> | null;
 }

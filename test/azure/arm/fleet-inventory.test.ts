@@ -8,17 +8,16 @@ import { startArmSandbox, syntheticRegistries, type ArmSandbox } from '../../../
 import { READS_REMAINING_HEADER } from '../../../devhost/sandbox/arm-limits';
 import { createArmAdapters } from '../../../src/azure/arm';
 import { createFleetAdapters } from '../../../src/azure/arm/fleet';
-import { expectFleetContractClean } from '../../helpers/fleet-contract';
+import { closeCheckingFleetContract } from '../../helpers/fleet-contract';
 
 const SUB_A = '00000000-0000-0000-0000-00000000000a';
 const SUB_B = '00000000-0000-0000-0000-00000000000b';
 let sb: ArmSandbox | undefined;
 afterEach(async () => {
   // Every Resource Graph and metrics-batch exchange of the test against the official Swagger (#16).
-  const seen = sb?.requests ?? [];
-  await sb?.close();
+  const closing = sb;
   sb = undefined;
-  expectFleetContractClean(seen, 0);
+  await closeCheckingFleetContract(closing);
 });
 
 function adapters(url: string) {

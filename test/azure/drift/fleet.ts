@@ -9,7 +9,7 @@ import { createPlan } from '../../../src/model/plan/state';
 import { InMemoryDriftQueue, InMemoryDriftReportStore, DRIFT_CHECK_QUEUE, DRIFT_RUN_QUEUE } from '../../../src/azure/drift';
 import { handleDriftCheck } from '../../../src/functions/drift-check';
 import { handleRunFinalize } from '../../../src/functions/topology-drift';
-import { expectFleetContractClean } from '../../helpers/fleet-contract';
+import { closeCheckingFleetContract } from '../../helpers/fleet-contract';
 
 export const RG = 'fleet-rg';
 export const id = (name: string) => registryResourceId(name, RG);
@@ -86,11 +86,7 @@ export async function startFleet(): Promise<Fleet> {
     env,
     plans,
     // Every Resource Graph and metrics-batch exchange of the fleet's tests against the official Swagger (#16).
-    close: async () => {
-      const seen = [...sandbox.requests];
-      await sandbox.close();
-      expectFleetContractClean(seen, 0);
-    },
+    close: () => closeCheckingFleetContract(sandbox),
   };
 }
 
