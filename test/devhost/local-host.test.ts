@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalHost, compileRoute, matchRoute, requestUrl, type LocalHost } from '../../devhost/local-host';
+import { HttpResponse, type HttpResponseInit } from '@azure/functions';
+import { startLocalHost, compileRoute, matchRoute, requestUrl, responseBytes, type LocalHost } from '../../devhost/local-host';
 import { httpEndpoint, json } from '../../src/http/endpoint';
 import { httpEndpoints } from '../../src/functions/registry';
 import { redirectRootToPlanner } from '../../devhost/root-redirect';
@@ -286,5 +287,43 @@ describe('local host: registry ids with malformed escapes are 400s naming the pa
     const body = (await res.json()) as { type: string; errors: { pointer: string; code: string }[] };
     expect(body.type).toBe('urn:acr-geoplanner:problem:invalid-input');
     expect(body.errors).toEqual([expect.objectContaining({ pointer: '/registry/id', code: 'invalidResourceId' })]);
+  });
+});
+
+describe('responseBytes', () => {
+  /** What the Response of @azure/functions makes of an answer: the reference for the text fast path. */
+  async function viaResponse(init: HttpResponseInit): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+    const r = new HttpResponse(init);
+    const headers: Record<string, string> = {};
+    r.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) };
+  }
+
+  it('a text body gives the same status, headers and bytes as through the Response (non-ASCII, lone surrogates, no content type)', async () => {
+    const inits: HttpResponseInit[] = [
+      { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-One': 'a' }, body: JSON.stringify({ name: 'Zürich → 東京 €', emoji: '🚀', lone: 'a\ud800b\udc00c' }) },
+      { status: 201, body: 'plain text, no content type: é' },
+      { headers: { 'content-type': 'text/plain' }, body: 'raw lone surrogates: a\ud800b\udc00c\ud83d' },
+      { body: '' },
+      { status: 422, headers: new Headers({ 'content-type': 'application/problem+json' }), body: '{"title":"x"}' },
+    ];
+    for (const init of inits) {
+      const fast = await responseBytes(init);
+      const ref = await viaResponse(init);
+      expect(fast.status).toBe(ref.status);
+      expect(fast.headers).toEqual(ref.headers);
+      expect(fast.body.equals(ref.body), String(init.body)).toBe(true);
+    }
+    expect((await responseBytes({ body: 'x' })).headers['content-type']).toBe('text/plain;charset=UTF-8');
+  });
+
+  it('other bodies (bytes, jsonBody, none) go through the Response', async () => {
+    for (const init of [{ body: new Uint8Array([1, 2, 3]) }, { jsonBody: { a: 1 } }, { status: 204 }] as HttpResponseInit[]) {
+      const fast = await responseBytes(init);
+      const ref = await viaResponse(init);
+      expect(fast).toEqual(ref);
+    }
   });
 });
