@@ -5,14 +5,16 @@
  * The solver place is reserved before the request is read, so a saturated
  * solver answers 503 at once, before any parsing; the constraints are
  * resolved once, while the body is checked, and reused for the solve.
+ * The answer is the recommendation as JSON text, serialised by the solver
+ * (in its worker thread): the caller sends it on as it is.
  */
 import type { Catalog } from '../model/catalog';
 import type { InputIssue } from '../model/errors';
 import { IssueCollector, precheckPlanningBody, resolveRegionAt } from '../model/inputs';
-import type { RecommendConstraints, Recommendation } from '../model/recommend';
+import type { RecommendConstraints } from '../model/recommend';
 import type { ConstraintsInput, RecommendationsRequest } from '../schemas/recommendations';
 import { planningInput, type PlanningInputDeps } from './planning-input';
-import type { Solver } from './ports/solver';
+import type { RecommendationJson, Solver } from './ports/solver';
 
 export interface RecommendDeps extends PlanningInputDeps {
   solver(): Solver;
@@ -54,7 +56,7 @@ export function resolveConstraints(raw: unknown, catalog: Catalog, out: IssueCol
   };
 }
 
-export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<Recommendation> {
+export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendationJson> {
   const { catalog } = deps;
   // A place in the solver first: when it is saturated, 503 + Retry-After before reading anything.
   const solver = deps.solver();
@@ -71,7 +73,7 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
       // Only when the reader did not run the check (it always does over HTTP).
       extraChecks: constraints ? undefined : (out) => void (constraints = resolveConstraints(req.constraints, catalog, out)),
     });
-    return await solver.recommend(
+    return await solver.recommendJson(
       {
         current: p.costInput.topology,
         storageGiB: p.costInput.storageGiB,

@@ -1,4 +1,4 @@
-import { httpEndpoint, json, readJsonBody } from '../http/endpoint';
+import { httpEndpoint, jsonText, readJsonBody } from '../http/endpoint';
 import { recommend } from '../app/recommend';
 import { problemSchema } from '../schemas/common';
 import { recommendationsRequestSchema, type RecommendationsRequest } from '../schemas/recommendations';
@@ -26,7 +26,8 @@ export const recommendations = httpEndpoint({
       },
       run: async (rc) =>
         // The use case reserves a solver place before the body is read: saturated → 503 + Retry-After before parsing anything.
-        json(await recommend(rc.services, { readRequest: (check) => readJsonBody<RecommendationsRequest>(rc, recommendationsRequestSchema, check) })),
+        // Its answer is JSON text already (serialised in the solver's worker thread): sent as it is.
+        jsonText(await recommend(rc.services, { readRequest: (check) => readJsonBody<RecommendationsRequest>(rc, recommendationsRequestSchema, check) })),
     },
   },
 });

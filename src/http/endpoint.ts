@@ -9,6 +9,7 @@ import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, Unsupport
 import { invalidRequestError, jsonShapeIssue, requestIssues, truncateForEcho } from './validate';
 import { getServices, type Services } from '../composition';
 import type { InputIssue } from '../model/errors';
+import type { JsonText } from '../model/json-text';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type Method = (typeof HTTP_METHODS)[number];
@@ -163,6 +164,11 @@ export function formatParam<F extends string>(query: URLSearchParams, formats: r
 /** A text file to download (exports): its content type and an attachment file name. */
 export function download(file: { contentType: string; fileName: string; body: string }): HttpResponseInit {
   return { status: 200, headers: { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.fileName}"` }, body: file.body };
+}
+
+/** A JSON answer serialised already (toJsonText in src/model/json-text.ts): sent as it is, with the JSON content type of json(). */
+export function jsonText(text: JsonText<unknown>, status = 200, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: text };
 }
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponseInit {

@@ -22,9 +22,9 @@ import { Worker } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
 import type { SolverSettings } from '../settings';
 import { DEFAULT_DEADLINE_MS, type RecommendContext, type RecommendInput, type Recommendation } from '../model/recommend';
-import type { Solver, SolverStats, SolverTicket } from '../app/ports/solver';
+import type { RecommendationJson, Solver, SolverStats, SolverTicket } from '../app/ports/solver';
 import { inProcessSolver, SolverBusyError, SolverCrashedError } from './port';
-import { rebuildError, toWireContext, type SolveRequest, type SolveResponse } from './protocol';
+import { rebuildError, toWireContext, type ResultFormat, type SolvedResponse, type SolveRequest, type SolveResponse } from './protocol';
 
 export interface PoolOptions {
   /** Worker threads (≥ 1). */
@@ -43,7 +43,7 @@ export interface PoolOptions {
 interface Task {
   request: SolveRequest;
   ctx: RecommendContext;
-  resolve: (r: Recommendation) => void;
+  resolve: (r: SolvedResponse) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
 }
@@ -89,8 +89,21 @@ export class WorkerPoolSolver implements Solver {
     this.reserved.delete(ticket.id);
   }
 
-  recommend(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<Recommendation> {
-    return new Promise<Recommendation>((resolve, reject) => {
+  async recommend(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<Recommendation> {
+    const res = await this.solve(input, ctx, ticket, 'object');
+    if (res.format !== 'object') throw new Error(`solver pool: request ${res.id} asked for the object, the worker answered ${res.format}`);
+    return res.result;
+  }
+
+  /** The answer as JSON text, serialised in the worker: one string crosses back instead of a deep structured clone. */
+  async recommendJson(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<RecommendationJson> {
+    const res = await this.solve(input, ctx, ticket, 'json');
+    if (res.format !== 'json') throw new Error(`solver pool: request ${res.id} asked for JSON text, the worker answered ${res.format}`);
+    return res.json;
+  }
+
+  private solve(input: RecommendInput, ctx: RecommendContext, ticket: SolverTicket | undefined, format: ResultFormat): Promise<SolvedResponse> {
+    return new Promise<SolvedResponse>((resolve, reject) => {
       if (this.closed) {
         if (ticket) this.release(ticket);
         reject(this.shuttingDown());
@@ -108,7 +121,7 @@ export class WorkerPoolSolver implements Solver {
       const deadlineMs = input.solver.timeLimitMs ?? this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
       // One deadline per request, running from now: the time spent queued is taken from the solver's budget.
       const withDeadline = { ...input, solver: { ...input.solver, timeLimitMs: deadlineMs, deadlineAt: Date.now() + deadlineMs } };
-      const task: Task = { request: { id: this.nextId++, input: withDeadline, context: toWireContext(ctx, shippedCatalog()) }, ctx, resolve, reject };
+      const task: Task = { request: { id: this.nextId++, input: withDeadline, context: toWireContext(ctx, shippedCatalog()), format }, ctx, resolve, reject };
       const slot = this.freeSlot();
       if (slot) {
         this.run(slot, task);
@@ -233,8 +246,8 @@ export class WorkerPoolSolver implements Solver {
     this.avgSolveMs = 0.8 * this.avgSolveMs + 0.2 * res.ms;
     if (res.ok) {
       // As in-process: the caller's warnings array receives the warnings.
-      task.ctx.warnings.splice(0, task.ctx.warnings.length, ...res.result.warnings);
-      task.resolve(res.result);
+      task.ctx.warnings.splice(0, task.ctx.warnings.length, ...(res.format === 'object' ? res.result.warnings : res.warnings));
+      task.resolve(res);
     } else {
       task.reject(rebuildError(res.error));
     }

@@ -5,6 +5,7 @@
  * SOLVER_IN_PROCESS_FALLBACK) may use the in-process one.
  */
 import { AppError, retryAfterHeader } from '../model/errors';
+import { toJsonText } from '../model/json-text';
 import { recommend } from '../model/recommend';
 import type { Solver } from '../app/ports/solver';
 
@@ -49,6 +50,11 @@ export function inProcessSolver(): Solver {
       const r = recommend(input, ctx);
       completed++;
       return r;
+    },
+    recommendJson: async (input, ctx) => {
+      const r = recommend(input, ctx);
+      completed++;
+      return toJsonText(r);
     },
     stats: () => ({ kind: 'in-process', size: 0, workers: 0, busy: 0, queued: 0, reserved: 0, maxQueue: 0, spawned: 0, crashed: 0, completed, rejectedQueueFull: 0, rejectedQueueTimeout: 0 }),
     close: async () => {},

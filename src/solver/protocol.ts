@@ -1,13 +1,15 @@
 /**
  * What crosses the worker boundary (structured clone): the recommend() input,
- * the request's price book and context, the result, and errors in a plain
- * form that the caller rebuilds into the same class (so a 422 stays a 422).
+ * the request's price book and context, the result (as the object, or as its
+ * JSON text when the caller only sends it on), and errors in a plain form
+ * that the caller rebuilds into the same class (so a 422 stays a 422).
  * The shipped catalog is not sent: the worker loads it itself; only a
  * catalog other than the shipped one travels as its raw data.
  */
 import { Catalog, type LatencyMatrix } from '../model/catalog';
 import { AppError, InvalidInputError, UnsatisfiableError, type InputIssue } from '../model/errors';
 import type { RecommendContext, RecommendInput, Recommendation } from '../model/recommend';
+import type { RecommendationJson } from '../app/ports/solver';
 import type { PriceBook, Region } from '../model/types';
 
 /** RecommendContext without the Catalog instance (a class, not cloneable as such). */
@@ -20,10 +22,14 @@ export interface WireContext {
   catalog?: { regions: Region[]; latency: LatencyMatrix };
 }
 
+/** How the result comes back: the object (structured clone), or its JSON text, serialised in the worker. */
+export type ResultFormat = 'object' | 'json';
+
 export interface SolveRequest {
   id: number;
   input: RecommendInput;
   context: WireContext;
+  format: ResultFormat;
 }
 
 export interface WireError {
@@ -42,7 +48,12 @@ export interface WireError {
   headers?: Record<string, string>;
 }
 
-export type SolveResponse = { id: number; ok: true; result: Recommendation; ms: number } | { id: number; ok: false; error: WireError; ms: number };
+/** A solved request: format 'object' → result; format 'json' → its JSON text and, beside it, its warnings (for the caller's ctx.warnings). */
+export type SolvedResponse =
+  | { id: number; ok: true; format: 'object'; result: Recommendation; ms: number }
+  | { id: number; ok: true; format: 'json'; json: RecommendationJson; warnings: string[]; ms: number };
+
+export type SolveResponse = SolvedResponse | { id: number; ok: false; error: WireError; ms: number };
 
 export function toWireContext(ctx: RecommendContext, shipped: Catalog | undefined): WireContext {
   return {

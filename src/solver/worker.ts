@@ -8,6 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { shippedCatalog } from '../catalog';
+import { toJsonText } from '../model/json-text';
 import { recommend } from '../model/recommend';
 import { fromWireContext, serializeError, type SolveRequest, type SolveResponse } from './protocol';
 
@@ -40,7 +41,10 @@ port.on('message', (req: SolveRequest) => {
   let res: SolveResponse;
   try {
     const result = recommend(req.input, fromWireContext(req.context, shippedCatalog));
-    res = { id: req.id, ok: true, result, ms: performance.now() - t0 };
+    res =
+      req.format === 'json'
+        ? { id: req.id, ok: true, format: 'json', json: toJsonText(result), warnings: result.warnings, ms: performance.now() - t0 }
+        : { id: req.id, ok: true, format: 'object', result, ms: performance.now() - t0 };
   } catch (e) {
     res = { id: req.id, ok: false, error: serializeError(e), ms: performance.now() - t0 };
   }

@@ -24,6 +24,9 @@ function fakePool(size: number, maxQueue: number) {
       inFlight -= 1;
       return { id: 'rec' } as unknown as Recommendation;
     },
+    recommendJson: async () => {
+      throw new Error('drift solves ask for the recommendation object, never its JSON text');
+    },
     reserve: () => ({ id: 1 }),
     release: () => undefined,
     stats,

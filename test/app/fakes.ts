@@ -108,6 +108,10 @@ export function spySolver(busy?: Error): SpySolver {
       events.push('recommend');
       return inner.recommend(input, ctx, t);
     },
+    recommendJson: async (input, ctx, t) => {
+      events.push('recommend');
+      return inner.recommendJson(input, ctx, t);
+    },
     stats: () => inner.stats(),
     close: () => inner.close(),
   };

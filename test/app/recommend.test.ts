@@ -1,9 +1,10 @@
-/** Use case recommend: solver place first, constraints resolved once (while the body is checked), solved by the Solver port. */
+/** Use case recommend: solver place first, constraints resolved once (while the body is checked), solved by the Solver port, answered as JSON text. */
 import { describe, expect, it } from 'vitest';
 import { recommend, resolveConstraints } from '../../src/app/recommend';
 import { shippedCatalog, shippedPrices } from '../../src/catalog';
 import { InvalidInputError, type InputIssue } from '../../src/model/errors';
 import { IssueCollector } from '../../src/model/inputs';
+import { parseJsonText } from '../../src/model/json-text';
 import type { RecommendationsRequest } from '../../src/schemas/recommendations';
 import { noArm, spySolver } from './fakes';
 
@@ -35,7 +36,7 @@ describe('recommend', () => {
   it('reserves a solver place before reading, checks the body once, solves with the resolved constraints, releases', async () => {
     const solver = spySolver();
     const checks = { n: 0 };
-    const r = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: reader(body, solver.events, checks) });
+    const r = parseJsonText(await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: reader(body, solver.events, checks) }));
     expect(solver.events).toEqual(['reserve', 'read', 'recommend', 'release']);
     expect(checks.n).toBe(1);
     const regions = [r.recommended.topology.homeRegion, ...r.recommended.topology.replicas.map((x) => x.region)];
@@ -71,7 +72,7 @@ describe('recommend', () => {
 
   it('a reader that skips the check still gets its constraints resolved (once, with the planning input)', async () => {
     const solver = spySolver();
-    const r = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => body });
+    const r = parseJsonText(await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => body }));
     const regions = [r.recommended.topology.homeRegion, ...r.recommended.topology.replicas.map((x) => x.region)];
     expect(regions).toContain('westeurope');
     expect(regions).not.toContain('eastus');
@@ -98,9 +99,9 @@ describe('resolveConstraints', () => {
   it('a resilient recommendation through the use case keeps a replica besides home (#14)', async () => {
     const solver = spySolver();
     const small = { ...body, replicas: [], workloads: [{ region: 'westus', pullGBPerMonth: 10 }], constraints: { resilience: { survive: 'any-one-location' as const } } };
-    const r = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => small });
+    const r = parseJsonText(await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => small }));
     expect(r.recommended.topology.replicas.length).toBe(1);
-    const free = await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => ({ ...small, constraints: {} }) });
+    const free = parseJsonText(await recommend({ catalog, prices: shippedPrices, arm: noArm, solver: () => solver }, { readRequest: async () => ({ ...small, constraints: {} }) }));
     expect(free.recommended.topology.replicas).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ import { health } from '../../src/functions/health';
 import { recommendations } from '../../src/functions/recommendations';
 import { problemResponse } from '../../src/http/problem';
 import { DomainError, UnsatisfiableError } from '../../src/model/errors';
+import { parseJsonText } from '../../src/model/json-text';
 import { recommend, type RecommendContext, type RecommendInput } from '../../src/model/recommend';
 import { createServices, setServices } from '../../src/composition';
 import { createSolver, resolveWorkerScript, WorkerPoolSolver, workerScriptCandidates, type PoolOptions } from '../../src/solver/pool';
@@ -74,6 +75,22 @@ describe('solver pool', () => {
     expect(withoutTiming(viaPool)).toEqual(withoutTiming(inProcess));
     expect(c.warnings.some((w) => w.includes('storageGiB not given'))).toBe(true);
     expect(p.stats()).toMatchObject({ kind: 'pool', workers: 1, spawned: 1, completed: 1, crashed: 0 });
+  });
+
+  it('recommendJson: the same answer as JSON text serialised in the worker (compact), and the caller’s warnings filled', async () => {
+    const p = pool();
+    const inProcess = recommend(input({ storageGiB: null }), ctx());
+    const c = ctx();
+    const text = await p.recommendJson(input({ storageGiB: null }), c);
+    expect(typeof text).toBe('string');
+    expect(text).not.toMatch(/\n/);
+    const viaPool = parseJsonText(text);
+    expect(withoutTiming(viaPool)).toEqual(withoutTiming(JSON.parse(JSON.stringify(inProcess)) as typeof inProcess));
+    expect(c.warnings).toEqual(inProcess.warnings);
+    expect(c.warnings.some((w) => w.includes('storageGiB not given'))).toBe(true);
+    // the object and the text answers share the worker: the next request may ask for either
+    expect(withoutTiming(await p.recommend(input({ storageGiB: null }), ctx()))).toEqual(withoutTiming(inProcess));
+    expect(p.stats()).toMatchObject({ workers: 1, completed: 2, crashed: 0 });
   });
 
   it('is created lazily: no worker before the first solve', () => {

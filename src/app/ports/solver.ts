@@ -3,7 +3,11 @@
  * the worker-thread pool (pool.ts), so the exact solver never runs on the
  * event loop, and the in-process one (tests, SOLVER_IN_PROCESS_FALLBACK).
  */
+import type { JsonText } from '../../model/json-text';
 import type { RecommendContext, RecommendInput, Recommendation } from '../../model/recommend';
+
+/** A recommendation serialised as JSON where it was solved: what the HTTP answer sends as it is. */
+export type RecommendationJson = JsonText<Recommendation>;
 
 export interface SolverStats {
   kind: 'pool' | 'in-process';
@@ -33,6 +37,13 @@ export interface Solver {
    * With a ticket from reserve(), the reserved place is used (no second admission check).
    */
   recommend(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<Recommendation>;
+  /**
+   * The same answer as recommend(), serialised as JSON text by the solver
+   * (in its worker thread, for the pool): for a caller that only sends it on,
+   * so the deep object is neither cloned across threads nor re-serialised.
+   * `ctx.warnings` receives the warnings, as with recommend().
+   */
+  recommendJson(input: RecommendInput, ctx: RecommendContext, ticket?: SolverTicket): Promise<RecommendationJson>;
   /**
    * Reserves a place before the caller parses and validates its request, so a
    * saturated solver answers 503 at once, without that work: throws
