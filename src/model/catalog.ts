@@ -31,6 +31,8 @@ export class Catalog {
   private readonly byKey = new Map<string, Region>();
   private fitCache: DistanceFit | undefined;
   private readonly suggestMemo = new Map<string, readonly string[]>();
+  /** rtt() of two catalog regions, by from then to, frozen, filled on first use: the cost model asks the same few thousand pairs per recommendation. */
+  private readonly rttMemo = new Map<string, Map<string, Latency>>();
 
   constructor(
     regions: readonly Region[],
@@ -86,8 +88,28 @@ export class Catalog {
     return [...out];
   }
 
-  /** Round-trip latency from `from` to `to` (both canonical names): published, estimated, or unknown. */
+  /**
+   * Round-trip latency from `from` to `to` (both canonical names): published,
+   * estimated, or unknown. Between two catalog regions the answer is
+   * remembered and shared (frozen); other names are answered afresh.
+   */
   rtt(from: string, to: string): Latency {
+    let row = this.rttMemo.get(from);
+    if (row === undefined) {
+      if (!this.byName.has(from)) return this.rttOf(from, to);
+      row = new Map();
+      this.rttMemo.set(from, row);
+    }
+    let latency = row.get(to);
+    if (latency === undefined) {
+      latency = this.rttOf(from, to);
+      if (!this.byName.has(to)) return latency;
+      row.set(to, Object.freeze(latency));
+    }
+    return latency;
+  }
+
+  private rttOf(from: string, to: string): Latency {
     if (from === to) return { ms: 0, estimated: false };
     const published = this.latency.rttMs[from]?.[to];
     if (published !== undefined) return { ms: published, estimated: false };

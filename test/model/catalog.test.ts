@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../../src/catalog';
-import { greatCircleKm, levenshtein, normalizeRegionKey } from '../../src/model/catalog';
+import { Catalog, greatCircleKm, levenshtein, normalizeRegionKey } from '../../src/model/catalog';
 
 const catalog = shippedCatalog();
 
@@ -50,6 +50,30 @@ describe('latency', () => {
     expect(r.ms).toBeLessThan(200);
     // an unknown location (no coordinates, no published pairs) stays unknown
     expect(catalog.rtt('indiasouthcentral', 'westus')).toEqual({ ms: null, estimated: true });
+  });
+
+  it('remembers the answer of each pair of catalog regions (same object, frozen, same values as a fresh catalog), never of other names', () => {
+    const fresh = new Catalog(catalog.regions, catalog.latency);
+    const names = catalog.regions.map((r) => r.name);
+    for (const a of names) {
+      for (const b of names) {
+        const first = fresh.rtt(a, b);
+        expect(first).toEqual(fresh.rtt(a, b));
+        expect(fresh.rtt(a, b)).toBe(first);
+        expect(Object.isFrozen(first)).toBe(true);
+        const published = catalog.latency.rttMs[a]?.[b];
+        if (a === b) expect(first).toEqual({ ms: 0, estimated: false });
+        else if (published !== undefined) expect(first).toEqual({ ms: published, estimated: false });
+        else expect(first.estimated).toBe(true);
+      }
+    }
+    const memo = (c: Catalog): number => [...(c as unknown as { rttMemo: Map<string, Map<string, unknown>> }).rttMemo.values()].reduce((n, row) => n + row.size, 0);
+    expect(memo(fresh)).toBe(names.length * names.length);
+    expect(fresh.rtt('nowhere', 'westus')).toEqual({ ms: null, estimated: true });
+    expect(fresh.rtt('westus', 'nowhere')).toEqual({ ms: null, estimated: true });
+    expect(fresh.rtt('nowhere', 'nowhere')).toEqual({ ms: 0, estimated: false });
+    expect(Object.isFrozen(fresh.rtt('westus', 'nowhere'))).toBe(false);
+    expect(memo(fresh)).toBe(names.length * names.length);
   });
 
   it('fits a sane distance model over the published matrix', () => {
