@@ -74,13 +74,18 @@ export class SearchLimits {
   pendingLB = Infinity;
   readonly deadline: number;
   readonly nodeLimit: number;
-  private readonly pollMask: number;
+  private pollMask: number;
 
   /** `pollEvery` (a power of two): the clock is read once per that many nodes. */
   constructor(deadline: number, nodeLimit: number, pollEvery: number) {
     this.deadline = deadline;
     this.nodeLimit = nodeLimit;
     this.pollMask = pollEvery - 1;
+  }
+
+  /** Reads the clock once per `k` (a power of two) nodes from now on (costly nodes: read it at every one). */
+  pollEvery(k: number): void {
+    this.pollMask = k - 1;
   }
 
   /** True once a limit is hit (and from then on); the subtree of bound `lb` is then recorded as unexplored. */
