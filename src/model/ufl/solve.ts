@@ -1168,8 +1168,10 @@ function solveReduced(inst: UflInstance, opts: UflOptions, construct: boolean, t
     chosen.nodeIters = 60;
     // strong branching at every depth: the probes cost ~24 × 30 Lagrangian steps a node but cut the tree
     // (49+200 sites p90: 15,193 nodes / 6.8 s CPU without, 299 / 1.3 s with 12 candidates × 30 steps; 8 × 10:
-    // 1,633 / 3.4 s; 12 × 45: 377 / 3.3 s; closed child first: 901 → 435 nodes at 8 × 30)
-    chosen.strongDepth = Infinity;
+    // 1,633 / 3.4 s; 12 × 45: 377 / 3.3 s; closed child first: 901 → 435 nodes at 8 × 30). Not in the
+    // frontier's exact-count trees: small already, where the probes only cost (49+50 sites p90, whole
+    // answer 1.25 s without, 4.2 s with them at every depth, 1.4-1.7 s down to depth 2-6)
+    chosen.strongDepth = p.kmin === p.kmax ? 0 : Infinity;
     chosen.strongCands = 12;
     chosen.strongIters = 30;
     chosen.closedFirst = true;
