@@ -202,34 +202,34 @@ export function serveWorkloads(topology: Topology, workloads: readonly Workload[
 export function serveWorkloadsFrom(enabled: readonly string[], workloads: readonly Workload[], catalog: Catalog, prices: PriceBook): WorkloadCost[] {
   return workloads.map((w) => {
     const best = bestLocation(w.site, enabled, catalog, prices);
-    const base: WorkloadCost = {
-      id: workloadId(w.site),
-      kind: w.site.kind,
-      ...(w.site.kind === 'azure'
-        ? { region: w.site.region }
-        : { name: w.site.name, latitude: w.site.latitude, longitude: w.site.longitude }),
-      pullGBPerMonth: w.pullGBPerMonth,
-      volumeSource: w.volumeSource,
-      servedBy: null,
-      latencyMs: null,
-      latencyEstimated: true,
-      ratePerGB: null,
-      rateBasis: 'no location could be ranked for this workload',
-      cost: null,
-    };
     if (!best || best.latency.ms === null) {
-      return { ...base, rateBasis: 'latency to every location is unknown: serving location unknown' };
+      return workloadCostLine(w, null, null, true, null, 'latency to every location is unknown: serving location unknown', null);
     }
-    return {
-      ...base,
-      servedBy: best.region,
-      latencyMs: best.latency.ms,
-      latencyEstimated: best.latency.estimated,
-      ratePerGB: best.rate.ratePerGB,
-      rateBasis: best.rate.basis,
-      cost: w.pullGBPerMonth === null ? null : finiteOrNull(w.pullGBPerMonth * best.rate.ratePerGB),
-    };
+    const cost = w.pullGBPerMonth === null ? null : finiteOrNull(w.pullGBPerMonth * best.rate.ratePerGB);
+    return workloadCostLine(w, best.region, best.latency.ms, best.latency.estimated, best.rate.ratePerGB, best.rate.basis, cost);
   });
+}
+
+/**
+ * One workload's cost line. Its members are listed in one literal per site kind
+ * (not spread from a base line): the lines are read many times (economics,
+ * outage moves, latency statistics), and objects built by spreads were the
+ * slow part of every reader.
+ */
+function workloadCostLine(
+  w: Workload,
+  servedBy: string | null,
+  latencyMs: number | null,
+  latencyEstimated: boolean,
+  ratePerGB: number | null,
+  rateBasis: string,
+  cost: number | null,
+): WorkloadCost {
+  const s = w.site;
+  const { pullGBPerMonth, volumeSource } = w;
+  return s.kind === 'azure'
+    ? { id: s.region, kind: 'azure', region: s.region, pullGBPerMonth, volumeSource, servedBy, latencyMs, latencyEstimated, ratePerGB, rateBasis, cost }
+    : { id: s.name, kind: 'external', name: s.name, latitude: s.latitude, longitude: s.longitude, pullGBPerMonth, volumeSource, servedBy, latencyMs, latencyEstimated, ratePerGB, rateBasis, cost };
 }
 
 /** The sum, or null when a term is unknown or the sum is not finite. */
