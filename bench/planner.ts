@@ -11,7 +11,7 @@
  *   PLANNER_SKIP_HIGHS=1 npm run bench:planner
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import highsLoader from 'highs';
 import { shippedCatalog, shippedPrices } from '../src/catalog';
@@ -25,7 +25,7 @@ interface SolverRow {
   proved: boolean;
   /** 'optimal' | 'gap' | 'infeasible' | HiGHS status words | 'skipped' | 'error: …' */
   status: string;
-  /** EUR/month (the catalog's currency), null when no solution was found. */
+  /** The catalog's currency per month (USD in the shipped catalog), null when no solution was found. */
   objective: number | null;
   ms: number;
   /** Relative gap at the end, null when unknown. */
@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const prices = shippedPrices();
   let highs: HighsApi | null = skipHighs ? null : await highsLoader();
   const rows: Row[] = [];
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  const startedAt = new Date().toISOString();
   /** Instances the recommender refuses (422) before any solve: not counted in the totals. */
   const refused: { name: string; family: string; azure: number; sites: number; constraint: string; reason: string }[] = [];
   console.log(`Planner benchmark: time limit ${limitS} s per instance per solver; ${cpus().length} cores`);
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   );
   const outDir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'planner.json'), JSON.stringify({ unit: { objective: `${prices.currency}/month`, ms: 'ms' }, instances: rows, refused, totals }, null, 2) + '\n');
+  writeFileSync(path.join(outDir, 'planner.json'), JSON.stringify({ unit: { objective: `${prices.currency}/month`, ms: 'ms' }, run: { startedAt, node: process.version, cores: cpus().length, loadAverage1m5m15m: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 100) / 100) } }, instances: rows, refused, totals }, null, 2) + '\n');
 }
 
 main().catch((err: unknown) => {
