@@ -21,7 +21,9 @@
  *   UB minus a 1e-10 relative tolerance.
  * - Branching: the uncovered client with the fewest candidates, on its candidate with the smallest slack
  *   (open child first); then free facilities that still appear in windows; then, for side constraints,
- *   any free facility.
+ *   any free facility. A tree with partial coverage priced in its bound (no fixed count) branches by strong
+ *   branching instead: both children of 12 candidates bounded with 30 subgradient steps each, the facility
+ *   with the largest product of gains chosen, its children starting from their probed bounds (closed first).
  * - Sparse classic instances (no prefs/coverage/maxOpen, at most 15% of the assignments left after dropping
  *   dominated ones) go to the sparse branch and bound of sparse.ts after the greedy + local search start.
  * - Limits: on a node or time limit the best solution is returned with status 'gap', the lower bound being
@@ -58,13 +60,13 @@ class BranchAndBound {
   /**
    * Window costs laid out like the windows (nCost[q] = c of nFac[q] and its client; lCost likewise for lFac,
    * WITHOUT the coverage price): the Lagrangian, run tens of times per node, reads them in sequence
-   * instead of striding through the facility-major cost matrix. negA[j] (nNegB[j] for the priced part) =
+   * instead of striding through the facility-major cost matrix. negA[j] (negB[j] for the priced part) =
    * how many of client j's window entries had a negative reduced cost in the last lagrangian() call.
    */
   readonly nCost: Float64Array;
   readonly lCost: Float64Array;
   readonly negA: Int32Array;
-  readonly nNegB: Int32Array;
+  readonly negB: Int32Array;
   readonly v: Float64Array;
   readonly s: Float64Array;
   readonly ptr: Int32Array;
@@ -138,7 +140,7 @@ class BranchAndBound {
     this.nCost = new Float64Array(p.candFac.length);
     this.lCost = new Float64Array(p.candFac.length);
     this.negA = new Int32Array(p.m);
-    this.nNegB = new Int32Array(p.m);
+    this.negB = new Int32Array(p.m);
     this.lSplit = new Int32Array(p.m);
     this.v = new Float64Array(p.m);
     this.s = new Float64Array(p.n);
@@ -517,7 +519,7 @@ class BranchAndBound {
     let L = 0;
     const pw = this.pw;
     const lam = this.lam;
-    const { lFac, lCost, lSplit, nNegB } = this;
+    const { lFac, lCost, lSplit, negB } = this;
     const covW = p.covW;
     for (let j = 0; j < m; j++) {
       const wj = w[j] as number;
@@ -551,7 +553,7 @@ class BranchAndBound {
           const i = lFac[q] as number;
           rc[i] = (rc[i] as number) + d;
         }
-        nNegB[j] = q - sp;
+        negB[j] = q - sp;
       }
     }
     if (pw !== null) L -= lam * this.slackW;
@@ -608,7 +610,7 @@ class BranchAndBound {
     this.cDrop = nC > 0 && (nC >= room || maxC >= 0) ? maxC : 0;
     this.outBase = nC > need ? Math.min(0, minExcl) : minExcl;
     if (wantGrad) {
-      // the entries with a negative reduced cost are the first negA[j] (nNegB[j]) of each part (windows sorted by cost)
+      // the entries with a negative reduced cost are the first negA[j] (negB[j]) of each part (windows sorted by cost)
       let gl = -this.slackW;
       for (let j = 0; j < m; j++) {
         let cover = 0;
@@ -620,7 +622,7 @@ class BranchAndBound {
           let e = a + (negA[j] as number);
           for (let q = a; q < e; q++) { const i = lFac[q] as number; if (status[i] === OPEN || inC[i] === 1) cover++; }
           const sp = lSplit[j] as number;
-          e = sp + (nNegB[j] as number);
+          e = sp + (negB[j] as number);
           let priced = 0;
           for (let q = sp; q < e; q++) { const i = lFac[q] as number; if (status[i] === OPEN || inC[i] === 1) priced++; }
           cover += priced;
