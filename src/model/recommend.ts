@@ -270,7 +270,14 @@ function latencyStats(est: { workloads: readonly { latencyMs: number | null; pul
   return { maxLatencyMs: max, volumeWeightedMeanLatencyMs: mean === null ? null : Math.round(mean * 10) / 10 };
 }
 
-function optimality(r: UflResult, deadlineMs: number) {
+/**
+ * Share of the request's deadline the main solve may use; the frontier has the rest (and whatever the
+ * main solve leaves), so a request whose optimum is not proved in time still lists a plan per count.
+ */
+export const MAIN_SOLVE_SHARE = 0.8;
+
+function optimality(r: UflResult, deadlineMs: number, currency: string) {
+  const note = r.status === 'optimal' ? r.reason : gapNote(r, deadlineMs, currency);
   return {
     deadlineMs,
     status: r.status === 'optimal' ? ('proved' as const) : ('gap' as const),
@@ -279,8 +286,18 @@ function optimality(r: UflResult, deadlineMs: number) {
     relativeGap: r.gap,
     nodes: r.nodes,
     ms: Math.round(r.ms * 10) / 10,
-    ...(r.reason ? { note: r.reason } : {}),
+    ...(note ? { note } : {}),
   };
+}
+
+/** What an unproved answer means and what to do about it. */
+function gapNote(r: UflResult, deadlineMs: number, currency: string): string {
+  const why = r.reason ?? 'a limit was reached';
+  if (!Number.isFinite(r.objective) || !Number.isFinite(r.lowerBound)) return `${why} before the proof.`;
+  const above = money(r.objective - r.lowerBound);
+  const pct = Math.round(r.gap * 10000) / 100;
+  const timed = /time limit/.test(why) ? ` (the main solve may use ${Math.round(MAIN_SOLVE_SHARE * 100)} % of the request's ${deadlineMs} ms deadline, the frontier the rest)` : '';
+  return `${why} before the proof${timed}: this plan costs at most ${above} ${currency}/month (${pct} % of its cost) more than the optimum, whose monthly cost is at least lowerBound. A longer deadline (solver.timeLimitMs, up to 200000 ms, or the SOLVER_DEADLINE_MS app setting) may prove it.`;
 }
 
 type Estimator = (t: Topology) => EstimateResponse;
@@ -515,10 +532,12 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   checkVolumes(input, warnings);
 
   const { instance, facilities } = buildInstance(input, candidates, ctx);
-  // One deadline for the whole request: the main solve and the frontier share it.
+  // One deadline for the whole request: the main solve and the frontier share it. The main solve may use
+  // MAIN_SOLVE_SHARE of it, so that a request it cannot prove still gets a plan for every frontier count.
   const deadlineMs = input.solver.timeLimitMs ?? DEFAULT_DEADLINE_MS;
-  const solverOpts: SolverOptions = { deadline: Math.min(Date.now() + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
-  const best = solveBest(instance, solverOpts, input.constraints);
+  const start = Date.now();
+  const solverOpts: SolverOptions = { deadline: Math.min(start + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
+  const best = solveBest(instance, { ...solverOpts, deadline: Math.min(solverOpts.deadline, start + MAIN_SOLVE_SHARE * deadlineMs) }, input.constraints);
 
   const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads, ...(input.pushes?.length ? { pushes: input.pushes } : {}) });
   const est = (t: Topology): EstimateResponse => buildEstimate(costInput(t), catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
@@ -544,7 +563,7 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
     currency: prices.currency,
     prices: recommended.prices,
     ...(ctx.registryId ? { registryId: ctx.registryId } : {}),
-    optimality: optimality(best, deadlineMs),
+    optimality: optimality(best, deadlineMs, prices.currency),
     recommended: {
       topology: recommended.topology,
       monthlyCost: recommended.monthlyCost,

@@ -52,7 +52,7 @@ export const solverOptionsSchema = {
       minimum: 10,
       maximum: 200_000,
       default: 10_000,
-      description: 'ms: ONE deadline for the whole request, shared by the main solve and the frontier (default: the SOLVER_DEADLINE_MS app setting, 10,000). What is not proved by then is answered with its gap. At most 200,000, under the 230 s the Azure load balancer allows an HTTP response.',
+      description: 'ms: ONE deadline for the whole request, shared by the main solve (at most 80 % of it) and the frontier (the rest, each replica count an equal part of what is left) (default: the SOLVER_DEADLINE_MS app setting, 10,000). What is not proved by then is answered with its gap. At most 200,000, under the 230 s the Azure load balancer allows an HTTP response.',
     },
     nodeLimit: { type: 'integer', minimum: 1, maximum: 10_000_000 },
     frontierMax: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS, description: 'Largest replica count in the frontier (default: maxReplicas, else 8).' },

@@ -297,7 +297,7 @@ export const recommendationsResponseSchema = {
         nodes: { type: 'integer' },
         ms: { type: 'number' },
         deadlineMs: { type: 'integer', description: 'ms: the deadline of the whole request (main solve and frontier together) the solver ran under.' },
-        note: { type: 'string' },
+        note: { type: 'string', description: 'Why the search stopped; for status gap also what the gap means in money and how to prove the optimum (a longer deadline).' },
       },
     },
     recommended: {

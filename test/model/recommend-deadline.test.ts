@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCatalog, shippedPrices } from '../../src/catalog';
-import { recommend } from '../../src/model/recommend';
+import { MAIN_SOLVE_SHARE, recommend } from '../../src/model/recommend';
 import { solveForEachCount, solveUfl } from '../../src/model/ufl';
 import { buildInstance, candidateRegions } from '../../src/model/recommend';
 import { plannerInput } from '../helpers/planner-instances';
@@ -27,6 +27,26 @@ describe('one deadline per request (#13)', () => {
     // the main optimum's count is not solved again
     expect(warm.find((x) => x.count === best.open.length)?.result.nodes).toBe(0);
     expect(cold.find((x) => x.count === best.open.length)?.result.objective).toBeCloseTo(best.objective, 6);
+  });
+
+  it('a request not proved in time: the main solve leaves a share to the frontier, which lists plans with their gaps; the note says what the gap means and how to prove it', () => {
+    // 49 regions + 1,000 outside sites, p90 within 120 ms: not proved in 10 s (README), let alone 3 s
+    const input = plannerInput({ azure: 49, outside: 1000, constraint: 'maxMsPercentile', seed: 1, timeLimitMs: 3000 }, catalog);
+    const r = recommend(input, { catalog, prices: shippedPrices(), warnings: [] });
+    expect(r.optimality.status).toBe('gap');
+    expect(r.optimality.deadlineMs).toBe(3000);
+    expect(r.optimality.ms).toBeLessThanOrEqual(MAIN_SOLVE_SHARE * 3000 + 250);
+    expect(r.optimality.note).toMatch(/this plan costs at most [\d.]+ USD\/month \([\d.]+ % of its cost\) more than the optimum/);
+    expect(r.optimality.note).toMatch(/solver\.timeLimitMs/);
+    expect(r.optimality.lowerBound).toBeLessThan(r.optimality.objective);
+    // before: the main solve took the whole deadline and every count said "no plan found"
+    const plans = r.frontier.filter((f) => 'regions' in f);
+    expect(plans.length).toBeGreaterThanOrEqual(3);
+    for (const f of plans) {
+      expect(f.status).toBe('gap');
+      expect(f.regions.length).toBe(f.replicas);
+      if (typeof f.relativeGap === 'number' && Number.isFinite(f.relativeGap)) expect(f.relativeGap).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('a passed deadline stops every count at once: gap, never proved, and no plan invented', () => {
