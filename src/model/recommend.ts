@@ -537,7 +537,8 @@ export function recommend(input: RecommendInput, ctx: RecommendContext) {
   const deadlineMs = input.solver.timeLimitMs ?? DEFAULT_DEADLINE_MS;
   const start = Date.now();
   const solverOpts: SolverOptions = { deadline: Math.min(start + deadlineMs, input.solver.deadlineAt ?? Infinity), ...(input.solver.nodeLimit ? { nodeLimit: input.solver.nodeLimit } : {}) };
-  const best = solveBest(instance, { ...solverOpts, deadline: Math.min(solverOpts.deadline, start + MAIN_SOLVE_SHARE * deadlineMs) }, input.constraints);
+  // (of the time actually left: a request that waited in the solver queue has less than deadlineMs)
+  const best = solveBest(instance, { ...solverOpts, deadline: start + MAIN_SOLVE_SHARE * Math.max(0, solverOpts.deadline - start) }, input.constraints);
 
   const costInput = (t: Topology): CostInput => ({ topology: t, storageGiB: input.storageGiB, workloads: input.workloads, ...(input.pushes?.length ? { pushes: input.pushes } : {}) });
   const est = (t: Topology): EstimateResponse => buildEstimate(costInput(t), catalog, prices, { warnings: [], extraAssumptions: ctx.extraAssumptions });
