@@ -18,6 +18,7 @@ import { AppError, retryAfterHeader } from '../../model/errors';
 import { reserve, type BucketLimits, type BucketState } from '../../model/drift/token-bucket';
 import type { StorageConnection } from '../store/config';
 import { storageStatusOf } from '../store/errors';
+import { ensureTable, tableClientFor } from '../store/tables';
 
 export class ArmBudgetExhaustedError extends AppError {
   readonly status = 503;
@@ -67,10 +68,6 @@ export class InMemoryArmReadBudget implements ArmReadBudget {
   }
 }
 
-function loadTables(): typeof import('@azure/data-tables') {
-  return require('@azure/data-tables') as typeof import('@azure/data-tables');
-}
-
 const PARTITION = 'budget';
 
 /** Shared by every instance: a Table row per subscription, updated with its ETag. */
@@ -85,21 +82,11 @@ export class TableArmReadBudget implements ArmReadBudget {
     this.ready ??= (async () => {
       let client = this.options.client;
       if (!client) {
-        const { TableClient } = loadTables();
         const conn = this.options.connection;
-        const name = this.options.tableName ?? 'driftarmbudget';
         if (!conn) throw new Error('ARM read budget: no storage connection (AzureWebJobsStorage)');
-        if (conn.kind === 'connectionString') client = TableClient.fromConnectionString(conn.connectionString, name, { allowInsecureConnection: conn.insecure });
-        else {
-          const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-          client = new TableClient(conn.tableServiceUri, name, conn.clientId ? new DefaultAzureCredential({ managedIdentityClientId: conn.clientId }) : new DefaultAzureCredential());
-        }
+        client = tableClientFor(conn, this.options.tableName ?? 'driftarmbudget');
       }
-      try {
-        await client.createTable();
-      } catch (e) {
-        if (storageStatusOf(e) !== 409) throw e;
-      }
+      await ensureTable(client);
       return client;
     })();
     this.ready.catch(() => (this.ready = undefined));

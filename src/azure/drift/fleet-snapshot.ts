@@ -21,6 +21,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FleetSnapshot, FleetSnapshotStore } from '../../app/ports/fleet-snapshot';
 import type { StorageConnection } from '../store/config';
 import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/errors';
+import { ensureTable, tableClientFor } from '../store/tables';
 
 const POINTER_PARTITION = 'fleet';
 const POINTER_ROW = 'current';
@@ -86,21 +87,11 @@ export class TableFleetSnapshotStore implements FleetSnapshotStore {
     this.ready ??= (async () => {
       let client = this.opts.client;
       if (!client) {
-        const { TableClient: Client } = require('@azure/data-tables') as typeof import('@azure/data-tables');
         const conn = this.opts.connection;
-        const name = this.opts.tableName ?? 'driftreports';
         if (!conn) throw new StoreUnavailableError('fleet snapshot store unavailable: no storage connection (AzureWebJobsStorage)');
-        if (conn.kind === 'connectionString') client = Client.fromConnectionString(conn.connectionString, name, { allowInsecureConnection: conn.insecure });
-        else {
-          const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-          client = new Client(conn.tableServiceUri, name, conn.clientId ? new DefaultAzureCredential({ managedIdentityClientId: conn.clientId }) : new DefaultAzureCredential());
-        }
+        client = tableClientFor(conn, this.opts.tableName ?? 'driftreports');
       }
-      try {
-        await client.createTable();
-      } catch (e) {
-        if (storageStatusOf(e) !== 409) throw e;
-      }
+      await ensureTable(client);
       return client;
     })().catch((e: unknown) => {
       this.ready = undefined;

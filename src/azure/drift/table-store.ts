@@ -34,10 +34,8 @@ import { StoreUnavailableError, storageStatusOf, toStoreError } from '../store/e
 import { entryOf } from './entries';
 import type { DriftReportStore, DriftRun, DriftRunEntry } from '../../app/ports/drift';
 import { registryRowKey } from './row-key';
+import { ensureTable, loadTables, tableClientFor } from '../store/tables';
 
-function loadTables(): typeof import('@azure/data-tables') {
-  return require('@azure/data-tables') as typeof import('@azure/data-tables');
-}
 
 const CHUNK = 30_000;
 const LATEST = 'latest';
@@ -172,26 +170,11 @@ export class TableDriftReportStore implements DriftReportStore {
     this.ready ??= (async () => {
       let client = this.client;
       if (!client) {
-        const { TableClient } = loadTables();
         const conn = this.opts.connection;
-        const name = this.opts.tableName ?? 'driftreports';
         if (!conn) throw new StoreUnavailableError('drift report store unavailable: no storage connection (AzureWebJobsStorage)');
-        if (conn.kind === 'connectionString') {
-          client = TableClient.fromConnectionString(conn.connectionString, name, { allowInsecureConnection: conn.insecure });
-        } else {
-          let credential = this.opts.credential;
-          if (!credential) {
-            const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-            credential = conn.clientId ? new DefaultAzureCredential({ managedIdentityClientId: conn.clientId }) : new DefaultAzureCredential();
-          }
-          client = new TableClient(conn.tableServiceUri, name, credential);
-        }
+        client = tableClientFor(conn, this.opts.tableName ?? 'driftreports', this.opts.credential);
       }
-      try {
-        await client.createTable();
-      } catch (e) {
-        if (statusOf(e) !== 409) throw e;
-      }
+      await ensureTable(client);
       this.client = client;
       return client;
     })().catch((e: unknown) => {

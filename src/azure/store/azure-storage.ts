@@ -21,6 +21,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/identity';
 import type { Plan } from '../../model/plan/types';
 import type { StorageConnection } from './config';
+import { ensureTable, loadTables } from './tables';
 import {
   ConcurrencyError,
   LockBusyError,
@@ -56,15 +57,6 @@ export interface AzureStoragePlanStoreOptions {
 }
 
 const PK = 'plan';
-
-/**
- * SDKs are required lazily (each costs ~100 ms at cold start). `require`, not `import()`:
- * in this CommonJS build a dynamic import would load the packages' ESM flavour, whose
- * classes are distinct from the CommonJS ones the types (and injected clients) use.
- */
-function loadTables(): typeof import('@azure/data-tables') {
-  return require('@azure/data-tables') as typeof import('@azure/data-tables');
-}
 
 interface PlanRow {
   partitionKey: string;
@@ -148,11 +140,7 @@ export class AzureStoragePlanStore extends PlanStoreBase {
 
   private async init(): Promise<AzureStorageClients> {
     const c = this.opts.clients ?? (await this.createClients());
-    try {
-      await c.table.createTable();
-    } catch (e) {
-      if (statusOf(e) !== 409) throw e;
-    }
+    await ensureTable(c.table);
     await c.plans.createIfNotExists();
     await c.locks.createIfNotExists();
     return c;
