@@ -47,6 +47,17 @@ export function geolocationKey(geo: string): string {
   return geo.replace(/\s+/g, '').toLowerCase();
 }
 
+/** The latest StorageUsed average of each geolocation's series (keyed by geolocationKey); series without one are skipped. */
+export function storageByGeolocation<S extends MetricSeries>(series: readonly S[] | undefined, geolocationOf: (s: S) => string | null | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const s of series ?? []) {
+    const geo = geolocationOf(s);
+    if (!geo) continue;
+    out[geolocationKey(geo)] = latestAverage(s);
+  }
+  return out;
+}
+
 export function sumKnown(values: Iterable<number | null>): number | null {
   let sum: number | null = null;
   for (const v of values) if (v !== null) sum = (sum ?? 0) + v;

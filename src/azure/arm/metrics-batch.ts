@@ -11,7 +11,7 @@ import type { MetricsClient } from '@azure/monitor-query-metrics';
 import type { BatchPullMetricsPort, MetricsBatchGroup } from '../../app/ports/inventory';
 import type { PullSummary } from '../../model/live';
 import { InvalidArmRequestError } from './errors';
-import { DAY_MS, dailyTotals, geolocationKey, latestAverage, pullSummaryOf, type MetricPoint } from './metric-series';
+import { DAY_MS, dailyTotals, pullSummaryOf, storageByGeolocation, type MetricPoint } from './metric-series';
 import { boundedRetryPolicy, loopbackBearerPolicy, type RetrySettings } from './pipeline';
 
 export const DEFAULT_METRICS_ENDPOINT_TEMPLATE = 'https://{region}.metrics.monitor.azure.com';
@@ -107,12 +107,7 @@ export class MonitorBatchPullMetricsAdapter implements BatchPullMetricsPort {
       const cm = countsById.get(key);
       if (!cm) continue; // not answered: the caller falls back for it
       const daily = (name: string) => dailyTotals(cm.find((x) => nameOf(x) === norm(name))?.timeseries);
-      const storageUsedBytesByGeolocation: Record<string, number | null> = {};
-      for (const s of (storageById.get(key) ?? []).find((x) => nameOf(x) === 'storageused')?.timeseries ?? []) {
-        const geo = geolocationOf(s);
-        if (!geo) continue;
-        storageUsedBytesByGeolocation[geolocationKey(geo)] = latestAverage(s);
-      }
+      const storageUsedBytesByGeolocation = storageByGeolocation((storageById.get(key) ?? []).find((x) => nameOf(x) === 'storageused')?.timeseries, geolocationOf);
       out.set(
         key,
         pullSummaryOf({

@@ -7,7 +7,7 @@ import { InvalidArmRequestError } from './errors';
 import { toAzureError } from './map-error';
 import { runWithCallContext } from './pipeline';
 import type { PullMetricsPort, PullSummary } from '../../app/ports/arm';
-import { DAY_MS, dailyTotals, geolocationKey, latestAverage, pullSummaryOf, type MetricSeries } from './metric-series';
+import { DAY_MS, dailyTotals, pullSummaryOf, storageByGeolocation, type MetricSeries } from './metric-series';
 import { parseRegistryResourceId } from './resource-id';
 
 /** Azure Monitor keeps platform metrics for 93 days. */
@@ -79,12 +79,10 @@ export class AzureMonitorPullMetricsAdapter implements PullMetricsPort {
         ]);
         const countMetrics = counts.value as MetricLike[];
         const daily = (name: string) => dailyTotals(findMetric(countMetrics, name)?.timeseries);
-        const storageUsedBytesByGeolocation: Record<string, number | null> = {};
-        for (const series of findMetric(storage.value as MetricLike[], 'StorageUsed')?.timeseries ?? []) {
-          const geo = series.metadatavalues?.find((m) => (m.name?.value ?? '').toLowerCase() === 'geolocation')?.value;
-          if (!geo) continue;
-          storageUsedBytesByGeolocation[geolocationKey(geo)] = latestAverage(series);
-        }
+        const storageUsedBytesByGeolocation = storageByGeolocation(
+          findMetric(storage.value as MetricLike[], 'StorageUsed')?.timeseries,
+          (series) => series.metadatavalues?.find((m) => (m.name?.value ?? '').toLowerCase() === 'geolocation')?.value,
+        );
         return pullSummaryOf({
           days,
           startMs: start,
