@@ -12,7 +12,7 @@ import { buildEstimate, money, presentMonthlyCost, type EstimateResponse } from 
 import type { PriceBook, PushSite, Region, ReplicaSpec, Topology, Workload } from './types';
 import { recommendationSections } from './answer-sections';
 import { withPushClients } from './push';
-import { solveForEachCount, solveUfl } from './ufl';
+import { countProbe, solveForEachCount, solveUfl } from './ufl';
 import type { UflInstance, UflResult } from './ufl';
 
 export interface RecommendConstraints {
@@ -406,17 +406,7 @@ export function skippedCountReason(instance: UflInstance, k: number, c: Recommen
   if (k < mustCount) return `mustInclude: ${mustCount} replicas are required`;
   const lat = c.latency;
   if (lat && instance.coverage) {
-    const probe: UflInstance = {
-      nFacilities: instance.nFacilities,
-      nClients: instance.nClients,
-      openCost: new Float64Array(instance.nFacilities),
-      cost: new Float64Array(instance.nFacilities * instance.nClients),
-      ...(instance.fixedOpen !== undefined ? { fixedOpen: instance.fixedOpen } : {}),
-      ...(instance.fixedClosed !== undefined ? { fixedClosed: instance.fixedClosed } : {}),
-      minOpen: k + 1,
-      maxOpen: k + 1,
-      coverage: instance.coverage,
-    };
+    const probe = countProbe(instance, k + 1, { coverage: instance.coverage });
     const objective = `the ${lat.maxMs} ms latency objective${lat.percentile !== undefined ? ` (${lat.percentile}% of the volume)` : ''}`;
     const r = solveUfl(probe, { nodeLimit: 10_000, deadline: solverOpts.deadline });
     const plural = `${k} replica${k === 1 ? '' : 's'}`;

@@ -1250,6 +1250,24 @@ function coveragePenalized(inst: UflInstance, p: Prepared, lambda: number): { pb
 }
 
 /**
+ * The set question behind a count's side constraints: `inst`'s facilities, clients and fixings, exactly
+ * k open, every cost 0, and only the side constraints given. Feasible iff some k-set meets them.
+ */
+export function countProbe(inst: UflInstance, k: number, side: Pick<UflInstance, 'coverage' | 'redundancy'>): UflInstance {
+  return {
+    nFacilities: inst.nFacilities,
+    nClients: inst.nClients,
+    openCost: new Float64Array(inst.nFacilities),
+    cost: new Float64Array(inst.nFacilities * inst.nClients),
+    ...(inst.fixedOpen !== undefined ? { fixedOpen: inst.fixedOpen } : {}),
+    ...(inst.fixedClosed !== undefined ? { fixedClosed: inst.fixedClosed } : {}),
+    minOpen: k,
+    maxOpen: k,
+    ...side,
+  };
+}
+
+/**
  * Why exactly k open facilities cannot meet the redundancy constraint with the fixings (a pure set
  * question: every cost 0), or null when they can (or there is no such constraint, or it was not decided in time).
  */
@@ -1259,18 +1277,7 @@ function redundancyBlocks(inst: UflInstance, k: number, opts: UflOptions): strin
   const closed = new Set(inst.fixedClosed ?? []);
   const open = new Set(inst.fixedOpen ?? []);
   if ([...open].some((i) => closed.has(i)) || k < open.size || k > inst.nFacilities - closed.size) return null; // the fixings alone rule k out
-  const probe: UflInstance = {
-    nFacilities: inst.nFacilities,
-    nClients: inst.nClients,
-    openCost: new Float64Array(inst.nFacilities),
-    cost: new Float64Array(inst.nFacilities * inst.nClients),
-    ...(inst.fixedOpen !== undefined ? { fixedOpen: inst.fixedOpen } : {}),
-    ...(inst.fixedClosed !== undefined ? { fixedClosed: inst.fixedClosed } : {}),
-    minOpen: k,
-    maxOpen: k,
-    redundancy: rd,
-  };
-  const r = solveUfl(probe, { nodeLimit: 100_000, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) });
+  const r = solveUfl(countProbe(inst, k, { redundancy: rd }), { nodeLimit: 100_000, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) });
   if (r.status !== 'infeasible') return null;
   return `redundancy (resilience): no ${k} open facilities give every client ${rd.min} open ones in its set`;
 }
