@@ -6,22 +6,16 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { InvocationContext } from '@azure/functions';
-import { ensureAzurite, type AzuriteHandle } from '../../devhost/azurite';
+import { useAzurite } from '../helpers/azurite';
 import { StorageQueueDriftQueue } from '../../src/azure/drift';
 import { adminFunctionsHandler, nextOccurrence, resolveSchedule, startQueuePollers } from '../../devhost/local-triggers';
 import { startLocalHost, type LocalHost } from '../../devhost/local-host';
 import type { QueueFunction, TimerFunction } from '../../src/functions/triggers';
 
-let azurite: AzuriteHandle;
 const logs: string[] = [];
 const log = (l: string) => logs.push(l);
 
-beforeAll(async () => {
-  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -43,10 +37,10 @@ describe('queue pollers (Azurite)', () => {
         got.push({ message, meta: context.triggerMetadata as Record<string, unknown> | undefined });
       },
     };
-    const stop = startQueuePollers([echo], azurite.connectionString, log, { maxPollingIntervalMs: 200 });
+    const stop = startQueuePollers([echo], azurite().connectionString, log, { maxPollingIntervalMs: 200 });
     try {
-      await new StorageQueueDriftQueue(azurite.connectionString).send('lt-echo', { runId: 'r1', registryId: '/x' });
-      const raw = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient('lt-echo');
+      await new StorageQueueDriftQueue(azurite().connectionString).send('lt-echo', { runId: 'r1', registryId: '/x' });
+      const raw = QueueServiceClient.fromConnectionString(azurite().connectionString).getQueueClient('lt-echo');
       await raw.sendMessage('plain text, not base64!');
       await until(() => got.length === 2);
       const messages = got.map((g) => g.message);
@@ -71,10 +65,10 @@ describe('queue pollers (Azurite)', () => {
         throw new Error('boom');
       },
     };
-    const stop = startQueuePollers([failing], azurite.connectionString, log, { maxPollingIntervalMs: 100 });
-    const svc = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    const stop = startQueuePollers([failing], azurite().connectionString, log, { maxPollingIntervalMs: 100 });
+    const svc = QueueServiceClient.fromConnectionString(azurite().connectionString);
     try {
-      await new StorageQueueDriftQueue(azurite.connectionString).send('lt-fail', { n: 1 });
+      await new StorageQueueDriftQueue(azurite().connectionString).send('lt-fail', { n: 1 });
       const poison = svc.getQueueClient('lt-fail-poison');
       await until(async () => (await poison.exists()) && (await poison.peekMessages()).peekedMessageItems.length === 1);
       expect(counts).toEqual([1, 2, 3, 4, 5]);
@@ -103,9 +97,9 @@ describe('queue pollers (Azurite)', () => {
         done += 1;
       },
     };
-    const q = new StorageQueueDriftQueue(azurite.connectionString);
+    const q = new StorageQueueDriftQueue(azurite().connectionString);
     await Promise.all(Array.from({ length: 40 }, (_, i) => q.send('lt-slow', { i })));
-    const stop = startQueuePollers([slow], azurite.connectionString, log, { batchSize: 4, maxPollingIntervalMs: 100 });
+    const stop = startQueuePollers([slow], azurite().connectionString, log, { batchSize: 4, maxPollingIntervalMs: 100 });
     try {
       await until(() => done === 40, 20_000);
       expect(peak).toBeLessThanOrEqual(6);

@@ -4,19 +4,13 @@
  * Azurite table never grant together more than ARM's bucket allows (250 burst + 25/s refill);
  * two memory-only buckets would (the control: what the table row prevents).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
-import { ensureAzurite, type AzuriteHandle } from '../../../devhost/azurite';
+import { useAzurite } from '../../helpers/azurite';
 import { InMemoryArmReadBudget, TableArmReadBudget, ArmBudgetExhaustedError } from '../../../src/azure/drift/arm-budget';
 import type { ArmReadBudget } from '../../../src/app/ports/inventory';
 
-let azurite: AzuriteHandle;
-beforeAll(async () => {
-  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 const LIMITS = { burst: 250, refillPerSecond: 25 };
 const T0 = 1_800_000_000_000;
@@ -53,7 +47,7 @@ function worstExcess(grants: Grant[]): number {
 describe('ARM read budget shared through Table storage', () => {
   it('two instances over the same table stay within one bucket together', async () => {
     const table = `armbudget${Date.now() % 1_000_000}`;
-    const client = () => TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+    const client = () => TableClient.fromConnectionString(azurite().connectionString, table, { allowInsecureConnection: true });
     const now = () => T0; // frozen clock: no refill while the instances compete
     const sleep = async () => {}; // waits are returned, not slept
     const a = new TableArmReadBudget({ ...LIMITS, now, sleep, client: client() });

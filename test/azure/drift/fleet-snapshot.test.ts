@@ -1,7 +1,7 @@
 /** The fleet snapshot stores (memory; Table storage on Azurite) and the run finalizer writing the snapshot (#16). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
-import { ensureAzurite, type AzuriteHandle } from '../../../devhost/azurite';
+import { useAzurite } from '../../helpers/azurite';
 import { InMemoryFleetSnapshotStore, TableFleetSnapshotStore, snapshotRows } from '../../../src/azure/drift/fleet-snapshot';
 import { InMemoryDriftReportStore } from '../../../src/azure/drift';
 import type { FleetSnapshot, FleetSnapshotStore } from '../../../src/app/ports/fleet-snapshot';
@@ -12,14 +12,8 @@ import { handleRunFinalize } from '../../../src/functions/topology-drift';
 import { getFleet } from '../../../src/app/fleet';
 import { testContext } from './fleet';
 
-let azurite: AzuriteHandle;
 let n = 0;
-beforeAll(async () => {
-  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 const RUN1 = '20261129T060000Z-00000001';
 const RUN2 = '20261129T070000Z-00000002';
@@ -68,7 +62,7 @@ function contract(name: string, make: () => FleetSnapshotStore) {
 }
 
 contract('memory', () => new InMemoryFleetSnapshotStore());
-contract('Azure Table storage (Azurite)', () => new TableFleetSnapshotStore({ connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true }, tableName: tableName() }));
+contract('Azure Table storage (Azurite)', () => new TableFleetSnapshotStore({ connection: { kind: 'connectionString', connectionString: azurite().connectionString, insecure: true }, tableName: tableName() }));
 
 describe('TableFleetSnapshotStore rows', () => {
   it('cuts 3.5 MB into rows of at most 12 pieces of 30,000 characters and keeps only the current and the previous snapshot', async () => {
@@ -80,11 +74,11 @@ describe('TableFleetSnapshotStore rows', () => {
     expect(rows.map((r) => Object.keys(r).filter((k) => /^p\d+$/.test(k)).map((k) => r[k] as string).join('')).join('')).toBe(text);
 
     const name = tableName();
-    const s = new TableFleetSnapshotStore({ connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true }, tableName: name });
+    const s = new TableFleetSnapshotStore({ connection: { kind: 'connectionString', connectionString: azurite().connectionString, insecure: true }, tableName: name });
     await s.put(snap(RUN1, '2026-11-29T06:30:00.000Z', 2000));
     await s.put(snap(RUN2, '2026-11-29T07:30:00.000Z', 2000));
     await s.put(snap(RUN3, '2026-11-29T08:30:00.000Z', 2000));
-    const t = TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
+    const t = TableClient.fromConnectionString(azurite().connectionString, name, { allowInsecureConnection: true });
     const partitions = new Set<string>();
     for await (const e of t.listEntities({ queryOptions: { select: ['PartitionKey'] } })) partitions.add(e.partitionKey ?? '');
     const snapshotPartitions = [...partitions].filter((p) => p.startsWith('fleet|')).map((p) => p.slice('fleet|'.length, 'fleet|'.length + RUN1.length));

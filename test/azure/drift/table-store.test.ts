@@ -1,22 +1,16 @@
 /** TableDriftReportStore against Azurite (in memory, free ports), and the same contract on the in-memory store. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
-import { ensureAzurite, type AzuriteHandle } from '../../../devhost/azurite';
+import { useAzurite } from '../../helpers/azurite';
 import { InMemoryDriftReportStore, TableDriftReportStore, registryRowKey } from '../../../src/azure/drift';
 import type { DriftReportStore } from '../../../src/app/ports/drift';
 import { errorReport } from '../../../src/model/drift';
 import { fleetSourceOf } from '../../../src/model/drift/fleet';
 import type { DriftReport } from '../../../src/model/drift';
 
-let azurite: AzuriteHandle;
 let n = 0;
 
-beforeAll(async () => {
-  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 const A = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/alpha';
 const B = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/bravo';
@@ -89,15 +83,15 @@ function contract(name: string, make: () => DriftReportStore) {
 }
 
 contract('memory', () => new InMemoryDriftReportStore());
-contract('Azure Table storage (Azurite)', () => new TableDriftReportStore({ connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true }, tableName: tableName() }));
+contract('Azure Table storage (Azurite)', () => new TableDriftReportStore({ connection: { kind: 'connectionString', connectionString: azurite().connectionString, insecure: true }, tableName: tableName() }));
 
 describe('Table layout', () => {
   it('one row per registry per run (+ latest + run index), keys without slashes', async () => {
     const name = tableName();
-    const s = new TableDriftReportStore({ connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true }, tableName: name });
+    const s = new TableDriftReportStore({ connection: { kind: 'connectionString', connectionString: azurite().connectionString, insecure: true }, tableName: name });
     for (let i = 0; i < 3; i++) await s.put(report(A, RUN1, 'drifted'));
     await s.put(report(A, RUN2));
-    const t = TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
+    const t = TableClient.fromConnectionString(azurite().connectionString, name, { allowInsecureConnection: true });
     const rows: Array<{ partitionKey?: string; rowKey?: string }> = [];
     for await (const e of t.listEntities()) rows.push(e);
     const keys = rows.map((r) => `${r.partitionKey} ${r.rowKey}`).sort();
@@ -108,12 +102,12 @@ describe('Table layout', () => {
   });
 });
 
-const conn = () => ({ kind: 'connectionString' as const, connectionString: azurite.connectionString, insecure: true });
+const conn = () => ({ kind: 'connectionString' as const, connectionString: azurite().connectionString, insecure: true });
 const groupOf = (runId: string, count: number, status: DriftReport['status'] = 'ok') =>
   Array.from({ length: count }, (_, i) => report(`/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r${String(i).padStart(3, '0')}`, runId, status));
 
 async function rowsOf(name: string): Promise<string[]> {
-  const t = TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
+  const t = TableClient.fromConnectionString(azurite().connectionString, name, { allowInsecureConnection: true });
   const out: string[] = [];
   for await (const e of t.listEntities({ queryOptions: { select: ['PartitionKey', 'RowKey'] } })) out.push(`${e.partitionKey} ${e.rowKey}`);
   return out.sort();
@@ -199,7 +193,7 @@ describe('a check message stored together (putMany, Azurite)', () => {
   it('history still reads reports stored in the older per-registry partition', async () => {
     const name = tableName();
     const s = new TableDriftReportStore({ connection: conn(), tableName: name });
-    const t = TableClient.fromConnectionString(azurite.connectionString, name, { allowInsecureConnection: true });
+    const t = TableClient.fromConnectionString(azurite().connectionString, name, { allowInsecureConnection: true });
     const old = report(A, RUN1, 'drifted');
     await s.putRun({ runId: RUN1, startedAt: '2026-01-01T06:00:00.000Z', trigger: 'test', expected: 1, sources: { registryIds: 1, subscriptions: [] }, listErrors: [] });
     await s.putRun({ runId: RUN2, startedAt: '2026-01-02T06:00:00.000Z', trigger: 'test', expected: 1, sources: { registryIds: 1, subscriptions: [] }, listErrors: [] });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { AzureStoragePlanStore } from '../../../src/azure/store/azure-storage';
-import { ensureAzurite, freePort, type AzuriteHandle } from '../../../devhost/azurite';
+import { freePort } from '../../../devhost/azurite';
+import { useAzurite } from '../../helpers/azurite';
 import { LockBusyError, PlanNotFoundError, StoreUnavailableError } from '../../../src/azure/store/errors';
 import { TableDriftReportStore } from '../../../src/azure/drift/table-store';
 import { approve, PlanIntegrityError, PlanStateError, SelfApprovalError } from '../../../src/model/plan';
@@ -11,16 +12,9 @@ import { createPlanStore } from '../../../src/azure/store/index';
 import { readPlanStoreSettings } from '../../../src/settings';
 import { REG_A, planStoreContract, samplePlan } from './contract';
 
-let azurite: AzuriteHandle;
 let n = 0;
 
-beforeAll(async () => {
-  azurite = await ensureAzurite({ inMemory: true, blobPort: 0, queuePort: 0, tablePort: 0 });
-});
-
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 /** A store on fresh table/containers, so tests do not see each other's data. */
 function freshStore(): { store: AzureStoragePlanStore; table: string; container: string; locks: string } {
@@ -28,7 +22,7 @@ function freshStore(): { store: AzureStoragePlanStore; table: string; container:
   const suffix = `${process.pid}x${n}`;
   const names = { table: `plans${suffix}`, container: `plans-${suffix}`, locks: `locks-${suffix}` };
   const store = new AzureStoragePlanStore({
-    connection: { kind: 'connectionString', connectionString: azurite.connectionString, insecure: true },
+    connection: { kind: 'connectionString', connectionString: azurite().connectionString, insecure: true },
     tableName: names.table,
     containerName: names.container,
     lockContainerName: names.locks,
@@ -44,12 +38,12 @@ describe('AzureStoragePlanStore specifics', () => {
     const plan = samplePlan();
     const { etag } = await store.create(plan);
     await store.update(plan.id, etag, (p) => ({ ...p, notificationUrl: 'https://hooks.example/x' }));
-    const tc = TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+    const tc = TableClient.fromConnectionString(azurite().connectionString, table, { allowInsecureConnection: true });
     const row = await tc.getEntity<Record<string, unknown>>('plan', plan.id);
     expect(row).toMatchObject({ registryId: plan.registryId, state: 'pending', revision: 2, contentHash: plan.contentHash });
     expect(row['docBlob']).toMatch(new RegExp(`^${plan.id}/00000002-[0-9a-f-]{36}\\.json$`));
     expect(JSON.stringify(row).length).toBeLessThan(2048);
-    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
+    const blobs = BlobServiceClient.fromConnectionString(azurite().connectionString).getContainerClient(container);
     const names: string[] = [];
     for await (const b of blobs.listBlobsFlat({ prefix: `${plan.id}/` })) names.push(b.name);
     expect(names).toHaveLength(2); // both revisions kept as history, no orphan
@@ -60,7 +54,7 @@ describe('AzureStoragePlanStore specifics', () => {
     const plan = samplePlan();
     const { etag } = await store.create(plan);
     await Promise.allSettled([1, 2, 3].map((i) => store.update(plan.id, etag, (p) => ({ ...p, rejectReason: String(i) }))));
-    const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container);
+    const blobs = BlobServiceClient.fromConnectionString(azurite().connectionString).getContainerClient(container);
     const names: string[] = [];
     for await (const b of blobs.listBlobsFlat({ prefix: `${plan.id}/` })) names.push(b.name);
     expect(names).toHaveLength(2);
@@ -69,7 +63,7 @@ describe('AzureStoragePlanStore specifics', () => {
   it('the lock is a blob lease in the locks container, naming its holder', async () => {
     const { store, locks } = freshStore();
     const lock = await store.acquireRegistryLock(REG_A, 'func-instance-7', 15);
-    const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
+    const blob = BlobServiceClient.fromConnectionString(azurite().connectionString)
       .getContainerClient(locks)
       .getBlobClient(`${REG_A.toLowerCase().slice(1)}.lock`);
     const props = await blob.getProperties();
@@ -104,13 +98,13 @@ describe('AzureStoragePlanStore specifics', () => {
     const twice = await store.modify(plan.id, (p) => approve(p, { actor: 'carol', now })).catch((e: unknown) => e);
     expect(twice).toBeInstanceOf(PlanStateError);
     expect(problemResponse(twice).status).toBe(409);
-    const tc = TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+    const tc = TableClient.fromConnectionString(azurite().connectionString, table, { allowInsecureConnection: true });
     expect((await tc.getEntity<Record<string, unknown>>('plan', plan.id))['revision']).toBe(2); // only the one approval was written
   });
 
   it('an unreachable account is StoreUnavailableError (503)', async () => {
     const port = await freePort();
-    const cs = azurite.connectionString.replace(`:${azurite.tablePort}/`, `:${port}/`).replace(`:${azurite.blobPort}/`, `:${port}/`);
+    const cs = azurite().connectionString.replace(`:${azurite().tablePort}/`, `:${port}/`).replace(`:${azurite().blobPort}/`, `:${port}/`);
     const store = new AzureStoragePlanStore({
       connection: { kind: 'connectionString', connectionString: cs, insecure: true },
       maxRetries: 0,
@@ -136,8 +130,8 @@ describe('AzureStoragePlanStore specifics', () => {
     n += 1;
     const store = createPlanStore(readPlanStoreSettings({
       AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-      AZURITE_BLOB_PORT: String(azurite.blobPort),
-      AZURITE_TABLE_PORT: String(azurite.tablePort),
+      AZURITE_BLOB_PORT: String(azurite().blobPort),
+      AZURITE_TABLE_PORT: String(azurite().tablePort),
       PLAN_STORE_TABLE: `envplans${n}`,
       PLAN_STORE_CONTAINER: `envplans-${n}`,
       PLAN_LOCK_CONTAINER: `envlocks-${n}`,
