@@ -1282,6 +1282,14 @@ function redundancyBlocks(inst: UflInstance, k: number, opts: UflOptions): strin
   return `redundancy (resilience): no ${k} open facilities give every client ${rd.min} open ones in its set`;
 }
 
+/** The open sets of exactly k facilities next to `base`: itself (k open), each one added (k - 1 open) or each one dropped (k + 1 open); none otherwise. */
+function plansOfCount(base: readonly number[], k: number, n: number): number[][] {
+  if (base.length === k) return [[...base]];
+  if (base.length === k - 1) return Array.from({ length: n }, (_, i) => i).filter((i) => !base.includes(i)).map((i) => [...base, i]);
+  if (base.length === k + 1) return base.map((i) => base.filter((x) => x !== i));
+  return [];
+}
+
 /** `open` cut down to k facilities, each step dropping the one (not fixed open) whose removal costs least. */
 function dropTo(p: Prepared, open: readonly number[], k: number, fixedOpen: ReadonlySet<number>): number[] {
   const mask = new Uint8Array(p.n);
@@ -1359,12 +1367,7 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
     const warm: number[][] = [...(opts.warmStarts ?? []).map((w) => [...w])];
     const bases = [plans.get(k - 1), plans.get(k + 1)];
     if (Math.abs(a - k) <= 1 && !bases.includes(knownOpen)) bases.push(knownOpen);
-    for (const base of bases) {
-      if (base === undefined) continue;
-      if (base.length === k) warm.push([...base]);
-      else if (base.length === k - 1) { for (let i = 0; i < n; i++) if (!base.includes(i)) warm.push([...base, i]); }
-      else if (base.length === k + 1) { for (const i of base) warm.push(base.filter((x) => x !== i)); }
-    }
+    for (const base of bases) if (base !== undefined) warm.push(...plansOfCount(base, k, n));
     // k = the fixed-open count: the fixed set is the only candidate, no construction needed (it costs
     // more than the count's proof: greedy + a full local search over moves that all break the cardinality)
     if (warm.length === 0 && fixedOpen.size === k) warm.push([...fixedOpen]);
@@ -1388,12 +1391,7 @@ export function solveForEachCount(inst: UflInstance, kMax: number, opts: UflOpti
     if (opts.deadline === undefined || !Number.isFinite(opts.deadline) || now >= opts.deadline - 1) return;
     const k = x.count;
     const warm: number[][] = [];
-    for (const b of [plans.get(k), plans.get(k - 1), plans.get(k + 1)]) {
-      if (b === undefined) continue;
-      if (b.length === k) warm.push([...b]);
-      else if (b.length === k - 1) { for (let i = 0; i < n; i++) if (!b.includes(i)) warm.push([...b, i]); }
-      else { for (const i of b) warm.push(b.filter((y) => y !== i)); }
-    }
+    for (const b of [plans.get(k), plans.get(k - 1), plans.get(k + 1)]) if (b !== undefined) warm.push(...plansOfCount(b, k, n));
     const share = now + (opts.deadline - now) / (stopped.length - idx);
     const r = solveCount(k, { ...opts, warmStarts: warm, deadline: share }, warm.length === 0);
     const nodes = r.nodes + x.result.nodes;
